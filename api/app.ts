@@ -1,0 +1,48 @@
+import express, { type RequestHandler } from 'express';
+import pinoHttp from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { logger } from '../runtime/logger';
+import { authenticate, type Principal } from './auth';
+import { ApiError, errorHandler, notFound } from './errors';
+import { idempotency } from './idempotency';
+import { buildOpenApiDocument } from './openapi';
+import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
+import { codeRoutes, describeCodeRoutes } from './routes/codes';
+import type { AppContext } from '../services/context';
+
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if ((req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') && hasBody && !req.is('application/json')) {
+    throw new ApiError(415, 'unsupported_media_type', 'send the request body as application/json', 'Content-Type');
+  }
+  next();
+};
+
+export const describeRoutes = [describeCodeBatchRoutes, describeCodeRoutes];
+
+export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+
+  const openApiDocument = buildOpenApiDocument(describeRoutes);
+  app.get('/healthz', async (_req, res) => {
+    await ctx.db.query('select 1');
+    res.json({ status: 'ok' });
+  });
+  app.get('/openapi.json', (_req, res) => res.json(openApiDocument));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
+
+  const v1 = express.Router();
+  v1.use(authenticate(keys));
+  v1.use(requireJsonBody, express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
+  v1.use(idempotency(ctx.db));
+  v1.use(codeBatchRoutes(ctx));
+  v1.use(codeRoutes(ctx));
+  app.use('/v1', v1);
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

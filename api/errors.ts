@@ -1,0 +1,63 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { logger } from '../runtime/logger';
+
+/** An answer to bad input or a refused action: a status, a stable machine code, a message, the field at fault. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, field?: string) {
+  return { error: field === undefined ? { code, message } : { code, message, field } };
+}
+
+// What body-parser reports, mapped to the project's error codes.
+const BODY_PARSER_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'invalid_json', 'the request body is not valid JSON'],
+  'entity.too.large': [413, 'body_too_large', 'the request body is larger than the limit'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'the request body encoding is not supported'],
+  'charset.unsupported': [415, 'unsupported_charset', 'the request body charset is not supported'],
+  'request.aborted': [400, 'request_aborted', 'the request was aborted before its body arrived'],
+  'request.size.invalid': [400, 'invalid_body_length', 'the request body length does not match Content-Length'],
+  'stream.encoding.set': [400, 'invalid_body', 'the request body could not be read'],
+};
+
+// PostgreSQL unreachable or restarting: the client should retry later; nothing was written.
+const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    (e.code !== undefined && DATABASE_UNAVAILABLE.has(e.code)) ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(e.message ?? '')
+  );
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody('not_found', `no route ${req.method} ${req.path}`));
+};
+
+/** The single place errors become HTTP answers; a stack trace never leaves the process. */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  if (res.headersSent) return res.end();
+  if (error instanceof ApiError) {
+    return res.status(error.status).json(errorBody(error.code, error.message, error.field));
+  }
+  const parserError = BODY_PARSER_ERRORS[(error as { type?: string }).type ?? ''];
+  if (parserError) {
+    const [status, code, message] = parserError;
+    return res.status(status).json(errorBody(code, message));
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error, path: req.path }, 'database unavailable');
+    res.setHeader('Retry-After', '5');
+    return res.status(503).json(errorBody('service_unavailable', 'the database is unavailable; retry shortly'));
+  }
+  const status = (error as { status?: number }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return res.status(status).json(errorBody('bad_request', 'the request could not be understood'));
+  }
+  logger.error({ err: error, path: req.path, method: req.method }, 'unhandled error');
+  return res.status(500).json(errorBody('internal_error', 'an unexpected error occurred'));
+};

@@ -1,0 +1,27 @@
+/** Production entry point of the HTTP API: `npm run api` (DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS set). */
+import { Database } from '../db/database';
+import { loadConfig } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { connectTemporalClient } from '../runtime/temporal-client';
+import { parseApiKeys } from './auth';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress || !config.apiKeys) {
+    throw new Error('set DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS (or use `npm start`, which runs everything embedded)');
+  }
+  const db = new Database(config.databaseUrl);
+  const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
+  const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () =>
+    logger.info({ port: config.port }, 'API listening'),
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => server.close(() => Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0))));
+  }
+}
+
+main().catch((error) => {
+  logger.error({ err: error }, 'API failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import type { CodeBatch } from '../db/code-batches';
+import type { CodeRecord } from '../db/codes';
+
+/** Database records as the API shows them (see api/schemas for the documented shapes). */
+function poolView(kind: string, ownerId: string | null) {
+  return { type: kind, id: ownerId };
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function codeBatchView(batch: CodeBatch) {
+  return {
+    id: batch.id,
+    source: batch.source,
+    status: batch.status,
+    requested: batch.requested,
+    generated: batch.generated,
+    pool: poolView(batch.poolKind, batch.poolOwnerId),
+    spec: batch.spec,
+    workflowId: batch.workflowId,
+    error: batch.error,
+    createdAt: iso(batch.createdAt),
+    startedAt: iso(batch.startedAt),
+    finishedAt: iso(batch.finishedAt),
+  };
+}
+
+export function codeView(code: CodeRecord) {
+  return {
+    code: code.code,
+    status: code.status,
+    pool: poolView(code.poolKind, code.poolOwnerId),
+    batchId: code.batchId,
+    memberId: code.memberId,
+    expiresAt: iso(code.expiresAt),
+    createdAt: iso(code.createdAt),
+    statusChangedAt: iso(code.statusChangedAt),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Queryable } from './database';
+import type { CodeSpec } from '../domain/code-spec';
+
+export type BatchStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface CodeBatch {
+  id: string;
+  poolId: string;
+  poolKind: string;
+  poolOwnerId: string | null;
+  source: 'generation' | 'import';
+  status: BatchStatus;
+  requested: number;
+  /** Derived from committed chunks, so a retried chunk can never count twice. */
+  generated: number;
+  spec: CodeSpec;
+  workflowId: string;
+  createdBy: string | null;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface NewCodeBatch {
+  id: string;
+  poolId: string;
+  source: 'generation' | 'import';
+  requested: number;
+  spec: CodeSpec;
+  shape: string | null;
+  workflowId: string;
+  createdBy: string | null;
+}
+
+export async function insertBatch(db: Queryable, batch: NewCodeBatch): Promise<void> {
+  await db.query(
+    `insert into code_batches (id, pool_id, source, requested, spec, shape, workflow_id, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [batch.id, batch.poolId, batch.source, batch.requested, batch.spec, batch.shape, batch.workflowId, batch.createdBy],
+  );
+}
+
+export async function findBatch(db: Queryable, id: string): Promise<CodeBatch | null> {
+  const { rows } = await db.query(
+    `select b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId", b.source, b.status,
+            b.requested, b.spec, b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
+            b.created_at as "createdAt", b.started_at as "startedAt", b.finished_at as "finishedAt",
+            coalesce((select sum(inserted) from code_batch_chunks c where c.batch_id = b.id), 0)::int as generated
+       from code_batches b join code_pools p on p.id = b.pool_id
+      where b.id = $1`,
+    [id],
+  );
+  return (rows[0] as CodeBatch | undefined) ?? null;
+}
+
+/** Codes already requested in a shape: what the keyspace rule counts against the combinations. */
+export async function codesRequestedInShape(db: Queryable, shape: string): Promise<number> {
+  const { rows } = await db.query(
+    `select coalesce(sum(requested), 0)::bigint as n from code_batches where shape = $1 and status <> 'failed'`,
+    [shape],
+  );
+  return Number((rows[0] as { n: string }).n);
+}
+
+export async function markBatchRunning(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `update code_batches set status = 'running', started_at = coalesce(started_at, now())
+      where id = $1 and status = 'pending'`,
+    [id],
+  );
+}
+
+export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<void> {
+  await db.query(
+    `update code_batches set status = $2, error = $3, finished_at = now() where id = $1 and status in ('pending', 'running')`,
+    [id, status, error ?? null],
+  );
+}

@@ -1,0 +1,45 @@
+import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
+
+/**
+ * The one way to reach PostgreSQL. Every multi-statement write goes through `transaction`, so a failure leaves
+ * nothing half-written.
+ */
+export class Database {
+  readonly pool: Pool;
+
+  constructor(connectionString: string, options: PoolConfig = {}) {
+    this.pool = new Pool({ connectionString, max: 20, ...options });
+    // An idle client losing its server (database restart) must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  query(text: string, values?: unknown[]): Promise<QueryResult> {
+    return this.pool.query(text, values);
+  }
+
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      // A client whose rollback fails (connection lost) is discarded instead of going back to the pool.
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** Anything that runs a parameterised query: the Database or a client inside a transaction. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<QueryResult>;
+}

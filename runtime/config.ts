@@ -1,0 +1,57 @@
+import path from 'node:path';
+
+/** Every setting the system reads from the environment, with its default, in one place. */
+export interface Config {
+  port: number;
+  databaseUrl?: string;
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  apiKeys?: string;
+  dataDir: string;
+  toolsDir: string;
+  embeddedPostgresPort: number;
+  temporalPort: number;
+  temporalUiPort: number;
+  /** Largest quantity one generation request may ask for (§1: 1,000,000 by default). */
+  maxBatchQuantity: number;
+  /** Codes generated and inserted by one chunk activity (one transaction). */
+  chunkSize: number;
+  /** Chunk activities a generation workflow runs at once. */
+  chunkParallelism: number;
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+const projectRoot = path.resolve(__dirname, '..');
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int('PORT', 3000, env),
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'loyalty-codes',
+    apiKeys: env.API_KEYS || undefined,
+    dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, '.data')),
+    toolsDir: path.resolve(env.TOOLS_DIR || path.join(projectRoot, '.tools')),
+    embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, env),
+    temporalPort: int('TEMPORAL_PORT', 7233, env),
+    temporalUiPort: int('TEMPORAL_UI_PORT', 8233, env),
+    maxBatchQuantity: int('CODE_BATCH_MAX_QUANTITY', 1_000_000, env),
+    chunkSize: int('CODE_CHUNK_SIZE', 50_000, env),
+    chunkParallelism: int('CODE_CHUNK_PARALLELISM', 2, env),
+    maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, env),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+export { projectRoot };

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface RunningTemporal {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface TemporalDevServerOptions {
+  cliPath: string;
+  /** SQLite file that keeps workflows across restarts. */
+  dbFile: string;
+  port: number;
+  uiPort?: number;
+  headless?: boolean;
+  logFile?: string;
+}
+
+/** Resolves once something accepts TCP connections on the port, or rejects after the timeout. */
+export async function waitForPort(port: number, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error('the process exited before it opened its port');
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => socket.end(() => resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
+}
+
+/**
+ * Runs `temporal server start-dev` with SQLite file persistence as a child process. The pragmas trade the last
+ * few milliseconds of durability of the dev server's own file for latency (WAL, synchronous=NORMAL): the dev
+ * server is for development; production uses a Temporal cluster on PostgreSQL (docker-compose.yml).
+ */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
+  fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', options.dbFile,
+    '--port', String(options.port),
+    '--ip', '127.0.0.1',
+    '--log-level', 'warn',
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
+  ];
+  if (options.headless || !options.uiPort) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort));
+  const log = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', log, log] });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await waitForPort(options.port, 60_000, () => !exited);
+  return {
+    address: `127.0.0.1:${options.port}`,
+    uiUrl: options.headless || !options.uiPort ? undefined : `http://localhost:${options.uiPort}`,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
+
+/** A port the OS says is free right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

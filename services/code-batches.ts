@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApiError } from '../api/errors';
+import type { CreateCodeBatchRequest } from '../api/schemas/code-batch';
+import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
+import { resolvePool } from '../db/code-pools';
+import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
+import { checkKeyspace, keyspaceMessage } from '../domain/keyspace';
+import type { generateCodesWorkflow } from '../workflows/generate-codes';
+import type { AppContext } from './context';
+
+/**
+ * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
+ * records the batch and starts its workflow. Refusals leave nothing behind.
+ */
+export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchRequest, createdBy: string): Promise<CodeBatch> {
+  const { db, config } = ctx;
+  if (request.quantity > config.maxBatchQuantity) {
+    throw new ApiError(400, 'quantity_above_cap', `quantity may be at most ${config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
+  }
+  let spec;
+  try {
+    spec = resolveCodeSpec(request);
+  } catch (error) {
+    if (error instanceof CodeSpecError) throw new ApiError(400, 'invalid_code_spec', error.message, error.field);
+    throw error;
+  }
+  const shape = shapeKey(spec);
+  const verdict = checkKeyspace(spec.alphabet.length, spec.length, request.quantity, await codesRequestedInShape(db, shape));
+  if (!verdict.ok) {
+    throw new ApiError(422, 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
+  }
+
+  const id = randomUUID();
+  const workflowId = `generate-codes-${id}`;
+  await db.transaction(async (client) => {
+    const pool = await resolvePool(client, request.pool);
+    await insertBatch(client, { id, poolId: pool.id, source: 'generation', requested: request.quantity, spec, shape, workflowId, createdBy });
+  });
+  try {
+    await ctx.temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', {
+      taskQueue: config.taskQueue,
+      workflowId,
+      args: [{ batchId: id, quantity: request.quantity, chunkSize: config.chunkSize, parallelism: config.chunkParallelism }],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      await markBatchFinished(db, id, 'failed', 'the generation workflow could not be started');
+      throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
+    }
+  }
+  return (await findBatch(db, id))!;
+}

@@ -1,0 +1,31 @@
+/** Production entry point of a worker: `npm run worker` (DATABASE_URL and TEMPORAL_ADDRESS must be set). */
+import { Database } from '../db/database';
+import { loadConfig } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { createWorker } from './create-worker';
+
+async function main() {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress) {
+    throw new Error('set DATABASE_URL and TEMPORAL_ADDRESS (or use `npm start`, which runs everything embedded)');
+  }
+  const db = new Database(config.databaseUrl);
+  const { worker, connection } = await createWorker({
+    temporalAddress: config.temporalAddress,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    db,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+  });
+  logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
+  process.send?.({ ready: true });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  await worker.run();
+  await connection.close();
+  await db.close();
+}
+
+main().catch((error) => {
+  logger.error({ err: error }, 'worker failed');
+  process.exit(1);
+});

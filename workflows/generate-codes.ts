@@ -1,0 +1,67 @@
+import { defineQuery, proxyActivities, setHandler, ApplicationFailure } from '@temporalio/workflow';
+import type { CodeGenerationActivities } from '../activities/code-generation';
+
+export interface GenerateCodesInput {
+  batchId: string;
+  quantity: number;
+  chunkSize: number;
+  /** Chunk activities in flight at once: while PostgreSQL indexes one chunk, the worker draws the next. */
+  parallelism: number;
+}
+
+export interface GenerationProgress {
+  requested: number;
+  generated: number;
+  chunksDone: number;
+  chunksTotal: number;
+}
+
+export const generationProgressQuery = defineQuery<GenerationProgress>('progress');
+
+// A chunk retries until it succeeds (a database outage just delays it); operators see each attempt's error
+// on the pending activity in the Temporal UI. Only these failures are final.
+const FINAL_FAILURES = ['BatchNotFound', 'KeyspaceExhausted'];
+
+const bookkeeping = proxyActivities<CodeGenerationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '10 seconds' },
+});
+
+function chunkActivity(chunkIndex: number) {
+  // A stable activity id per chunk makes each chunk easy to find, and to retry, in the UI and the CLI.
+  return proxyActivities<CodeGenerationActivities>({
+    activityId: `chunk-${chunkIndex}`,
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: FINAL_FAILURES },
+  }).generateCodeChunk;
+}
+
+/** Fills a code batch with exactly `quantity` new codes, chunk by chunk; only counts travel through history. */
+export async function generateCodesWorkflow(input: GenerateCodesInput): Promise<GenerationProgress> {
+  const chunksTotal = Math.ceil(input.quantity / input.chunkSize);
+  const progress: GenerationProgress = { requested: input.quantity, generated: 0, chunksDone: 0, chunksTotal };
+  setHandler(generationProgressQuery, () => progress);
+
+  await bookkeeping.markBatchRunning(input.batchId);
+  let nextChunk = 0;
+  const lane = async () => {
+    while (nextChunk < chunksTotal) {
+      const index = nextChunk++;
+      const size = Math.min(input.chunkSize, input.quantity - index * input.chunkSize);
+      const { inserted } = await chunkActivity(index)({ batchId: input.batchId, chunkIndex: index, size });
+      progress.generated += inserted;
+      progress.chunksDone++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(input.parallelism, chunksTotal) }, lane));
+    if (progress.generated !== input.quantity) {
+      throw ApplicationFailure.nonRetryable(`generated ${progress.generated} of ${input.quantity} codes`, 'CountMismatch');
+    }
+  } catch (error) {
+    await bookkeeping.finishBatch(input.batchId, 'failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  await bookkeeping.finishBatch(input.batchId, 'completed');
+  return progress;
+}

@@ -1,0 +1,2 @@
+// Every workflow the worker registers. Workflows only orchestrate: all I/O lives in activities/.
+export { generateCodesWorkflow, generationProgressQuery } from './generate-codes';
