@@ -1,10 +1,20 @@
-/** Unit tests are fast and pure; integration tests share one embedded PostgreSQL and one Temporal dev server. */
+/**
+ * Two projects: `unit` is pure logic and needs nothing running; `integration` shares one embedded PostgreSQL
+ * and one Temporal dev server started by its global setup (each test file gets its own database and task queue).
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 120000,
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/test/unit'], transform },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integration'],
+      transform,
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+  testTimeout: 180000,
 };

@@ -37,8 +37,13 @@ function* copyLines(codes: Iterable<string>, suffix: string): Generator<string> 
   if (block) yield block;
 }
 
+/**
+ * Codes go in sorted: two transactions inserting overlapping codes then take the index's row locks in the
+ * same order, so one waits for the other instead of deadlocking (and the B-tree is filled left to right).
+ */
 async function copyInto(client: PoolClient, sql: string, codes: Iterable<string>, suffix: string): Promise<void> {
-  await pipeline(Readable.from(copyLines(codes, suffix)), client.query(copyFrom(sql)));
+  const sorted = [...codes].sort();
+  await pipeline(Readable.from(copyLines(sorted, suffix)), client.query(copyFrom(sql)));
 }
 
 /**

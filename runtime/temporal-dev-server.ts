@@ -12,8 +12,8 @@ export interface RunningTemporal {
 
 export interface TemporalDevServerOptions {
   cliPath: string;
-  /** SQLite file that keeps workflows across restarts. */
-  dbFile: string;
+  /** SQLite file that keeps workflows across restarts; omitted: in memory (tests). */
+  dbFile?: string;
   port: number;
   uiPort?: number;
   headless?: boolean;
@@ -42,16 +42,18 @@ export async function waitForPort(port: number, timeoutMs: number, isAlive: () =
  * server is for development; production uses a Temporal cluster on PostgreSQL (docker-compose.yml).
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
-  fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const args = [
     'server', 'start-dev',
-    '--db-filename', options.dbFile,
     '--port', String(options.port),
     '--ip', '127.0.0.1',
     '--log-level', 'warn',
     '--sqlite-pragma', 'journal_mode=wal',
     '--sqlite-pragma', 'synchronous=normal',
   ];
+  if (options.dbFile) {
+    fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
   if (options.headless || !options.uiPort) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   const log = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';

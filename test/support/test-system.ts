@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import request from 'supertest';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Database } from '../../db/database';
+import { loadConfig, type Config } from '../../runtime/config';
+import { connectTemporalClient } from '../../runtime/temporal-client';
+import { createWorker } from '../../worker/create-worker';
+import { createApp } from '../../api/app';
+import { parseApiKeys, type Role } from '../../api/auth';
+import type { ActivityFaults } from '../../activities';
+
+export const KEYS: Record<Role, string> = {
+  admin: 'test-admin-key-0001',
+  marketer: 'test-marketer-key-0001',
+  operator: 'test-operator-key-0001',
+  producer: 'test-producer-key-0001',
+};
+
+let runtimeInstalled = false;
+
+export interface TestSystem {
+  api: ReturnType<typeof request>;
+  db: Database;
+  temporal: Client;
+  config: Config;
+  worker: Worker;
+  databaseUrl: string;
+  /** Authorization header for a role. */
+  as(role: Role): { Authorization: string };
+  stop(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template; the shared PostgreSQL server is started by global setup. */
+export async function createTestDatabase(): Promise<string> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new PgClient({ connectionString: process.env.TEST_PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template loyalty_template`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(process.env.TEST_PG_ADMIN_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * The whole system in the test process: its own database and task queue, a real worker, the real API
+ * (reached over HTTP by supertest), all against the shared real PostgreSQL and Temporal servers.
+ */
+export async function startTestSystem(options: { env?: Record<string, string>; faults?: ActivityFaults } = {}): Promise<TestSystem> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    CODE_CHUNK_SIZE: '5000',
+    ...options.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+  });
+  const db = new Database(databaseUrl);
+  const temporal = await connectTemporalClient(config.temporalAddress!, config.temporalNamespace);
+  const { worker, connection } = await createWorker({
+    temporalAddress: config.temporalAddress!,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    db,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    faults: options.faults,
+  });
+  const running = worker.run();
+  const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');
+  const app = createApp({ db, temporal, config }, parseApiKeys(apiKeys));
+  return {
+    api: request(app),
+    db,
+    temporal,
+    config,
+    worker,
+    databaseUrl,
+    as: (role) => ({ Authorization: `Bearer ${KEYS[role]}` }),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.connection.close();
+      await db.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails after the timeout. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
