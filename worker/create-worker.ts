@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../db/database';
 import { createActivities, type ActivityFaults } from '../activities';
+import { installTemporalRuntime } from '../runtime/temporal-runtime';
 
 export interface WorkerOptions {
   temporalAddress: string;
@@ -13,6 +14,7 @@ export interface WorkerOptions {
 }
 
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  installTemporalRuntime();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const worker = await Worker.create({
     connection,

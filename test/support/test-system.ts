@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { Database } from '../../db/database';
 import { loadConfig, type Config } from '../../runtime/config';
@@ -17,8 +17,6 @@ export const KEYS: Record<Role, string> = {
   operator: 'test-operator-key-0001',
   producer: 'test-producer-key-0001',
 };
-
-let runtimeInstalled = false;
 
 export interface TestSystem {
   api: ReturnType<typeof request>;
@@ -52,10 +50,6 @@ export async function createTestDatabase(): Promise<string> {
  * (reached over HTTP by supertest), all against the shared real PostgreSQL and Temporal servers.
  */
 export async function startTestSystem(options: { env?: Record<string, string>; faults?: ActivityFaults } = {}): Promise<TestSystem> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
   const databaseUrl = await createTestDatabase();
   const config = loadConfig({
     CODE_CHUNK_SIZE: '5000',

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig } from '../runtime/config';
+import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { ensureTemporalCli } from '../runtime/temporal-cli';
+import { freePort, startTemporalDevServer } from '../runtime/temporal-dev-server';
+import { migrate } from '../db/migrate';
+import { projectRoot } from '../runtime/config';
+
+export interface BenchServices {
+  databaseUrl: string;
+  temporalAddress: string;
+  workflowBundlePath: string;
+  stop(): Promise<void>;
+}
+
+/** Fresh PostgreSQL and Temporal dev server (SQLite file, as `npm start` runs it) in a temporary folder. */
+export async function startBenchServices(): Promise<BenchServices> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-bench-'));
+  fs.chmodSync(root, 0o777);
+  const cli = await ensureTemporalCli(loadConfig().toolsDir);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), port: await freePort(), quiet: true });
+  const temporal = await startTemporalDevServer({ cliPath: cli, dbFile: path.join(root, 'temporal.sqlite'), port: await freePort(), headless: true });
+  const databaseUrl = await ensureDatabase(pg.url, 'bench');
+  await migrate(databaseUrl);
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent });
+  const workflowBundlePath = path.join(root, 'workflow-bundle.js');
+  fs.writeFileSync(workflowBundlePath, bundle.code);
+  return {
+    databaseUrl,
+    temporalAddress: temporal.address,
+    workflowBundlePath,
+    async stop() {
+      await temporal.stop();
+      await pg.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+const noop = () => undefined;
+const silent = { log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop };
+
+export interface WorkerProcess {
+  pid: number;
+  /** Peak resident set size so far (VmHWM), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+/** The production worker entry point as its own process, so its memory is measured alone. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  const child: ChildProcess = fork(path.join(projectRoot, 'worker/index.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return {
+    pid: child.pid!,
+    peakRss() {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
