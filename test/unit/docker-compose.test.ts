@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+// docker-compose.yml can't be run on this machine (no Docker engine), so its wiring is checked here instead.
+const root = path.resolve(__dirname, '../..');
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+const services: Record<string, any> = compose.services;
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** dist/x/y.js → x/y.ts: the command must run a file the build produces. */
+function sourceOf(command: string[]): string {
+  const target = command.find((part) => part.startsWith('dist/'))!;
+  return path.join(root, target.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+}
+
+describe('docker-compose.yml', () => {
+  it('has every service of the production shape', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'temporal-ui', 'worker']);
+  });
+
+  it('only depends on services that exist', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) {
+        expect({ name, dependency, exists: dependency in services }).toEqual({ name, dependency, exists: true });
+      }
+    }
+  });
+
+  it('runs Temporal on the PostgreSQL service and points the UI at Temporal', () => {
+    expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
+    expect(services.temporal.environment.POSTGRES_USER).toBe(services.postgres.environment.POSTGRES_USER);
+    expect(services.temporal.environment.POSTGRES_PWD).toBe(services.postgres.environment.POSTGRES_PASSWORD);
+    expect(services['temporal-ui'].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(services.temporal.ports).toContain('7233:7233');
+  });
+
+  it.each(['api', 'worker', 'migrate'])('wires %s to PostgreSQL and Temporal and runs a built entry point', (name) => {
+    const service = services[name];
+    const db = new URL(service.environment.DATABASE_URL);
+    expect(db.hostname).toBe('postgres');
+    expect(db.username).toBe(services.postgres.environment.POSTGRES_USER);
+    expect(db.password).toBe(services.postgres.environment.POSTGRES_PASSWORD);
+    expect(db.pathname).toBe(`/${services.postgres.environment.POSTGRES_DB}`);
+    expect(service.environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(service.build).toBe('.');
+    expect(fs.existsSync(sourceOf(service.command))).toBe(true);
+  });
+
+  it('starts the API and workers only after the migrations, and lets workers scale out', () => {
+    for (const name of ['api', 'worker']) {
+      expect(services[name].depends_on.migrate.condition).toBe('service_completed_successfully');
+      expect(services[name].depends_on.temporal).toBeDefined();
+    }
+    expect(services.worker.deploy.replicas).toBeDefined();
+    expect(services.api.environment.API_KEYS).toMatch(/API_KEYS/);
+    expect(services.api.ports).toContain(`${services.api.environment.PORT}:${services.api.environment.PORT}`);
+  });
+
+  it('builds from a Dockerfile whose build ships the SQL migrations', () => {
+    expect(fs.existsSync(path.join(root, 'Dockerfile'))).toBe(true);
+    expect(pkg.scripts.build).toMatch(/cp -r db\/migrations dist\/db/);
+  });
+});
