@@ -18,15 +18,15 @@ export interface GenerateCodeChunkResult {
 }
 
 /** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
-export interface GenerationFaults {
-  beforeCommit?(input: GenerateCodeChunkInput, attempt: number): void;
-  afterCommit?(input: GenerateCodeChunkInput, attempt: number): void;
+export interface ChunkFaults {
+  beforeCommit?(input: { chunkIndex: number }, attempt: number): void;
+  afterCommit?(input: { chunkIndex: number }, attempt: number): void;
 }
 
 // Redraw rounds without progress before a chunk gives up: only reachable when the keyspace is exhausted.
 const MAX_ROUNDS_WITHOUT_PROGRESS = 20;
 
-export function createCodeGenerationActivities(db: Database, faults: GenerationFaults = {}) {
+export function createCodeGenerationActivities(db: Database, faults: ChunkFaults = {}) {
   return {
     async markBatchRunning(batchId: string): Promise<void> {
       await markBatchRunning(db, batchId);
@@ -48,7 +48,7 @@ export function createCodeGenerationActivities(db: Database, faults: GenerationF
         if (!claim.claimed) return { inserted: claim.inserted, alreadyDone: true };
 
         const batch = await findBatch(client, input.batchId);
-        if (!batch) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} does not exist`, 'BatchNotFound');
+        if (!batch?.spec) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} is not a generation`, 'BatchNotFound');
         const generator = new CodeGenerator(batch.spec);
 
         let inserted = 0;

@@ -1,13 +1,16 @@
 import type { Database } from '../db/database';
-import { createCodeGenerationActivities, type GenerationFaults } from './code-generation';
+import { createCodeGenerationActivities, type ChunkFaults } from './code-generation';
+import { createCodeImportActivities } from './code-import';
 
 export interface ActivityFaults {
-  generation?: GenerationFaults;
+  generation?: ChunkFaults;
+  import?: ChunkFaults;
 }
 
 /** Every activity the worker registers, bound to the database. */
 export function createActivities(db: Database, faults: ActivityFaults = {}) {
   return {
     ...createCodeGenerationActivities(db, faults.generation),
+    ...createCodeImportActivities(db, faults.import),
   };
 }

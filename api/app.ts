@@ -7,6 +7,8 @@ import { ApiError, errorHandler, notFound } from './errors';
 import { idempotency } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
+import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
+import { codeImportRoutes, codeImportUploadRoutes, describeCodeImportRoutes } from './routes/code-imports';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import type { AppContext } from '../services/context';
 
@@ -18,7 +20,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const describeRoutes = [describeCodeBatchRoutes, describeCodeRoutes];
+export const describeRoutes = [describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const app = express();
@@ -36,10 +38,13 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
+  v1.use(codeImportUploadRoutes(ctx));
   v1.use(requireJsonBody, express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
   v1.use(idempotency(ctx.db));
   v1.use(codeBatchRoutes(ctx));
+  v1.use(codeImportRoutes(ctx));
   v1.use(codeRoutes(ctx));
+  v1.use(codeImageRoutes(ctx));
   app.use('/v1', v1);
 
   app.use(notFound);

@@ -1,5 +1,6 @@
 import type { CodeBatch } from '../db/code-batches';
 import type { CodeRecord } from '../db/codes';
+import type { ImportRejection } from '../db/code-imports';
 
 /** Database records as the API shows them (see api/schemas for the documented shapes). */
 function poolView(kind: string, ownerId: string | null) {
@@ -35,5 +36,22 @@ export function codeView(code: CodeRecord) {
     expiresAt: iso(code.expiresAt),
     createdAt: iso(code.createdAt),
     statusChangedAt: iso(code.statusChangedAt),
+  };
+}
+
+export function codeImportView(batch: CodeBatch, rejections: ImportRejection[], pageSize = 0) {
+  return {
+    id: batch.id,
+    status: batch.status,
+    pool: poolView(batch.poolKind, batch.poolOwnerId),
+    rows: batch.requested,
+    imported: batch.generated,
+    rejected: batch.rejected,
+    workflowId: batch.workflowId,
+    error: batch.error,
+    createdAt: iso(batch.createdAt),
+    finishedAt: iso(batch.finishedAt),
+    rejections,
+    nextAfter: pageSize > 0 && rejections.length === pageSize ? rejections[rejections.length - 1].line : null,
   };
 }

@@ -13,7 +13,10 @@ export interface CodeBatch {
   requested: number;
   /** Derived from committed chunks, so a retried chunk can never count twice. */
   generated: number;
-  spec: CodeSpec;
+  /** Generation settings; null for an import. */
+  spec: CodeSpec | null;
+  /** Rows an import refused (see code_import_rejections); 0 for a generation. */
+  rejected: number;
   workflowId: string;
   createdBy: string | null;
   error: string | null;
@@ -27,7 +30,7 @@ export interface NewCodeBatch {
   poolId: string;
   source: 'generation' | 'import';
   requested: number;
-  spec: CodeSpec;
+  spec: CodeSpec | null;
   shape: string | null;
   workflowId: string;
   createdBy: string | null;
@@ -46,7 +49,8 @@ export async function findBatch(db: Queryable, id: string): Promise<CodeBatch | 
     `select b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId", b.source, b.status,
             b.requested, b.spec, b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
             b.created_at as "createdAt", b.started_at as "startedAt", b.finished_at as "finishedAt",
-            coalesce((select sum(inserted) from code_batch_chunks c where c.batch_id = b.id), 0)::int as generated
+            coalesce((select sum(inserted) from code_batch_chunks c where c.batch_id = b.id), 0)::int as generated,
+            (select count(*) from code_import_rejections r where r.batch_id = b.id)::int as rejected
        from code_batches b join code_pools p on p.id = b.pool_id
       where b.id = $1`,
     [id],
@@ -61,6 +65,14 @@ export async function codesRequestedInShape(db: Queryable, shape: string): Promi
     [shape],
   );
   return Number((rows[0] as { n: string }).n);
+}
+
+export async function setBatchRequested(db: Queryable, id: string, requested: number): Promise<void> {
+  await db.query(`update code_batches set requested = $2 where id = $1`, [id, requested]);
+}
+
+export async function markBatchCancelled(db: Queryable, id: string): Promise<void> {
+  await db.query(`update code_batches set status = 'cancelled' where id = $1`, [id]);
 }
 
 export async function markBatchRunning(db: Queryable, id: string): Promise<void> {

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { Queryable } from './database';
+import { copyRows } from './copy';
 
 export type CodeStatus = 'unused' | 'reserved' | 'redeemed' | 'awarded' | 'fulfilled' | 'cancelled';
 
@@ -47,20 +48,54 @@ async function copyInto(client: PoolClient, sql: string, codes: Iterable<string>
 }
 
 /**
- * Fast path: COPY the codes straight into `codes`. When any of them already exists the COPY fails as a whole;
- * the savepoint undoes just that attempt and the caller takes the slow path. Returns whether it worked.
+ * Runs a bulk insert under a savepoint. When any row already exists the insert fails as a whole; the savepoint
+ * undoes just that attempt and the caller takes its slow path. Returns whether it worked.
  */
-export async function copyNewCodes(client: PoolClient, poolId: string, batchId: string, codes: Set<string>): Promise<boolean> {
-  await client.query('savepoint copy_new_codes');
+async function unlessSomeExist(client: PoolClient, insert: () => Promise<void>): Promise<boolean> {
+  await client.query('savepoint bulk_insert');
   try {
-    await copyInto(client, 'copy codes (code, pool_id, batch_id) from stdin', codes, `\t${poolId}\t${batchId}\n`);
-    await client.query('release savepoint copy_new_codes');
+    await insert();
+    await client.query('release savepoint bulk_insert');
     return true;
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    await client.query('rollback to savepoint copy_new_codes');
+    await client.query('rollback to savepoint bulk_insert');
     return false;
   }
+}
+
+/** Fast path of generation: COPY the drawn codes straight into `codes`; false when one already exists. */
+export function copyNewCodes(client: PoolClient, poolId: string, batchId: string, codes: Set<string>): Promise<boolean> {
+  return unlessSomeExist(client, () => copyInto(client, 'copy codes (code, pool_id, batch_id) from stdin', codes, `\t${poolId}\t${batchId}\n`));
+}
+
+export interface ImportedCode {
+  code: string;
+  expiresAt: string | null;
+  attributes: Record<string, string> | null;
+}
+
+const bySortedCode = (a: ImportedCode, b: ImportedCode) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+/** Inserts imported codes that don't exist yet (COPY when none does); returns the codes that went in. */
+export async function insertImportedCodes(client: PoolClient, poolId: string, batchId: string, codes: ImportedCode[]): Promise<Set<string>> {
+  const rows = [...codes].sort(bySortedCode).map((c) => [c.code, poolId, batchId, c.expiresAt, c.attributes && JSON.stringify(c.attributes)]);
+  const columns = ['code', 'pool_id', 'batch_id', 'expires_at', 'attributes'];
+  if (await unlessSomeExist(client, () => copyRows(client, 'codes', columns, rows))) return new Set(codes.map((c) => c.code));
+  await client.query('create temp table if not exists staged_imported_codes (like codes including defaults) on commit drop');
+  await client.query('truncate staged_imported_codes');
+  await copyRows(client, 'staged_imported_codes', columns, rows);
+  const inserted = await client.query(
+    `insert into codes (code, pool_id, batch_id, expires_at, attributes)
+     select code, pool_id, batch_id, expires_at, attributes from staged_imported_codes on conflict (code) do nothing returning code`,
+  );
+  return new Set(inserted.rows.map((r: { code: string }) => r.code));
+}
+
+/** Which batch each of the given codes belongs to (to tell "duplicate in this file" from "already exists"). */
+export async function batchesOfCodes(db: Queryable, codes: string[]): Promise<Map<string, string | null>> {
+  const { rows } = await db.query(`select code, batch_id from codes where code = any($1::text[])`, [codes]);
+  return new Map(rows.map((r: { code: string; batch_id: string | null }) => [r.code, r.batch_id]));
 }
 
 /** Slow path: stage the codes, insert those that don't exist yet, return how many went in. */

@@ -10,12 +10,15 @@ const LAYOUT_CHARACTERS = /[\s\-\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
  * hold, so callers answer "invalid code" without touching the database.
  */
 export function normalizeCode(input: string): string | null {
-  const code = input.normalize('NFKC').replace(LAYOUT_CHARACTERS, '').toUpperCase();
+  const code = canonicalForm(input);
   if (code.length === 0 || code.length > MAX_CODE_LENGTH) return null;
   return /^[A-Z0-9]+$/.test(code) ? code : null;
 }
 
-/** Prefixes and suffixes follow the same canonical form, so "summer-" and "SUMMER" name the same prefix. */
-export function normalizeAffix(input: string | undefined): string {
+/** The canonical form without the validity check; prefixes, suffixes and import rows use it too. */
+export function canonicalForm(input: string | null | undefined): string {
   return (input ?? '').normalize('NFKC').replace(LAYOUT_CHARACTERS, '').toUpperCase();
 }
+
+/** Prefixes and suffixes follow the same canonical form, so "summer-" and "SUMMER" name the same prefix. */
+export const normalizeAffix = canonicalForm;

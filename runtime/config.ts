@@ -20,6 +20,8 @@ export interface Config {
   /** Chunk activities a generation workflow runs at once. */
   chunkParallelism: number;
   maxBodyBytes: number;
+  /** Largest CSV upload (imports); the file streams to PostgreSQL, so this bounds disk, not memory. */
+  maxUploadBytes: number;
   logLevel: string;
 }
 
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkSize: int('CODE_CHUNK_SIZE', 50_000, env),
     chunkParallelism: int('CODE_CHUNK_PARALLELISM', 2, env),
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, env),
+    maxUploadBytes: int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

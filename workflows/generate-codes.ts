@@ -1,5 +1,6 @@
 import { defineQuery, proxyActivities, setHandler, ApplicationFailure } from '@temporalio/workflow';
 import type { CodeGenerationActivities } from '../activities/code-generation';
+import { chunkRetry, runChunks } from './run-chunks';
 
 export interface GenerateCodesInput {
   batchId: string;
@@ -32,7 +33,7 @@ function chunkActivity(chunkIndex: number) {
   return proxyActivities<CodeGenerationActivities>({
     activityId: `chunk-${chunkIndex}`,
     startToCloseTimeout: '10 minutes',
-    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: FINAL_FAILURES },
+    retry: chunkRetry(FINAL_FAILURES),
   }).generateCodeChunk;
 }
 
@@ -43,18 +44,13 @@ export async function generateCodesWorkflow(input: GenerateCodesInput): Promise<
   setHandler(generationProgressQuery, () => progress);
 
   await bookkeeping.markBatchRunning(input.batchId);
-  let nextChunk = 0;
-  const lane = async () => {
-    while (nextChunk < chunksTotal) {
-      const index = nextChunk++;
+  try {
+    await runChunks(chunksTotal, input.parallelism, async (index) => {
       const size = Math.min(input.chunkSize, input.quantity - index * input.chunkSize);
       const { inserted } = await chunkActivity(index)({ batchId: input.batchId, chunkIndex: index, size });
       progress.generated += inserted;
       progress.chunksDone++;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(input.parallelism, chunksTotal) }, lane));
+    });
     if (progress.generated !== input.quantity) {
       throw ApplicationFailure.nonRetryable(`generated ${progress.generated} of ${input.quantity} codes`, 'CountMismatch');
     }

@@ -1,2 +1,3 @@
 // Every workflow the worker registers. Workflows only orchestrate: all I/O lives in activities/.
 export { generateCodesWorkflow, generationProgressQuery } from './generate-codes';
+export { importCodesWorkflow, importProgressQuery } from './import-codes';

@@ -21,7 +21,7 @@ create table code_batches (
   status text not null default 'pending'
     check (status in ('pending', 'running', 'completed', 'failed', 'cancelled')),
   requested integer not null check (requested > 0),
-  spec jsonb not null,
+  spec jsonb, -- generation settings; null for an import
   -- Codes of one shape (alphabet, length, prefix, suffix) share a keyspace: see domain/keyspace.ts.
   shape text,
   workflow_id text not null,
@@ -50,8 +50,9 @@ create type code_status as enum ('unused', 'reserved', 'redeemed', 'awarded', 'f
 -- pool_id and batch_id carry no per-row foreign key: its trigger costs more than the COPY itself (8 s per
 -- million rows measured). Pools and batches are permanent instead: they can't be deleted (trigger below), and
 -- codes are only ever written with ids read from those rows in the same transaction (db/codes.ts).
+-- Byte order (collate "C"): prefix search and cursor pagination walk the primary key directly.
 create table codes (
-  code text primary key,
+  code text collate "C" primary key,
   pool_id uuid not null,
   batch_id uuid,
   status code_status not null default 'unused',

@@ -1,5 +1,4 @@
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
-import type { GenerateCodeChunkInput } from '../../activities/code-generation';
 
 /**
  * Chunk 1 fails on its first attempt just before its commit (the transaction rolls back), chunk 2 on its first
@@ -7,7 +6,7 @@ import type { GenerateCodeChunkInput } from '../../activities/code-generation';
  */
 const failures: string[] = [];
 function failFirstAttempt(chunkIndex: number, where: string) {
-  return (input: GenerateCodeChunkInput, attempt: number) => {
+  return (input: { chunkIndex: number }, attempt: number) => {
     if (input.chunkIndex === chunkIndex && attempt === 1) {
       failures.push(`${where}:${input.chunkIndex}`);
       throw new Error(`injected failure ${where} of chunk ${chunkIndex}`);

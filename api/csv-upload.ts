@@ -1,0 +1,72 @@
+import { Transform, type Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { ApiError } from './errors';
+
+export interface CsvLimits {
+  maxBytes: number;
+  maxColumns: number;
+  maxFieldBytes: number;
+}
+
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** Counts bytes as they stream, refusing the upload (413) past the limit without reading the rest into memory. */
+function byteLimit(maxBytes: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > maxBytes) callback(new ApiError(413, 'upload_too_large', `the CSV file is larger than ${maxBytes} bytes`));
+      else callback(null, chunk);
+    },
+  });
+}
+
+/**
+ * Parses a CSV upload as a stream of records with their line numbers. Handles what spreadsheets write: a BOM,
+ * CRLF, quoted fields with commas and newlines, blank lines (skipped). Broken quoting or an oversized field
+ * refuses the whole file with a 400 naming the line, before anything is committed.
+ */
+export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerator<CsvRecord> {
+  const limiter = byteLimit(limits.maxBytes);
+  const parser = parse({ bom: true, relax_column_count: true, max_record_size: limits.maxFieldBytes, raw: true });
+  body.on('error', (e) => parser.destroy(e));
+  limiter.on('error', (e) => parser.destroy(e));
+  body.pipe(limiter).pipe(parser);
+  // Lines are counted here from each record's raw text: csv-parse's own count drifts after a quoted CRLF.
+  let line = 1;
+  try {
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      const start = line;
+      line += 1 + (raw.replace(/(\r\n|\r|\n)$/, '').match(/\r\n|\r|\n/g)?.length ?? 0);
+      if (raw.trim() === '') continue; // a blank line (a quoted empty cell "" is a row)
+      if (record.length > limits.maxColumns) {
+        throw new ApiError(400, 'invalid_csv', `line ${start}: more than ${limits.maxColumns} columns`);
+      }
+      yield { line: start, fields: record };
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new ApiError(400, 'invalid_csv', `${line ? `line ${line}: ` : ''}${error.message}`);
+    }
+    throw error;
+  } finally {
+    body.unpipe();
+    body.resume();
+  }
+}
+
+/** The header row, lower-cased and trimmed; refuses a file without the required columns or with repeats. */
+export function readHeader(fields: string[], required: string[]): string[] {
+  const header = fields.map((f) => f.trim().toLowerCase());
+  for (const name of required) {
+    if (!header.includes(name)) throw new ApiError(400, 'invalid_csv', `the header row must name a "${name}" column (found: ${header.join(', ') || 'nothing'})`);
+  }
+  const repeated = header.find((name, i) => header.indexOf(name) !== i);
+  if (repeated !== undefined) throw new ApiError(400, 'invalid_csv', `the header names the column "${repeated}" twice`);
+  return header;
+}

@@ -1,0 +1,71 @@
+import { Router, type RequestHandler } from 'express';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { allow } from '../auth';
+import { ApiError } from '../errors';
+import { idempotency } from '../idempotency';
+import { parse } from '../validate';
+import { errorResponses } from '../openapi';
+import { codeImportReportQuery, codeImportView as codeImportSchema, createCodeImportQuery, importIdParam } from '../schemas/code-import';
+import { z } from '../schemas/zod';
+import { codeImportView } from '../views';
+import { createCodeImport, parsePoolQuery } from '../../services/code-imports';
+import { findBatch } from '../../db/code-batches';
+import { listRejections } from '../../db/code-imports';
+import type { AppContext } from '../../services/context';
+
+export const requireCsv: RequestHandler = (req, _res, next) => {
+  if (!req.is('text/csv')) throw new ApiError(415, 'unsupported_media_type', 'send the file as text/csv', 'Content-Type');
+  next();
+};
+
+/** CSV uploads: mounted before the JSON body parser, they stream the request body themselves. */
+export function codeImportUploadRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.post('/code-imports', allow('marketer', 'operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
+    const query = parse(createCodeImportQuery, req.query);
+    const batch = await createCodeImport(ctx, parsePoolQuery(query.pool), req, req.principal!.id);
+    res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch, []));
+  });
+  return router;
+}
+
+export function codeImportRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/code-imports/:id', allow('marketer', 'operator'), async (req, res) => {
+    const query = parse(codeImportReportQuery, req.query);
+    const { id } = importIdParam.safeParse(req.params).data ?? {};
+    const batch = id ? await findBatch(ctx.db, id) : null;
+    if (!batch || batch.source !== 'import') throw new ApiError(404, 'import_not_found', `no code import with id "${req.params.id}"`, 'id');
+    res.json(codeImportView(batch, await listRejections(ctx.db, batch.id, query.after, query.limit), query.limit));
+  });
+  return router;
+}
+
+export function describeCodeImportRoutes(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/code-imports',
+    summary: 'Import codes from a CSV file (header `code`, optional `expires_at`, other columns kept as attributes)',
+    description: 'Streams into PostgreSQL and runs as a Temporal workflow; answers 202 with the job. A BOM, CRLF, quoted fields and blank lines are handled.',
+    tags: ['Codes'],
+    request: {
+      query: createCodeImportQuery,
+      body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,expires_at\nGIFT-0001,2027-01-31\n' }) } } },
+    },
+    responses: {
+      202: { description: 'The import was accepted', content: { 'application/json': { schema: codeImportSchema } } },
+      ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/code-imports/{id}',
+    summary: 'Status, counts and the row report (paginated) of an import',
+    tags: ['Codes'],
+    request: { params: importIdParam, query: codeImportReportQuery },
+    responses: {
+      200: { description: 'The import', content: { 'application/json': { schema: codeImportSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
+}

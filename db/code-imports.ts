@@ -1,0 +1,57 @@
+import type { PoolClient } from 'pg';
+import type { Queryable } from './database';
+import { copyRows } from './copy';
+
+export interface StagedRow {
+  rowNumber: number;
+  line: number;
+  code: string | null;
+  expiresAt: string | null;
+  attributes: Record<string, string> | null;
+  problem: string | null;
+}
+
+export interface ImportRejection {
+  line: number;
+  code: string | null;
+  reason: string;
+}
+
+/** Streams parsed CSV rows into the staging table; returns how many there were. */
+export async function stageImportRows(client: PoolClient, batchId: string, rows: AsyncIterable<Omit<StagedRow, 'rowNumber'>>): Promise<number> {
+  let count = 0;
+  async function* values() {
+    for await (const row of rows) {
+      yield [batchId, count++, row.line, row.code, row.expiresAt, row.attributes && JSON.stringify(row.attributes), row.problem];
+    }
+  }
+  await copyRows(client, 'code_import_rows', ['batch_id', 'row_number', 'line', 'code', 'expires_at', 'attributes', 'problem'], values());
+  return count;
+}
+
+export async function readStagedRows(db: Queryable, batchId: string, fromRow: number, toRow: number): Promise<StagedRow[]> {
+  const { rows } = await db.query(
+    `select row_number as "rowNumber", line, code, expires_at as "expiresAt", attributes, problem
+       from code_import_rows where batch_id = $1 and row_number >= $2 and row_number < $3 order by row_number`,
+    [batchId, fromRow, toRow],
+  );
+  return rows as StagedRow[];
+}
+
+export async function deleteStagedRows(db: Queryable, batchId: string): Promise<void> {
+  await db.query(`delete from code_import_rows where batch_id = $1`, [batchId]);
+}
+
+export async function insertRejections(client: PoolClient, batchId: string, rejections: ImportRejection[]): Promise<void> {
+  if (rejections.length === 0) return;
+  await copyRows(client, 'code_import_rejections', ['batch_id', 'line', 'code', 'reason'], rejections.map((r) => [batchId, r.line, r.code, r.reason]));
+}
+
+/** One page of an import's row report, in line order, after the line `afterLine`. */
+export async function listRejections(db: Queryable, batchId: string, afterLine: number, limit: number): Promise<ImportRejection[]> {
+  const { rows } = await db.query(
+    `select line, code, reason from code_import_rejections where batch_id = $1 and line > $2 order by line limit $3`,
+    [batchId, afterLine, limit],
+  );
+  return rows as ImportRejection[];
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { ApiError } from '../api/errors';
+import { readCsv, readHeader } from '../api/csv-upload';
+import { findBatch, insertBatch, markBatchFinished, setBatchRequested, type CodeBatch } from '../db/code-batches';
+import { resolvePool, type PoolTarget } from '../db/code-pools';
+import { stageImportRows } from '../db/code-imports';
+import type { importCodesWorkflow } from '../workflows/import-codes';
+import type { AppContext } from './context';
+
+/** Columns with a meaning; any other column is kept on the code as an attribute. */
+const KNOWN_COLUMNS = ['code', 'expires_at'];
+
+/**
+ * Streams an uploaded CSV into the staging table and starts the import workflow. The staging happens in one
+ * transaction: a file refused as a whole (no code column, broken quoting, too big) leaves nothing behind.
+ */
+export async function createCodeImport(ctx: AppContext, target: PoolTarget | undefined, body: Readable, createdBy: string): Promise<CodeBatch> {
+  const { db, config } = ctx;
+  const id = randomUUID();
+  const workflowId = `import-codes-${id}`;
+  const rows = await db.transaction(async (client) => {
+    const pool = await resolvePool(client, target);
+    await insertBatch(client, { id, poolId: pool.id, source: 'import', requested: 1, spec: null, shape: null, workflowId, createdBy });
+    const records = readCsv(body, { maxBytes: config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 });
+    const first = await records.next();
+    if (first.done) throw new ApiError(400, 'empty_file', 'the CSV file is empty');
+    const header = readHeader(first.value.fields, ['code']);
+    const extra = header.map((name, i) => [name, i] as const).filter(([name]) => !KNOWN_COLUMNS.includes(name));
+    const count = await stageImportRows(client, id, (async function* () {
+      for await (const { line, fields } of records) {
+        const cell = (name: string) => fields[header.indexOf(name)] ?? null;
+        yield {
+          line,
+          code: cell('code'),
+          expiresAt: cell('expires_at'),
+          attributes: extra.length ? Object.fromEntries(extra.map(([name, i]) => [name, fields[i] ?? ''])) : null,
+          problem: fields.length === header.length ? null : 'wrong_column_count',
+        };
+      }
+    })());
+    if (count === 0) throw new ApiError(400, 'empty_file', 'the CSV file has a header but no rows');
+    await setBatchRequested(client, id, count);
+    return count;
+  });
+  try {
+    await ctx.temporal.workflow.start<typeof importCodesWorkflow>('importCodesWorkflow', {
+      taskQueue: config.taskQueue,
+      workflowId,
+      args: [{ batchId: id, rows, chunkSize: config.chunkSize, parallelism: config.chunkParallelism }],
+    });
+  } catch {
+    await markBatchFinished(db, id, 'failed', 'the import workflow could not be started');
+    throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
+  }
+  return (await findBatch(db, id))!;
+}
+
+export function parsePoolQuery(value: string | undefined): PoolTarget | undefined {
+  if (!value) return undefined;
+  const separator = value.indexOf(':');
+  return { type: value.slice(0, separator) as PoolTarget['type'], id: value.slice(separator + 1) };
+}

@@ -1,0 +1,60 @@
+import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { CodeImportActivities } from '../activities/code-import';
+import { chunkRetry, runChunks } from './run-chunks';
+
+export interface ImportCodesInput {
+  batchId: string;
+  /** Data rows staged in code_import_rows (the file itself never enters history). */
+  rows: number;
+  chunkSize: number;
+  parallelism: number;
+}
+
+export interface ImportProgress {
+  rows: number;
+  processed: number;
+  imported: number;
+  rejected: number;
+  chunksDone: number;
+  chunksTotal: number;
+}
+
+export const importProgressQuery = defineQuery<ImportProgress>('progress');
+
+const bookkeeping = proxyActivities<CodeImportActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '10 seconds' },
+});
+
+function chunkActivity(chunkIndex: number) {
+  return proxyActivities<CodeImportActivities>({
+    activityId: `chunk-${chunkIndex}`,
+    startToCloseTimeout: '10 minutes',
+    retry: chunkRetry(['BatchNotFound']),
+  }).importCodeChunk;
+}
+
+/** Imports a staged CSV chunk by chunk; each chunk commits its codes and its row report in one transaction. */
+export async function importCodesWorkflow(input: ImportCodesInput): Promise<ImportProgress> {
+  const chunksTotal = Math.ceil(input.rows / input.chunkSize);
+  const progress: ImportProgress = { rows: input.rows, processed: 0, imported: 0, rejected: 0, chunksDone: 0, chunksTotal };
+  setHandler(importProgressQuery, () => progress);
+
+  await bookkeeping.markImportRunning(input.batchId);
+  try {
+    await runChunks(chunksTotal, input.parallelism, async (index) => {
+      const fromRow = index * input.chunkSize;
+      const toRow = Math.min(fromRow + input.chunkSize, input.rows);
+      const result = await chunkActivity(index)({ batchId: input.batchId, chunkIndex: index, fromRow, toRow });
+      progress.processed += toRow - fromRow;
+      progress.imported += result.imported;
+      progress.rejected += result.rejected;
+      progress.chunksDone++;
+    });
+  } catch (error) {
+    await bookkeeping.finishImport(input.batchId, 'failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  await bookkeeping.finishImport(input.batchId, 'completed');
+  return progress;
+}
