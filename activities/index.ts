@@ -1,6 +1,7 @@
 import type { Database } from '../db/database';
 import { createCodeGenerationActivities, type ChunkFaults } from './code-generation';
 import { createCodeImportActivities } from './code-import';
+import { createCodeCancellationActivities } from './code-cancellation';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
@@ -12,5 +13,6 @@ export function createActivities(db: Database, faults: ActivityFaults = {}) {
   return {
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
+    ...createCodeCancellationActivities(db),
   };
 }

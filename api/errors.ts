@@ -49,6 +49,10 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     const [status, code, message] = parserError;
     return res.status(status).json(errorBody(code, message));
   }
+  const sqlState = (error as { code?: string }).code;
+  if (sqlState === '40P01' || sqlState === '40001') {
+    return res.status(409).json(errorBody('conflict_retry', 'the request collided with a concurrent one and was rolled back; retry it'));
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error, path: req.path }, 'database unavailable');
     res.setHeader('Retry-After', '5');

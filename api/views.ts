@@ -36,6 +36,8 @@ export function codeView(code: CodeRecord) {
     expiresAt: iso(code.expiresAt),
     createdAt: iso(code.createdAt),
     statusChangedAt: iso(code.statusChangedAt),
+    redeemedAt: iso(code.redeemedAt),
+    attributes: code.attributes,
   };
 }
 

@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import type { Queryable } from './database';
 import { copyRows } from './copy';
 
-export type CodeStatus = 'unused' | 'reserved' | 'redeemed' | 'awarded' | 'fulfilled' | 'cancelled';
+import type { CodeStatus } from '../domain/code-status';
 
 export interface CodeRecord {
   code: string;
@@ -18,7 +18,14 @@ export interface CodeRecord {
   expiresAt: Date | null;
   createdAt: Date;
   statusChangedAt: Date | null;
+  redeemedAt: Date | null;
+  attributes: Record<string, string> | null;
 }
+
+/** The columns of a CodeRecord, for queries over `codes c join code_pools p`. */
+export const CODE_COLUMNS = `c.code, c.status, c.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId",
+  c.batch_id as "batchId", c.member_id as "memberId", c.expires_at as "expiresAt", c.created_at as "createdAt",
+  c.status_changed_at as "statusChangedAt", c.redeemed_at as "redeemedAt", c.attributes`;
 
 const UNIQUE_VIOLATION = '23505';
 const LINES_PER_WRITE = 2000;
@@ -110,14 +117,28 @@ export async function insertCodesSkippingExisting(client: PoolClient, poolId: st
   return rowCount ?? 0;
 }
 
-export async function findCode(db: Queryable, code: string): Promise<CodeRecord | null> {
+/** One code; `forUpdate` locks its row until the caller's transaction ends. */
+export async function findCode(db: Queryable, code: string, forUpdate = false): Promise<CodeRecord | null> {
   const { rows } = await db.query(
-    `select c.code, c.status, c.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId",
-            c.batch_id as "batchId", c.member_id as "memberId", c.expires_at as "expiresAt",
-            c.created_at as "createdAt", c.status_changed_at as "statusChangedAt"
-       from codes c join code_pools p on p.id = c.pool_id
-      where c.code = $1`,
+    `select ${CODE_COLUMNS} from codes c join code_pools p on p.id = c.pool_id where c.code = $1 ${forUpdate ? 'for update of c' : ''}`,
     [code],
   );
   return (rows[0] as CodeRecord | undefined) ?? null;
+}
+
+/** Moves one code to a new status (the caller holds its row lock and has checked the transition). */
+export async function setCodeStatus(db: Queryable, code: string, status: CodeStatus): Promise<void> {
+  await db.query(`update codes set status = $2, status_changed_at = now() where code = $1`, [code, status]);
+}
+
+/**
+ * Takes one unused code for a reward or campaign: from its own pool, else from the unassociated bank. The row
+ * stays locked until the caller commits; SKIP LOCKED lets concurrent takers pass each other instead of queueing.
+ */
+export async function takeUnusedCode(db: Queryable, poolId: string): Promise<{ code: string; fromBank: boolean } | null> {
+  const take = `select code from codes where pool_id = $1 and status = 'unused' order by code limit 1 for update skip locked`;
+  const own = await db.query(take, [poolId]);
+  if (own.rows[0]) return { code: own.rows[0].code, fromBank: false };
+  const bank = await db.query(take.replace('$1', `(select id from code_pools where kind = 'bank')`), []);
+  return bank.rows[0] ? { code: bank.rows[0].code, fromBank: true } : null;
 }

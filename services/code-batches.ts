@@ -7,6 +7,7 @@ import { resolvePool } from '../db/code-pools';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
 import { checkKeyspace, keyspaceMessage } from '../domain/keyspace';
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
+import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
 
 /**
@@ -50,4 +51,27 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
     }
   }
   return (await findBatch(db, id))!;
+}
+
+/**
+ * Starts cancelling every still-unused code of a finished batch (a workflow: a batch may hold a million codes).
+ * Asking twice joins the same workflow.
+ */
+export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason: string, actor: string): Promise<string> {
+  if (batch.status === 'pending' || batch.status === 'running') {
+    throw new ApiError(409, 'batch_running', 'the batch is still being filled; cancel it once it has finished', 'id');
+  }
+  const workflowId = `cancel-code-batch-${batch.id}`;
+  try {
+    await ctx.temporal.workflow.start<typeof cancelCodeBatchWorkflow>('cancelCodeBatchWorkflow', {
+      taskQueue: ctx.config.taskQueue,
+      workflowId,
+      args: [{ batchId: batch.id, reason, actor, chunkSize: ctx.config.chunkSize }],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; retry shortly');
+    }
+  }
+  return workflowId;
 }

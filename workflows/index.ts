@@ -1,3 +1,4 @@
 // Every workflow the worker registers. Workflows only orchestrate: all I/O lives in activities/.
 export { generateCodesWorkflow, generationProgressQuery } from './generate-codes';
 export { importCodesWorkflow, importProgressQuery } from './import-codes';
+export { cancelCodeBatchWorkflow, cancelledCountQuery } from './cancel-code-batch';

@@ -5,8 +5,10 @@ import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { batchIdParam, codeBatchView as codeBatchSchema, createCodeBatchRequest } from '../schemas/code-batch';
 import { errorResponses, jsonBody } from '../openapi';
+import { z } from '../schemas/zod';
 import { codeBatchView } from '../views';
-import { createCodeBatch } from '../../services/code-batches';
+import { cancelCodeBatch, createCodeBatch } from '../../services/code-batches';
+import { cancelRequest } from '../schemas/code';
 import { findBatch } from '../../db/code-batches';
 import type { AppContext } from '../../services/context';
 
@@ -19,11 +21,22 @@ export function codeBatchRoutes(ctx: AppContext): Router {
     res.status(202).location(`/v1/code-batches/${batch.id}`).json(codeBatchView(batch));
   });
 
-  router.get('/code-batches/:id', allow('marketer', 'operator'), async (req, res) => {
-    const { id } = batchIdParam.safeParse(req.params).data ?? {};
+  const loadBatch = async (rawId: string) => {
+    const { id } = batchIdParam.safeParse({ id: rawId }).data ?? {};
     const batch = id ? await findBatch(ctx.db, id) : null;
-    if (!batch) throw new ApiError(404, 'batch_not_found', `no code batch with id "${req.params.id}"`, 'id');
-    res.json(codeBatchView(batch));
+    if (!batch) throw new ApiError(404, 'batch_not_found', `no code batch with id "${rawId}"`, 'id');
+    return batch;
+  };
+
+  router.get('/code-batches/:id', allow('marketer', 'operator'), async (req, res) => {
+    res.json(codeBatchView(await loadBatch(String(req.params.id))));
+  });
+
+  router.post('/code-batches/:id/cancel', allow('operator'), async (req, res) => {
+    const { reason } = parse(cancelRequest, req.body);
+    const batch = await loadBatch(String(req.params.id));
+    const workflowId = await cancelCodeBatch(ctx, batch, reason, req.principal!.id);
+    res.status(202).json({ batchId: batch.id, workflowId });
   });
 
   return router;
@@ -39,6 +52,17 @@ export function describeCodeBatchRoutes(registry: OpenAPIRegistry): void {
     responses: {
       202: { description: 'The batch was accepted and its workflow started', content: { 'application/json': { schema: codeBatchSchema } } },
       ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/code-batches/{id}/cancel',
+    summary: 'Cancel every still-unused or reserved code of a finished batch (a workflow); answers 202',
+    tags: ['Codes'],
+    request: { params: batchIdParam, body: jsonBody(cancelRequest) },
+    responses: {
+      202: { description: 'Cancellation started', content: { 'application/json': { schema: z.object({ batchId: z.string().uuid(), workflowId: z.string() }) } } },
+      ...errorResponses(400, 401, 403, 404, 409, 503),
     },
   });
   registry.registerPath({

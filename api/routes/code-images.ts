@@ -7,8 +7,7 @@ import { ApiError } from '../errors';
 import { codeParam } from '../schemas/code';
 import { z } from '../schemas/zod';
 import { errorResponses } from '../openapi';
-import { findCode } from '../../db/codes';
-import { normalizeCode } from '../../domain/normalize-code';
+import { lookupCode } from '../../services/codes';
 import type { AppContext } from '../../services/context';
 
 interface CodeImage {
@@ -37,9 +36,7 @@ export function codeImageRoutes(ctx: AppContext): Router {
   router.get('/codes/:code/:image', allow('marketer', 'operator'), async (req, res) => {
     const image = IMAGES.get(String(req.params.image));
     if (!image) throw new ApiError(404, 'not_found', `no image "${req.params.image}"; use one of ${[...IMAGES.keys()].join(', ')}`);
-    const code = normalizeCode(String(req.params.code));
-    if (!code) throw new ApiError(400, 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
-    if (!(await findCode(ctx.db, code))) throw new ApiError(404, 'code_not_found', `no code "${code}"`, 'code');
+    const { code } = await lookupCode(ctx.db, String(req.params.code));
     const body = await image.render(code);
     // Private: only key holders may see a code; short: a cancelled code should not stay printable for long.
     res.type(image.contentType).set('Cache-Control', 'private, max-age=300').send(body);

@@ -9,6 +9,8 @@ import { codeImportReportQuery, codeImportView as codeImportSchema, createCodeIm
 import { z } from '../schemas/zod';
 import { codeImportView } from '../views';
 import { createCodeImport, parsePoolQuery } from '../../services/code-imports';
+import { importCodeStatuses } from '../../services/code-status-imports';
+import { statusImportReport } from '../schemas/code';
 import { findBatch } from '../../db/code-batches';
 import { listRejections } from '../../db/code-imports';
 import type { AppContext } from '../../services/context';
@@ -25,6 +27,10 @@ export function codeImportUploadRoutes(ctx: AppContext): Router {
     const query = parse(createCodeImportQuery, req.query);
     const batch = await createCodeImport(ctx, parsePoolQuery(query.pool), req, req.principal!.id);
     res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch, []));
+  });
+  router.post('/code-status-imports', allow('operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
+    parse(z.object({}).strict(), req.query);
+    res.json(await importCodeStatuses(ctx, req, req.principal!.id));
   });
   return router;
 }
@@ -55,6 +61,18 @@ export function describeCodeImportRoutes(registry: OpenAPIRegistry): void {
     responses: {
       202: { description: 'The import was accepted', content: { 'application/json': { schema: codeImportSchema } } },
       ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/code-status-imports',
+    summary: 'Change code statuses in bulk from a CSV (`code,status[,reason]`): redeemed/awarded → fulfilled, unused/reserved → cancelled',
+    description: 'One transaction; rows asking for a status the code already has count as unchanged; every refused row is reported.',
+    tags: ['Codes'],
+    request: { body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,status\nGIFT0001,fulfilled\n' }) } } } },
+    responses: {
+      200: { description: 'What was applied and what was refused', content: { 'application/json': { schema: statusImportReport } } },
+      ...errorResponses(400, 401, 403, 409, 413, 415),
     },
   });
   registry.registerPath({

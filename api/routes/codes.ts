@@ -2,37 +2,89 @@ import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
-import { codeParam, codeView as codeSchema } from '../schemas/code';
-import { errorResponses } from '../openapi';
+import { parse } from '../validate';
+import { cancelRequest, codeDetailView, codePage, codeParam, codeView as codeSchema } from '../schemas/code';
+import { codeFilters, codeSearchQuery, type CodeFilters } from '../schemas/code-search';
+import { errorResponses, jsonBody } from '../openapi';
 import { codeView } from '../views';
-import { findCode } from '../../db/codes';
-import { normalizeCode } from '../../domain/normalize-code';
+import { searchCodes, type ResolvedFilters } from '../../db/code-search';
+import { canonicalForm } from '../../domain/normalize-code';
+import { cancelCode, codeWithHistory } from '../../services/codes';
+import { streamCodeExport } from '../../services/code-export';
 import type { AppContext } from '../../services/context';
+
+/** Filters as typed → filters as stored (the prefix takes the canonical form of a code). */
+function resolveFilters(filters: CodeFilters): ResolvedFilters {
+  if (filters.prefix === undefined) return filters;
+  const prefixCode = canonicalForm(filters.prefix);
+  if (!/^[A-Z0-9]{1,64}$/.test(prefixCode)) throw new ApiError(400, 'validation_failed', 'prefix: letters and digits only', 'prefix');
+  return { ...filters, prefixCode };
+}
+
+const encodeCursor = (code: string) => Buffer.from(code).toString('base64url');
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const code = Buffer.from(cursor, 'base64url').toString();
+  if (!/^[A-Z0-9]{1,64}$/.test(code)) throw new ApiError(400, 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
+  return code;
+}
 
 export function codeRoutes(ctx: AppContext): Router {
   const router = Router();
 
+  router.get('/codes', allow('marketer', 'operator'), async (req, res) => {
+    const { limit, cursor, ...filters } = parse(codeSearchQuery, req.query);
+    const page = await searchCodes(ctx.db, resolveFilters(filters), decodeCursor(cursor), limit + 1);
+    const more = page.length > limit;
+    const codes = page.slice(0, limit);
+    res.json({ codes: codes.map(codeView), nextCursor: more ? encodeCursor(codes[codes.length - 1].code) : null });
+  });
+
+  router.get('/codes/export', allow('marketer', 'operator'), async (req, res) => {
+    await streamCodeExport(ctx.db, resolveFilters(parse(codeFilters, req.query)), res);
+  });
+
   router.get('/codes/:code', allow('marketer', 'operator'), async (req, res) => {
-    const code = normalizeCode(String(req.params.code));
-    if (!code) throw new ApiError(400, 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
-    const record = await findCode(ctx.db, code);
-    if (!record) throw new ApiError(404, 'code_not_found', `no code "${code}"`, 'code');
-    res.json(codeView(record));
+    const { record, origin, history } = await codeWithHistory(ctx, String(req.params.code));
+    res.json({
+      ...codeView(record),
+      origin: origin && { ...origin, createdAt: origin.createdAt.toISOString() },
+      history: history.map((h) => ({ ...h, at: h.at.toISOString() })),
+    });
+  });
+
+  router.post('/codes/:code/cancel', allow('operator'), async (req, res) => {
+    const { reason } = parse(cancelRequest, req.body);
+    res.json(codeView(await cancelCode(ctx, String(req.params.code), reason, req.principal!.id)));
   });
 
   return router;
 }
 
 export function describeCodeRoutes(registry: OpenAPIRegistry): void {
+  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({ description, content: { 'application/json': { schema } } });
   registry.registerPath({
-    method: 'get',
-    path: '/v1/codes/{code}',
-    summary: 'Find one code by its value (case, spaces and dashes ignored)',
-    tags: ['Codes'],
+    method: 'get', path: '/v1/codes', tags: ['Codes'],
+    summary: 'Search codes by pool, status, member, batch, prefix and dates (cursor pagination, in code order)',
+    request: { query: codeSearchQuery },
+    responses: { 200: ok('A page of codes', codePage), ...errorResponses(400, 401, 403) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/v1/codes/export', tags: ['Codes'],
+    summary: 'Export the codes matching the search filters as CSV, streamed (formula-like cells are escaped)',
+    request: { query: codeFilters },
+    responses: { 200: { description: 'CSV with a header row', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errorResponses(400, 401, 403) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/v1/codes/{code}', tags: ['Codes'],
+    summary: 'One code with its origin and history (case, spaces and dashes ignored)',
     request: { params: codeParam },
-    responses: {
-      200: { description: 'The code', content: { 'application/json': { schema: codeSchema } } },
-      ...errorResponses(400, 401, 403, 404),
-    },
+    responses: { 200: ok('The code', codeDetailView), ...errorResponses(400, 401, 403, 404) },
+  });
+  registry.registerPath({
+    method: 'post', path: '/v1/codes/{code}/cancel', tags: ['Codes'],
+    summary: 'Cancel an unused or reserved code (409 for a redeemed, awarded or fulfilled one)',
+    request: { params: codeParam, body: jsonBody(cancelRequest) },
+    responses: { 200: ok('The cancelled code', codeSchema), ...errorResponses(400, 401, 403, 404, 409) },
   });
 }

@@ -15,5 +15,50 @@ export const codeView = z
     expiresAt: z.string().datetime().nullable(),
     createdAt: z.string().datetime(),
     statusChangedAt: z.string().datetime().nullable(),
+    redeemedAt: z.string().datetime().nullable(),
+    attributes: z.record(z.string()).nullable().openapi({ description: 'Extra columns of the CSV the code was imported from' }),
   })
   .openapi('Code');
+
+export const codeDetailView = codeView
+  .extend({
+    origin: z
+      .object({
+        batchId: z.string().uuid(),
+        source: z.enum(['generation', 'import']),
+        createdBy: z.string().nullable().openapi({ description: 'Role and key fingerprint of the API key that made the batch' }),
+        workflowId: z.string(),
+        createdAt: z.string().datetime(),
+      })
+      .nullable(),
+    history: z.array(
+      z.object({
+        kind: z.enum(['status_change', 'redemption_attempt']),
+        fromStatus: z.string().nullable(),
+        toStatus: z.string().nullable(),
+        eventId: z.string().nullable(),
+        memberId: z.string().nullable(),
+        outcome: z.string().nullable(),
+        reason: z.string().nullable(),
+        actor: z.string().nullable(),
+        at: z.string().datetime(),
+      }),
+    ),
+  })
+  .openapi('CodeWithHistory');
+
+export const codePage = z
+  .object({ codes: z.array(codeView), nextCursor: z.string().nullable() })
+  .openapi('CodePage');
+
+export const cancelRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('CancelRequest');
+
+export const statusImportReport = z
+  .object({
+    rows: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    rejected: z.number().int(),
+    rejections: z.array(z.object({ line: z.number().int(), code: z.string(), reason: z.string() })),
+  })
+  .openapi('StatusImportReport');

@@ -1,0 +1,34 @@
+import type { Queryable } from './database';
+import type { CodeStatus } from '../domain/code-status';
+
+export interface CodeHistoryEntry {
+  kind: 'status_change' | 'redemption_attempt';
+  fromStatus: CodeStatus | null;
+  toStatus: CodeStatus | null;
+  eventId: string | null;
+  memberId: string | null;
+  outcome: string | null;
+  reason: string | null;
+  actor: string | null;
+  at: Date;
+}
+
+export async function recordStatusChange(db: Queryable, code: string, from: CodeStatus, to: CodeStatus, actor: string, reason: string | null): Promise<void> {
+  await db.query(
+    `insert into code_history (code, kind, from_status, to_status, actor, reason) values ($1, 'status_change', $2, $3, $4, $5)`,
+    [code, from, to, actor, reason],
+  );
+}
+
+/** The newest `limit` entries of a code's history, oldest first. */
+export async function listCodeHistory(db: Queryable, code: string, limit = 200): Promise<CodeHistoryEntry[]> {
+  const { rows } = await db.query(
+    `select * from (
+       select id, kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId",
+              outcome, reason, actor, at
+         from code_history where code = $1 order by id desc limit $2) h
+     order by id`,
+    [code, limit],
+  );
+  return rows.map(({ id: _id, ...entry }) => entry) as CodeHistoryEntry[];
+}

@@ -1,0 +1,84 @@
+import type { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import { ApiError } from '../api/errors';
+import { readCsv, readHeader } from '../api/csv-upload';
+import { recordStatusChange } from '../db/code-history';
+import { setCodeStatus } from '../db/codes';
+import { IMPORTABLE_TRANSITIONS, isCodeStatus, type CodeStatus } from '../domain/code-status';
+import { normalizeCode } from '../domain/normalize-code';
+import type { AppContext } from './context';
+
+export interface StatusImportReport {
+  rows: number;
+  updated: number;
+  /** Rows asking for the status the code already has: nothing to do, so re-running a file is harmless. */
+  unchanged: number;
+  rejected: number;
+  /** The first REPORTED_REJECTIONS refused rows. */
+  rejections: Array<{ line: number; code: string; reason: string }>;
+}
+
+const BATCH_ROWS = 2000;
+const REPORTED_REJECTIONS = 1000;
+
+interface Row {
+  line: number;
+  raw: string;
+  code: string | null;
+  status: string;
+  reason: string | null;
+}
+
+/**
+ * Applies a CSV of `code,status[,reason]` in one transaction: each row moves its code only along the transitions
+ * an import may make (domain/code-status.ts), and every other row is reported. Rows are processed in batches so
+ * memory stays bounded; within a batch codes are locked in code order. A deadlock between two concurrent
+ * imports of overlapping files rolls one back whole (409, retry it).
+ */
+export async function importCodeStatuses(ctx: AppContext, body: Readable, actor: string): Promise<StatusImportReport> {
+  const report: StatusImportReport = { rows: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
+  const reject = (row: Row, reason: string) => {
+    report.rejected++;
+    if (report.rejections.length < REPORTED_REJECTIONS) report.rejections.push({ line: row.line, code: row.raw, reason });
+  };
+
+  const apply = async (client: PoolClient, rows: Row[]) => {
+    const codes = [...new Set(rows.flatMap((r) => (r.code ? [r.code] : [])))].sort();
+    const { rows: found } = await client.query(`select code, status from codes where code = any($1::text[]) order by code for update`, [codes]);
+    const current = new Map(found.map((r: { code: string; status: CodeStatus }) => [r.code, r.status]));
+    for (const row of rows) {
+      const from = row.code ? current.get(row.code) : undefined;
+      if (!row.code) reject(row, 'invalid_code');
+      else if (!isCodeStatus(row.status)) reject(row, 'invalid_status');
+      else if (!from) reject(row, 'unknown_code');
+      else if (from === row.status) report.unchanged++;
+      else if (!IMPORTABLE_TRANSITIONS[row.status]?.includes(from)) reject(row, `transition_not_allowed: ${from} -> ${row.status}`);
+      else {
+        await setCodeStatus(client, row.code, row.status);
+        await recordStatusChange(client, row.code, from, row.status, actor, row.reason);
+        current.set(row.code, row.status);
+        report.updated++;
+      }
+    }
+  };
+
+  await ctx.db.transaction(async (client) => {
+    const records = readCsv(body, { maxBytes: ctx.config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 });
+    const first = await records.next();
+    if (first.done) throw new ApiError(400, 'empty_file', 'the CSV file is empty');
+    const header = readHeader(first.value.fields, ['code', 'status']);
+    const cell = (fields: string[], name: string) => (header.includes(name) ? (fields[header.indexOf(name)] ?? '') : '');
+    let batch: Row[] = [];
+    for await (const { line, fields } of records) {
+      report.rows++;
+      const raw = cell(fields, 'code');
+      batch.push({ line, raw, code: normalizeCode(raw), status: cell(fields, 'status').trim().toLowerCase(), reason: cell(fields, 'reason') || null });
+      if (batch.length === BATCH_ROWS) {
+        await apply(client, batch);
+        batch = [];
+      }
+    }
+    await apply(client, batch);
+  });
+  return report;
+}

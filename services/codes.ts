@@ -1,0 +1,41 @@
+import { ApiError } from '../api/errors';
+import { findBatch } from '../db/code-batches';
+import { listCodeHistory, recordStatusChange } from '../db/code-history';
+import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
+import { CANCELLABLE } from '../domain/code-status';
+import { normalizeCode } from '../domain/normalize-code';
+import type { AppContext } from './context';
+import type { Queryable } from '../db/database';
+
+/** A code as typed by a person → its record, or the 400/404 every code route answers. */
+export async function lookupCode(db: Queryable, typed: string, forUpdate = false): Promise<CodeRecord> {
+  const code = normalizeCode(typed);
+  if (!code) throw new ApiError(400, 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
+  const record = await findCode(db, code, forUpdate);
+  if (!record) throw new ApiError(404, 'code_not_found', `no code "${code}"`, 'code');
+  return record;
+}
+
+/** Everything an operator needs to troubleshoot a code: where it came from and everything that happened to it. */
+export async function codeWithHistory(ctx: AppContext, typed: string) {
+  const record = await lookupCode(ctx.db, typed);
+  const batch = record.batchId ? await findBatch(ctx.db, record.batchId) : null;
+  const origin = batch
+    ? { batchId: batch.id, source: batch.source, createdBy: batch.createdBy, workflowId: batch.workflowId, createdAt: batch.createdAt }
+    : null;
+  return { record, origin, history: await listCodeHistory(ctx.db, record.code) };
+}
+
+/** Cancels one unused or reserved code; cancelling a cancelled code changes nothing; any other status is a 409. */
+export async function cancelCode(ctx: AppContext, typed: string, reason: string, actor: string): Promise<CodeRecord> {
+  return ctx.db.transaction(async (client) => {
+    const record = await lookupCode(client, typed, true);
+    if (record.status === 'cancelled') return record;
+    if (!CANCELLABLE.includes(record.status)) {
+      throw new ApiError(409, 'code_not_cancellable', `a ${record.status} code can't be cancelled (roll its redemption back instead)`, 'code');
+    }
+    await setCodeStatus(client, record.code, 'cancelled');
+    await recordStatusChange(client, record.code, record.status, 'cancelled', actor, reason);
+    return (await findCode(client, record.code))!;
+  });
+}
