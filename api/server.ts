@@ -13,9 +13,10 @@ async function main() {
   }
   const db = new Database(config.databaseUrl);
   const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
-  const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () =>
-    logger.info({ port: config.port }, 'API listening'),
-  );
+  const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () => {
+    logger.info({ port: config.port }, 'API listening');
+    process.send?.({ ready: true }); // a parent that forked us (bench) waits for this
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => server.close(() => Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0))));
   }

@@ -1,36 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Database } from '../db/database';
+import type { Database } from '../db/database';
 import { resolvePool } from '../db/code-pools';
 import { insertBatch } from '../db/code-batches';
 import { CodeGenerator } from '../domain/code-generator';
-import { resolveCodeSpec, shapeKey } from '../domain/code-spec';
-import { createApp } from '../api/app';
-import { loadConfig } from '../runtime/config';
-import { connectTemporalClient } from '../runtime/temporal-client';
-import { parseApiKeys } from '../api/auth';
-import { startWorkerProcess, type BenchServices } from './services';
+import { resolveCodeSpec } from '../domain/code-spec';
+import { count, mb, resetCodes, seconds, waitForJob, type BenchContext } from './context';
 
-const KEY = 'bench-operator-key';
 const SPEC = { length: 12, charset: 'alphanumeric' as const };
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+/** `count` fresh codes, in drawn (random) order unless sorted. */
+export function drawCodes(n: number, sorted = false): string[] {
+  const codes = [...new CodeGenerator(resolveCodeSpec(SPEC)).distinct(n)];
+  return sorted ? codes.sort() : codes;
+}
 
-/**
- * Baseline: one bare COPY of `count` codes generated beforehand, into the same table with the same indexes,
- * in drawn (random) order and sorted; the pipeline sorts each chunk, so the sorted COPY is the stricter baseline.
- */
-async function bareCopy(db: Database, count: number, sorted: boolean): Promise<number> {
-  const spec = resolveCodeSpec(SPEC);
+/** Baseline: one bare COPY of pre-generated codes into the same table, with the same indexes. Returns ms. */
+export async function bareCopy(db: Database, codes: string[]): Promise<number> {
   const pool = await resolvePool(db, undefined);
   const batchId = randomUUID();
-  await insertBatch(db, { id: batchId, poolId: pool.id, source: 'generation', requested: count, spec, shape: null, workflowId: 'baseline', createdBy: 'bench' });
-  const codes = [...new CodeGenerator(spec).distinct(count)];
-  if (sorted) codes.sort();
+  await insertBatch(db, { id: batchId, poolId: pool.id, source: 'generation', requested: codes.length, spec: null, shape: null, workflowId: 'baseline', createdBy: 'bench' });
   const suffix = `\t${pool.id}\t${batchId}\n`;
   const lines: string[] = [];
   for (let i = 0; i < codes.length; i += 10_000) lines.push(codes.slice(i, i + 10_000).join(suffix) + suffix);
@@ -47,70 +38,46 @@ async function bareCopy(db: Database, count: number, sorted: boolean): Promise<n
   }
 }
 
-async function resetCodes(db: Database) {
-  await db.query('truncate codes, code_batch_chunks');
-  await db.query('vacuum analyze codes');
-  await db.query('checkpoint');
-}
-
-/** POST a batch through the API, poll until it completes; the time covers request → workflow → rows committed. */
-async function generateEndToEnd(baseUrl: string, quantity: number): Promise<number> {
-  const headers = { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' };
+/** POST a batch through the API and wait for it: request → workflow → rows committed. Returns ms. */
+async function generateEndToEnd(ctx: BenchContext, quantity: number): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${baseUrl}/v1/code-batches`, { method: 'POST', headers, body: JSON.stringify({ quantity, ...SPEC }) });
+  const res = await fetch(`${ctx.baseUrl}/v1/code-batches`, {
+    method: 'POST',
+    headers: { ...ctx.headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ quantity, ...SPEC }),
+  });
   if (res.status !== 202) throw new Error(`generation refused: ${res.status} ${await res.text()}`);
-  const { id } = (await res.json()) as { id: string };
-  for (;;) {
-    const batch = (await (await fetch(`${baseUrl}/v1/code-batches/${id}`, { headers })).json()) as { status: string; generated: number };
-    if (batch.status === 'completed') {
-      if (batch.generated !== quantity) throw new Error(`generated ${batch.generated} of ${quantity}`);
-      return performance.now() - started;
-    }
-    if (batch.status === 'failed') throw new Error('generation failed');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const job = await waitForJob(ctx, `/v1/code-batches/${((await res.json()) as { id: string }).id}`);
+  if (job.status !== 'completed' || job.generated !== quantity) throw new Error(`generation ended ${job.status} with ${job.generated}`);
+  return performance.now() - started;
 }
 
-export async function benchGeneration(services: BenchServices, sizes: { main: number; large: number }): Promise<void> {
-  const env = {
-    DATABASE_URL: services.databaseUrl,
-    TEMPORAL_ADDRESS: services.temporalAddress,
-    TEMPORAL_TASK_QUEUE: 'bench',
-    WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
-    CODE_BATCH_MAX_QUANTITY: String(sizes.large),
-  };
-  const config = loadConfig({ ...process.env, ...env });
-  const db = new Database(services.databaseUrl);
-  const temporal = await connectTemporalClient(services.temporalAddress, config.temporalNamespace);
-  const server = createApp({ db, temporal, config }, parseApiKeys(`operator:${KEY}`)).listen(0);
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  console.log(`\n## Bulk generation (${config.chunkSize} codes per chunk, ${config.chunkParallelism} chunks in flight)`);
+/**
+ * §5: generation end to end against a bare COPY of as many pre-generated codes (in drawn order, and sorted:
+ * the pipeline sorts each chunk, so the sorted COPY is the stricter baseline); worker peak RSS at two sizes.
+ */
+export async function benchGeneration(ctx: BenchContext, sizes: { main: number; large: number }): Promise<void> {
+  console.log(`\n## Bulk generation`);
   const baselines: Record<string, number> = {};
   for (const sorted of [false, true]) {
-    await resetCodes(db);
-    const label = sorted ? 'sorted' : 'random order';
-    baselines[label] = await bareCopy(db, sizes.main, sorted);
-    console.log(`bare COPY of ${sizes.main.toLocaleString('en')} pre-generated codes (${label}): ${seconds(baselines[label])}`);
+    await resetCodes(ctx.db);
+    const label = sorted ? 'sorted' : 'drawn order';
+    baselines[label] = await bareCopy(ctx.db, drawCodes(sizes.main, sorted));
+    console.log(`baseline: bare COPY of ${count(sizes.main)} pre-generated codes (${label}): ${seconds(baselines[label])}`);
   }
-
   const peaks: number[] = [];
   for (const quantity of [sizes.main, sizes.large]) {
-    await resetCodes(db);
-    const worker = await startWorkerProcess(env);
-    const elapsed = await generateEndToEnd(baseUrl, quantity);
+    await resetCodes(ctx.db);
+    const worker = await ctx.startWorker();
+    const elapsed = await generateEndToEnd(ctx, quantity);
     peaks.push(worker.peakRss());
     await worker.stop();
-    const rate = Math.round(quantity / (elapsed / 1000 / 60)).toLocaleString('en');
+    const rate = count(Math.round(quantity / (elapsed / 1000 / 60)));
     const ratio = quantity !== sizes.main ? '' :
-      `: ${(elapsed / baselines['random order']).toFixed(2)}x the bare COPY in random order, ` +
+      `: ${(elapsed / baselines['drawn order']).toFixed(2)}x the bare COPY in drawn order, ` +
       `${(elapsed / baselines.sorted).toFixed(2)}x the sorted one (target <= 1.5x)`;
-    console.log(`generate ${quantity.toLocaleString('en')} codes end to end: ${seconds(elapsed)} (${rate} codes/min)${ratio}`);
+    console.log(`generate ${count(quantity)} codes end to end: ${seconds(elapsed)} (${rate} codes/min)${ratio}`);
   }
-  console.log(`worker peak RSS: ${mb(peaks[0])} at ${sizes.main.toLocaleString('en')} codes, ${mb(peaks[1])} at ${sizes.large.toLocaleString('en')}: ` +
+  console.log(`worker peak RSS: ${mb(peaks[0])} at ${count(sizes.main)} codes, ${mb(peaks[1])} at ${count(sizes.large)}: ` +
     `${(peaks[1] / peaks[0]).toFixed(2)}x (target: within 1.2x)`);
-
-  server.close();
-  await temporal.connection.close();
-  await db.close();
 }

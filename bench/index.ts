@@ -3,15 +3,26 @@
  * ratios and asserts nothing. BENCH_CODES / BENCH_LARGE_CODES shrink it for a quick look.
  */
 import { startBenchServices } from './services';
+import { createBenchContext } from './context';
 import { benchGeneration } from './generation';
+import { benchImportExport } from './codes-io';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
+  const only = process.env.BENCH_ONLY; // "generation" or "io"
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
   const services = await startBenchServices();
   try {
-    await benchGeneration(services, { main, large });
+    // Each section gets a fresh API process, so its peak RSS belongs to that section alone.
+    if (!only || only === 'generation') {
+      const ctx = await createBenchContext(services, large);
+      await benchGeneration(ctx, { main, large }).finally(() => ctx.close());
+    }
+    if (!only || only === 'io') {
+      const ctx = await createBenchContext(services, large);
+      await benchImportExport(ctx, main).finally(() => ctx.close());
+    }
   } finally {
     await services.stop();
   }

@@ -44,23 +44,23 @@ export async function startBenchServices(): Promise<BenchServices> {
 const noop = () => undefined;
 const silent = { log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop };
 
-export interface WorkerProcess {
+export interface ServiceProcess {
   pid: number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRss(): number;
   stop(): Promise<void>;
 }
 
-/** The production worker entry point as its own process, so its memory is measured alone. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child: ChildProcess = fork(path.join(projectRoot, 'worker/index.ts'), [], {
+/** A production entry point (`worker/index.ts`, `api/server.ts`) as its own process, so its memory is measured alone. */
+export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const child: ChildProcess = fork(path.join(projectRoot, entry), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
   });
   return {
     pid: child.pid!,

@@ -1,0 +1,62 @@
+import { Database } from '../db/database';
+import { startServiceProcess, type BenchServices, type ServiceProcess } from './services';
+
+export const BENCH_KEY = 'bench-operator-key';
+
+/** What every benchmark gets: the services, the API as its own process, a database handle for baselines. */
+export interface BenchContext {
+  env: Record<string, string>;
+  baseUrl: string;
+  headers: Record<string, string>;
+  db: Database;
+  api: ServiceProcess;
+  startWorker(): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+export async function createBenchContext(services: BenchServices, maxQuantity: number): Promise<BenchContext> {
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const env = {
+    DATABASE_URL: services.databaseUrl,
+    TEMPORAL_ADDRESS: services.temporalAddress,
+    TEMPORAL_TASK_QUEUE: 'bench',
+    WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
+    CODE_BATCH_MAX_QUANTITY: String(maxQuantity),
+    API_KEYS: `operator:${BENCH_KEY}`,
+    PORT: String(port),
+  };
+  const api = await startServiceProcess('api/server.ts', env);
+  const db = new Database(services.databaseUrl);
+  return {
+    env,
+    baseUrl: `http://127.0.0.1:${port}`,
+    headers: { Authorization: `Bearer ${BENCH_KEY}` },
+    db,
+    api,
+    startWorker: () => startServiceProcess('worker/index.ts', env),
+    async close() {
+      await api.stop();
+      await db.close();
+    },
+  };
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+export const count = (n: number) => n.toLocaleString('en');
+
+/** Empties the codes table between measurements so each starts from the same state. */
+export async function resetCodes(db: Database): Promise<void> {
+  await db.query('truncate codes, code_batch_chunks, code_import_rows, code_import_rejections, code_history');
+  await db.query('vacuum analyze codes');
+  await db.query('checkpoint');
+}
+
+/** Polls a job resource until it leaves pending/running. */
+export async function waitForJob(ctx: BenchContext, path: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const job = (await (await fetch(`${ctx.baseUrl}${path}`, { headers: ctx.headers })).json()) as Record<string, unknown>;
+    if (job.status !== 'pending' && job.status !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
