@@ -25,12 +25,15 @@ function byteLimit(maxBytes: number): Transform {
   });
 }
 
+const BATCH_RECORDS = 1000;
+
 /**
- * Parses a CSV upload as a stream of records with their line numbers. Handles what spreadsheets write: a BOM,
+ * Parses a CSV upload as a stream of batches of records with their line numbers (batches keep the per-record
+ * cost of async iteration out of the callers' loops). Handles what spreadsheets write: a BOM,
  * CRLF, quoted fields with commas and newlines, blank lines (skipped). Broken quoting or an oversized field
  * refuses the whole file with a 400 naming the line, before anything is committed.
  */
-export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerator<CsvRecord> {
+export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerator<CsvRecord[]> {
   const limiter = byteLimit(limits.maxBytes);
   const parser = parse({ bom: true, relax_column_count: true, max_record_size: limits.maxFieldBytes, raw: true });
   body.on('error', (e) => parser.destroy(e));
@@ -38,6 +41,7 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
   body.pipe(limiter).pipe(parser);
   // Lines are counted here from each record's raw text: csv-parse's own count drifts after a quoted CRLF.
   let line = 1;
+  let batch: CsvRecord[] = [];
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       const start = line;
@@ -46,8 +50,13 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
       if (record.length > limits.maxColumns) {
         throw new ApiError(400, 'invalid_csv', `line ${start}: more than ${limits.maxColumns} columns`);
       }
-      yield { line: start, fields: record };
+      batch.push({ line: start, fields: record });
+      if (batch.length === BATCH_RECORDS) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length) yield batch;
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
@@ -60,8 +69,25 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
   }
 }
 
+/**
+ * Reads the header row (refusing a file without the required columns) and returns the data rows after it, in
+ * batches. An empty file is a 400.
+ */
+export async function readCsvTable(body: Readable, limits: CsvLimits, required: string[]): Promise<{ header: string[]; batches: AsyncGenerator<CsvRecord[]> }> {
+  const batches = readCsv(body, limits);
+  const first = await batches.next();
+  if (first.done) throw new ApiError(400, 'empty_file', 'the CSV file is empty');
+  const [headerRecord, ...rest] = first.value;
+  const header = readHeader(headerRecord.fields, required);
+  async function* rows() {
+    if (rest.length) yield rest;
+    yield* batches;
+  }
+  return { header, batches: rows() };
+}
+
 /** The header row, lower-cased and trimmed; refuses a file without the required columns or with repeats. */
-export function readHeader(fields: string[], required: string[]): string[] {
+function readHeader(fields: string[], required: string[]): string[] {
   const header = fields.map((f) => f.trim().toLowerCase());
   for (const name of required) {
     if (!header.includes(name)) throw new ApiError(400, 'invalid_csv', `the header row must name a "${name}" column (found: ${header.join(', ') || 'nothing'})`);

@@ -52,9 +52,10 @@ export async function searchCodes(db: Queryable, filters: ResolvedFilters, after
  */
 export function exportCodesSql(filters: ResolvedFilters): string {
   const where = whereClause(filters, escapeLiteral);
-  return `copy (select c.code, c.status, p.kind as pool_type, csv_safe(p.owner_id) as pool_id, c.batch_id,
+  // Pool columns are escaped once per pool (the small side of the join), not once per code.
+  return `copy (select c.code, c.status, p.kind as pool_type, p.owner as pool_id, c.batch_id,
                        csv_safe(c.member_id) as member_id, c.expires_at, c.created_at, c.status_changed_at, c.redeemed_at
-                  from codes c join code_pools p on p.id = c.pool_id ${where})
+                  from codes c join (select id, kind, csv_safe(owner_id) as owner from code_pools) p on p.id = c.pool_id ${where})
           to stdout with (format csv, header)`;
 }
 

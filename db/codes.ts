@@ -88,10 +88,10 @@ const bySortedCode = (a: ImportedCode, b: ImportedCode) => (a.code < b.code ? -1
 export async function insertImportedCodes(client: PoolClient, poolId: string, batchId: string, codes: ImportedCode[]): Promise<Set<string>> {
   const rows = [...codes].sort(bySortedCode).map((c) => [c.code, poolId, batchId, c.expiresAt, c.attributes && JSON.stringify(c.attributes)]);
   const columns = ['code', 'pool_id', 'batch_id', 'expires_at', 'attributes'];
-  if (await unlessSomeExist(client, () => copyRows(client, 'codes', columns, rows))) return new Set(codes.map((c) => c.code));
+  if (await unlessSomeExist(client, () => copyRows(client, 'codes', columns, [rows]))) return new Set(codes.map((c) => c.code));
   await client.query('create temp table if not exists staged_imported_codes (like codes including defaults) on commit drop');
   await client.query('truncate staged_imported_codes');
-  await copyRows(client, 'staged_imported_codes', columns, rows);
+  await copyRows(client, 'staged_imported_codes', columns, [rows]);
   const inserted = await client.query(
     `insert into codes (code, pool_id, batch_id, expires_at, attributes)
      select code, pool_id, batch_id, expires_at, attributes from staged_imported_codes on conflict (code) do nothing returning code`,

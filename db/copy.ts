@@ -5,27 +5,34 @@ import type { PoolClient } from 'pg';
 
 export type CopyValue = string | number | null | undefined;
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 /** A value in COPY's text format: \N for null, and backslash, tab, newline and carriage return escaped. */
 function copyText(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
-  return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  const text = String(value);
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-async function* copyLines(rows: AsyncIterable<CopyValue[]> | Iterable<CopyValue[]>): AsyncGenerator<string> {
-  let block = '';
-  for await (const row of rows) {
-    block += row.map(copyText).join('\t') + '\n';
-    if (block.length > 64 * 1024) {
-      yield block;
-      block = '';
+// One COPY text block per batch of rows: per-row async steps would cost more than PostgreSQL's own work.
+async function* copyBlocks(batches: AsyncIterable<CopyValue[][]> | Iterable<CopyValue[][]>): AsyncGenerator<string> {
+  for await (const batch of batches) {
+    let block = '';
+    for (const row of batch) {
+      for (let i = 0; i < row.length; i++) block += (i ? '\t' : '') + copyText(row[i]);
+      block += '\n';
     }
+    if (block) yield block;
   }
-  if (block) yield block;
 }
 
-/** Streams rows into a table with COPY, with backpressure: memory stays bounded whatever the row count. */
+/**
+ * Streams rows into a table with COPY, batch by batch, with backpressure: memory stays bounded by one batch
+ * whatever the row count.
+ */
 export async function copyRows(
-  client: PoolClient, table: string, columns: string[], rows: AsyncIterable<CopyValue[]> | Iterable<CopyValue[]>,
+  client: PoolClient, table: string, columns: string[], batches: AsyncIterable<CopyValue[][]> | Iterable<CopyValue[][]>,
 ): Promise<void> {
-  await pipeline(Readable.from(copyLines(rows)), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)));
+  await pipeline(Readable.from(copyBlocks(batches)), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)));
 }

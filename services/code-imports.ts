@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../api/errors';
-import { readCsv, readHeader } from '../api/csv-upload';
+import { readCsvTable } from '../api/csv-upload';
 import { findBatch, insertBatch, markBatchFinished, setBatchRequested, type CodeBatch } from '../db/code-batches';
 import { resolvePool, type PoolTarget } from '../db/code-pools';
 import { stageImportRows } from '../db/code-imports';
@@ -22,21 +22,18 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
   const rows = await db.transaction(async (client) => {
     const pool = await resolvePool(client, target);
     await insertBatch(client, { id, poolId: pool.id, source: 'import', requested: 1, spec: null, shape: null, workflowId, createdBy });
-    const records = readCsv(body, { maxBytes: config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 });
-    const first = await records.next();
-    if (first.done) throw new ApiError(400, 'empty_file', 'the CSV file is empty');
-    const header = readHeader(first.value.fields, ['code']);
+    const { header, batches } = await readCsvTable(body, csvLimits(config), ['code']);
+    const [codeAt, expiresAt] = [header.indexOf('code'), header.indexOf('expires_at')];
     const extra = header.map((name, i) => [name, i] as const).filter(([name]) => !KNOWN_COLUMNS.includes(name));
     const count = await stageImportRows(client, id, (async function* () {
-      for await (const { line, fields } of records) {
-        const cell = (name: string) => fields[header.indexOf(name)] ?? null;
-        yield {
+      for await (const batch of batches) {
+        yield batch.map(({ line, fields }) => ({
           line,
-          code: cell('code'),
-          expiresAt: cell('expires_at'),
+          code: fields[codeAt] ?? null,
+          expiresAt: expiresAt >= 0 ? (fields[expiresAt] ?? null) : null,
           attributes: extra.length ? Object.fromEntries(extra.map(([name, i]) => [name, fields[i] ?? ''])) : null,
           problem: fields.length === header.length ? null : 'wrong_column_count',
-        };
+        }));
       }
     })());
     if (count === 0) throw new ApiError(400, 'empty_file', 'the CSV file has a header but no rows');
@@ -54,6 +51,11 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
     throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
   }
   return (await findBatch(db, id))!;
+}
+
+/** Limits of an uploaded CSV: the file size is configurable; a field over 4 KB or 64 columns is not a code list. */
+export function csvLimits(config: AppContext['config']) {
+  return { maxBytes: config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 };
 }
 
 export function parsePoolQuery(value: string | undefined): PoolTarget | undefined {

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { ApiError } from '../api/errors';
-import { readCsv, readHeader } from '../api/csv-upload';
+import { readCsvTable } from '../api/csv-upload';
+import { csvLimits } from './code-imports';
 import { recordStatusChange } from '../db/code-history';
 import { setCodeStatus } from '../db/codes';
 import { IMPORTABLE_TRANSITIONS, isCodeStatus, type CodeStatus } from '../domain/code-status';
@@ -18,7 +19,6 @@ export interface StatusImportReport {
   rejections: Array<{ line: number; code: string; reason: string }>;
 }
 
-const BATCH_ROWS = 2000;
 const REPORTED_REJECTIONS = 1000;
 
 interface Row {
@@ -31,7 +31,7 @@ interface Row {
 
 /**
  * Applies a CSV of `code,status[,reason]` in one transaction: each row moves its code only along the transitions
- * an import may make (domain/code-status.ts), and every other row is reported. Rows are processed in batches so
+ * an import may make (domain/code-status.ts), and every other row is reported. Rows are processed in the reader's batches so
  * memory stays bounded; within a batch codes are locked in code order. A deadlock between two concurrent
  * imports of overlapping files rolls one back whole (409, retry it).
  */
@@ -63,22 +63,15 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
   };
 
   await ctx.db.transaction(async (client) => {
-    const records = readCsv(body, { maxBytes: ctx.config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 });
-    const first = await records.next();
-    if (first.done) throw new ApiError(400, 'empty_file', 'the CSV file is empty');
-    const header = readHeader(first.value.fields, ['code', 'status']);
+    const { header, batches } = await readCsvTable(body, csvLimits(ctx.config), ['code', 'status']);
     const cell = (fields: string[], name: string) => (header.includes(name) ? (fields[header.indexOf(name)] ?? '') : '');
-    let batch: Row[] = [];
-    for await (const { line, fields } of records) {
-      report.rows++;
-      const raw = cell(fields, 'code');
-      batch.push({ line, raw, code: normalizeCode(raw), status: cell(fields, 'status').trim().toLowerCase(), reason: cell(fields, 'reason') || null });
-      if (batch.length === BATCH_ROWS) {
-        await apply(client, batch);
-        batch = [];
-      }
+    for await (const batch of batches) {
+      report.rows += batch.length;
+      await apply(client, batch.map(({ line, fields }) => {
+        const raw = cell(fields, 'code');
+        return { line, raw, code: normalizeCode(raw), status: cell(fields, 'status').trim().toLowerCase(), reason: cell(fields, 'reason') || null };
+      }));
     }
-    await apply(client, batch);
   });
   return report;
 }
