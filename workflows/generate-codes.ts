@@ -1,6 +1,6 @@
-import { defineQuery, proxyActivities, setHandler, ApplicationFailure } from '@temporalio/workflow';
+import { defineQuery, setHandler, ApplicationFailure } from '@temporalio/workflow';
 import type { CodeGenerationActivities } from '../activities/code-generation';
-import { chunkRetry, runChunks } from './run-chunks';
+import { bookkeepingActivities, chunkActivities, runChunks } from './run-chunks';
 
 export interface GenerateCodesInput {
   batchId: string;
@@ -19,23 +19,9 @@ export interface GenerationProgress {
 
 export const generationProgressQuery = defineQuery<GenerationProgress>('progress');
 
-// A chunk retries until it succeeds (a database outage just delays it); operators see each attempt's error
-// on the pending activity in the Temporal UI. Only these failures are final.
-const FINAL_FAILURES = ['BatchNotFound', 'KeyspaceExhausted'];
-
-const bookkeeping = proxyActivities<CodeGenerationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumInterval: '10 seconds' },
-});
-
-function chunkActivity(chunkIndex: number) {
-  // A stable activity id per chunk makes each chunk easy to find, and to retry, in the UI and the CLI.
-  return proxyActivities<CodeGenerationActivities>({
-    activityId: `chunk-${chunkIndex}`,
-    startToCloseTimeout: '10 minutes',
-    retry: chunkRetry(FINAL_FAILURES),
-  }).generateCodeChunk;
-}
+const bookkeeping = bookkeepingActivities<CodeGenerationActivities>();
+const chunkActivity = (index: number) =>
+  chunkActivities<CodeGenerationActivities>(index, ['BatchNotFound', 'KeyspaceExhausted']).generateCodeChunk;
 
 /** Fills a code batch with exactly `quantity` new codes, chunk by chunk; only counts travel through history. */
 export async function generateCodesWorkflow(input: GenerateCodesInput): Promise<GenerationProgress> {

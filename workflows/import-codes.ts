@@ -1,6 +1,6 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { defineQuery, setHandler } from '@temporalio/workflow';
 import type { CodeImportActivities } from '../activities/code-import';
-import { chunkRetry, runChunks } from './run-chunks';
+import { bookkeepingActivities, chunkActivities, runChunks } from './run-chunks';
 
 export interface ImportCodesInput {
   batchId: string;
@@ -21,18 +21,8 @@ export interface ImportProgress {
 
 export const importProgressQuery = defineQuery<ImportProgress>('progress');
 
-const bookkeeping = proxyActivities<CodeImportActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumInterval: '10 seconds' },
-});
-
-function chunkActivity(chunkIndex: number) {
-  return proxyActivities<CodeImportActivities>({
-    activityId: `chunk-${chunkIndex}`,
-    startToCloseTimeout: '10 minutes',
-    retry: chunkRetry(['BatchNotFound']),
-  }).importCodeChunk;
-}
+const bookkeeping = bookkeepingActivities<CodeImportActivities>();
+const chunkActivity = (index: number) => chunkActivities<CodeImportActivities>(index, ['BatchNotFound']).importCodeChunk;
 
 /** Imports a staged CSV chunk by chunk; each chunk commits its codes and its row report in one transaction. */
 export async function importCodesWorkflow(input: ImportCodesInput): Promise<ImportProgress> {

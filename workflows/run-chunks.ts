@@ -1,3 +1,5 @@
+import { proxyActivities } from '@temporalio/workflow';
+
 /**
  * Runs chunk 0 … total-1 with at most `parallelism` in flight, in index order. Deterministic: the order in
  * which chunks start depends only on the order in which earlier ones finished, which history records.
@@ -10,7 +12,20 @@ export async function runChunks(total: number, parallelism: number, runChunk: (i
   await Promise.all(Array.from({ length: Math.min(parallelism, total) }, lane));
 }
 
-/** Retry policy of a chunk: until it succeeds (a database outage only delays it), unless the failure is final. */
-export function chunkRetry(finalFailures: string[]) {
-  return { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: finalFailures };
+/**
+ * The activities of one chunk. A stable activity id per chunk (`chunk-<n>`) makes each chunk easy to find, and
+ * to retry, in the UI and the CLI. A chunk retries until it succeeds (a database outage only delays it; each
+ * attempt's error shows on the pending activity), unless its failure is one of `finalFailures`.
+ */
+export function chunkActivities<A extends object>(chunkIndex: number, finalFailures: string[]) {
+  return proxyActivities<A>({
+    activityId: `chunk-${chunkIndex}`,
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: finalFailures },
+  });
+}
+
+/** Activities that only record a job's state. */
+export function bookkeepingActivities<A extends object>() {
+  return proxyActivities<A>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });
 }
