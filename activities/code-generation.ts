@@ -19,8 +19,8 @@ export interface GenerateCodeChunkResult {
 
 /** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
 export interface ChunkFaults {
-  beforeCommit?(input: { chunkIndex: number }, attempt: number): void;
-  afterCommit?(input: { chunkIndex: number }, attempt: number): void;
+  beforeCommit?(input: { chunkIndex?: number; eventId?: string }, attempt: number): void;
+  afterCommit?(input: { chunkIndex?: number; eventId?: string }, attempt: number): void;
 }
 
 // Redraw rounds without progress before a chunk gives up: only reachable when the keyspace is exhausted.

@@ -2,17 +2,20 @@ import type { Database } from '../db/database';
 import { createCodeGenerationActivities, type ChunkFaults } from './code-generation';
 import { createCodeImportActivities } from './code-import';
 import { createCodeCancellationActivities } from './code-cancellation';
+import { createRedemptionActivities, type LockoutPolicy } from './redemption';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
   import?: ChunkFaults;
+  redemption?: ChunkFaults;
 }
 
 /** Every activity the worker registers, bound to the database. */
-export function createActivities(db: Database, faults: ActivityFaults = {}) {
+export function createActivities(db: Database, lockout: LockoutPolicy, faults: ActivityFaults = {}) {
   return {
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),
+    ...createRedemptionActivities(db, lockout, faults.redemption),
   };
 }

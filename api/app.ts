@@ -9,6 +9,10 @@ import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
 import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
 import { codeImportRoutes, codeImportUploadRoutes, describeCodeImportRoutes } from './routes/code-imports';
+import { campaignRoutes, describeCampaignRoutes } from './routes/campaigns';
+import { describeEventRoutes, eventRoutes } from './routes/events';
+import { describeEventSchemaRoutes, eventSchemaRoutes } from './routes/event-schemas';
+import { describeMemberRoutes, memberRoutes } from './routes/members';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import type { AppContext } from '../services/context';
 
@@ -20,7 +24,10 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const describeRoutes = [describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes];
+export const describeRoutes = [
+  describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
+  describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeMemberRoutes,
+];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const app = express();
@@ -45,6 +52,10 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(codeImportRoutes(ctx));
   v1.use(codeRoutes(ctx));
   v1.use(codeImageRoutes(ctx));
+  v1.use(eventSchemaRoutes(ctx));
+  v1.use(campaignRoutes(ctx));
+  v1.use(eventRoutes(ctx));
+  v1.use(memberRoutes(ctx));
   app.use('/v1', v1);
 
   app.use(notFound);

@@ -32,3 +32,10 @@ export async function listCodeHistory(db: Queryable, code: string, limit = 200):
   );
   return rows.map(({ id: _id, ...entry }) => entry) as CodeHistoryEntry[];
 }
+
+export async function recordRedemptionAttempt(db: Queryable, code: string, eventId: string, memberId: string, outcome: string, reason: string | null, actor: string): Promise<void> {
+  await db.query(
+    `insert into code_history (code, kind, event_id, member_id, outcome, reason, actor) values ($1, 'redemption_attempt', $2, $3, $4, $5, $6)`,
+    [code, eventId, memberId, outcome, reason, actor],
+  );
+}

@@ -131,6 +131,14 @@ export async function setCodeStatus(db: Queryable, code: string, status: CodeSta
   await db.query(`update codes set status = $2, status_changed_at = now() where code = $1`, [code, status]);
 }
 
+/** Marks a code used by a member (redeemed or awarded), in the caller's transaction. */
+export async function assignCode(db: Queryable, code: string, status: 'redeemed' | 'awarded', memberId: string): Promise<void> {
+  await db.query(
+    `update codes set status = $2, member_id = $3, status_changed_at = now(), redeemed_at = now() where code = $1`,
+    [code, status, memberId],
+  );
+}
+
 /**
  * Takes one unused code for a reward or campaign: from its own pool, else from the unassociated bank. The row
  * stays locked until the caller commits; SKIP LOCKED lets concurrent takers pass each other instead of queueing.

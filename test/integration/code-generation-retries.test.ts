@@ -6,7 +6,7 @@ import { startTestSystem, eventually, type TestSystem } from '../support/test-sy
  */
 const failures: string[] = [];
 function failFirstAttempt(chunkIndex: number, where: string) {
-  return (input: { chunkIndex: number }, attempt: number) => {
+  return (input: { chunkIndex?: number }, attempt: number) => {
     if (input.chunkIndex === chunkIndex && attempt === 1) {
       failures.push(`${where}:${input.chunkIndex}`);
       throw new Error(`injected failure ${where} of chunk ${chunkIndex}`);

@@ -2,7 +2,7 @@ import { startTestSystem, eventually, type TestSystem } from '../support/test-sy
 
 // Chunk 1 fails once before its commit, chunk 2 once after it: the retries must double nothing.
 const injected: string[] = [];
-const failOnce = (chunk: number, where: string) => (input: { chunkIndex: number }, attempt: number) => {
+const failOnce = (chunk: number, where: string) => (input: { chunkIndex?: number }, attempt: number) => {
   if (input.chunkIndex === chunk && attempt === 1) {
     injected.push(where);
     throw new Error(`injected ${where}`);

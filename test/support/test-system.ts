@@ -67,6 +67,7 @@ export async function startTestSystem(options: { env?: Record<string, string>; f
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     faults: options.faults,
+    lockout: config.lockout,
   });
   const running = worker.run();
   const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');

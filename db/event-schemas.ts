@@ -1,0 +1,41 @@
+import type { Queryable } from './database';
+
+export type AttributeType = 'text' | 'number' | 'boolean' | 'date';
+
+export interface EventSchema {
+  name: string;
+  attributes: Array<{ name: string; type: AttributeType; required?: boolean }>;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `name, attributes, active, created_at as "createdAt", updated_at as "updatedAt"`;
+
+/** Returns null when a schema of that name exists already. */
+export async function insertEventSchema(db: Queryable, schema: Pick<EventSchema, 'name' | 'attributes' | 'active'>): Promise<EventSchema | null> {
+  const { rows } = await db.query(
+    `insert into event_schemas (name, attributes, active) values ($1, $2, $3) on conflict (name) do nothing returning ${COLUMNS}`,
+    [schema.name, JSON.stringify(schema.attributes), schema.active],
+  );
+  return (rows[0] as EventSchema | undefined) ?? null;
+}
+
+export async function updateEventSchema(db: Queryable, name: string, changes: Partial<Pick<EventSchema, 'attributes' | 'active'>>): Promise<EventSchema | null> {
+  const { rows } = await db.query(
+    `update event_schemas set attributes = coalesce($2, attributes), active = coalesce($3, active), updated_at = now()
+      where name = $1 returning ${COLUMNS}`,
+    [name, changes.attributes ? JSON.stringify(changes.attributes) : null, changes.active ?? null],
+  );
+  return (rows[0] as EventSchema | undefined) ?? null;
+}
+
+export async function findEventSchema(db: Queryable, name: string): Promise<EventSchema | null> {
+  const { rows } = await db.query(`select ${COLUMNS} from event_schemas where name = $1`, [name]);
+  return (rows[0] as EventSchema | undefined) ?? null;
+}
+
+export async function listEventSchemas(db: Queryable): Promise<EventSchema[]> {
+  const { rows } = await db.query(`select ${COLUMNS} from event_schemas order by name`);
+  return rows as EventSchema[];
+}

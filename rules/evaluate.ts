@@ -1,0 +1,52 @@
+import { Engine, type RuleResult } from 'json-rules-engine';
+import { addExtraOperators } from './operators';
+import type { RuleFacts } from './facts';
+
+export interface FailedCondition {
+  rule: string;
+  fact: string;
+  path?: string;
+  operator: string;
+  value: unknown;
+  factValue: unknown;
+}
+
+export type RuleVerdict<R> = { passed: true; rule: R; index: number } | { passed: false; failed: FailedCondition[] };
+
+/** The first leaf condition that evaluated false (json-rules-engine stops an `all` at its first failure). */
+function firstFailure(node: Record<string, unknown>, rule: string): FailedCondition | null {
+  for (const group of ['all', 'any'] as const) {
+    if (Array.isArray(node[group])) {
+      for (const child of node[group] as Array<Record<string, unknown>>) {
+        if (child.result === false) {
+          const found = firstFailure(child, rule);
+          if (found) return found;
+        }
+      }
+      return null;
+    }
+  }
+  if (node.not) return firstFailure(node.not as Record<string, unknown>, rule) ?? { rule, fact: 'not', operator: 'not', value: null, factValue: null };
+  if (node.fact === undefined) return null;
+  return { rule, fact: node.fact as string, path: node.path as string | undefined, operator: node.operator as string, value: node.value, factValue: node.factResult };
+}
+
+/**
+ * Evaluates a campaign's ordered rules against the facts: the first rule whose conditions hold wins. When none
+ * holds, says for each rule which condition failed and with what fact value.
+ */
+export async function evaluateRules<R extends { name: string; conditions?: unknown }>(rules: R[], facts: RuleFacts): Promise<RuleVerdict<R>> {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  addExtraOperators(engine);
+  rules.forEach((rule, index) =>
+    engine.addRule({ name: String(index), priority: 1, conditions: rule.conditions as never, event: { type: 'matched', params: { index } } }),
+  );
+  const { results, failureResults } = await engine.run(facts as unknown as Record<string, unknown>);
+  const passing = results.map((r: RuleResult) => Number(r.name)).sort((a, b) => a - b);
+  if (passing.length > 0) return { passed: true, rule: rules[passing[0]], index: passing[0] };
+  const failed = failureResults
+    .sort((a: RuleResult, b: RuleResult) => Number(a.name) - Number(b.name))
+    .map((r: RuleResult) => firstFailure(r.conditions as unknown as Record<string, unknown>, rules[Number(r.name)].name))
+    .filter((f): f is FailedCondition => f !== null);
+  return { passed: false, failed };
+}

@@ -1,0 +1,90 @@
+import { ApiError } from '../api/errors';
+import { endsAfterStart, type CreateCampaignRequest, type UpdateCampaignRequest } from '../api/schemas/campaign';
+import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
+import { findEventSchema } from '../db/event-schemas';
+import type { Queryable } from '../db/database';
+import { RuleSetError, validateConditions } from '../rules/validate-rules';
+import { createCodeBatch } from './code-batches';
+import type { AppContext } from './context';
+
+type CampaignFields = Omit<CreateCampaignRequest, 'id' | 'codes'>;
+
+/** Everything a schema can't check: rule sets json-rules-engine must accept, and a trigger that exists. */
+async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
+  c.rules.forEach((rule, i) => {
+    try {
+      validateConditions(rule.conditions, `rules.${i}.conditions`);
+    } catch (error) {
+      if (error instanceof RuleSetError) throw new ApiError(400, 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
+      throw error;
+    }
+  });
+  const schema = await findEventSchema(db, c.trigger.event);
+  if (!schema) throw new ApiError(400, 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
+  const attribute = schema.attributes.find((a) => a.name === c.trigger.codeAttribute);
+  if (!attribute || attribute.type !== 'text') {
+    throw new ApiError(400, 'invalid_trigger', `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`, 'trigger.codeAttribute');
+  }
+}
+
+function toData(id: string, c: CampaignFields): CampaignData {
+  return {
+    id,
+    name: c.name,
+    description: c.description ?? null,
+    translations: c.translations,
+    startsAt: c.startsAt ? new Date(c.startsAt) : null,
+    endsAt: c.endsAt ? new Date(c.endsAt) : null,
+    displayOrder: c.displayOrder,
+    visibility: c.visibility,
+    status: c.status,
+    triggerEvent: c.trigger.event,
+    triggerAttribute: c.trigger.codeAttribute,
+    rules: c.rules,
+    frequency: c.frequency ?? null,
+    budgetKind: c.budget?.kind ?? null,
+    budgetCap: c.budget?.cap ?? null,
+  };
+}
+
+export function toFields(c: Campaign): CampaignFields {
+  return {
+    name: c.name,
+    description: c.description ?? undefined,
+    translations: c.translations,
+    startsAt: c.startsAt?.toISOString(),
+    endsAt: c.endsAt?.toISOString(),
+    displayOrder: c.displayOrder,
+    visibility: c.visibility,
+    status: c.status,
+    trigger: { event: c.triggerEvent, codeAttribute: c.triggerAttribute },
+    rules: c.rules,
+    frequency: c.frequency ?? undefined,
+    budget: c.budgetKind && c.budgetCap ? { kind: c.budgetKind, cap: c.budgetCap } : undefined,
+  };
+}
+
+/** Saves a campaign and, when asked, starts generating its codes into its pool. */
+export async function createCampaign(ctx: AppContext, request: CreateCampaignRequest, actor: string): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
+  const { id, codes, ...fields } = request;
+  await validateCampaign(ctx.db, fields);
+  const campaign = await insertCampaign(ctx.db, toData(id, fields));
+  if (!campaign) throw new ApiError(409, 'campaign_exists', `a campaign "${id}" exists already`, 'id');
+  const batch = codes ? await createCodeBatch(ctx, { ...codes.generate, pool: { type: 'campaign', id } }, actor) : null;
+  return { campaign, codeBatchId: batch?.id ?? null };
+}
+
+/** Applies a partial change; the merged campaign is validated as a whole, under the row lock. */
+export async function updateCampaign(ctx: AppContext, id: string, changes: UpdateCampaignRequest): Promise<Campaign> {
+  return ctx.db.transaction(async (client) => {
+    const current = await findCampaign(client, id, true);
+    if (!current) throw new ApiError(404, 'campaign_not_found', `no campaign "${id}"`, 'id');
+    const merged = { ...toFields(current), ...changes } as CampaignFields;
+    if (!endsAfterStart(merged)) throw new ApiError(400, 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
+    await validateCampaign(client, merged);
+    if (merged.budget && merged.budget.cap < current.budgetUsed) {
+      throw new ApiError(409, 'budget_below_used', `the budget has ${current.budgetUsed} used already; the cap can't go below it`, 'budget.cap');
+    }
+    return replaceCampaign(client, toData(id, merged));
+  });
+}
