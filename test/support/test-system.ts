@@ -20,6 +20,8 @@ export const KEYS: Record<Role, string> = {
 
 export interface TestSystem {
   api: ReturnType<typeof request>;
+  /** The express app itself, for tests that need a real listening server (e.g. many concurrent calls). */
+  app: ReturnType<typeof createApp>;
   db: Database;
   temporal: Client;
   config: Config;
@@ -74,6 +76,7 @@ export async function startTestSystem(options: { env?: Record<string, string>; f
   const app = createApp({ db, temporal, config }, parseApiKeys(apiKeys));
   return {
     api: request(app),
+    app,
     db,
     temporal,
     config,
