@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
+import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+
+/**
+ * Recorded histories of every workflow, replayed against the current workflow code: a change that would break
+ * running workflows (non-determinism) fails here. Histories are stored as binary protobuf: the SDK's JSON
+ * converter trips over the two nested copies of protobufjs that npm installs beside gRPC's older one. `RECORD_HISTORIES=1 npx jest replay` records them afresh,
+ * which is only right when a change is meant to be incompatible (and deployed with a new task queue or
+ * patched()).
+ */
+const FIXTURES = path.join(__dirname, '../fixtures/histories');
+
+async function recordHistories(system: TestSystem): Promise<Record<string, Uint8Array>> {
+  const op = system.as('operator');
+  const done = (url: string) => eventually(async () => ['completed', 'cancelled'].includes((await system.api.get(url).set(op)).body.status));
+  const batch = await system.api.post('/v1/code-batches').set(op).send({ quantity: 3000, length: 10, charset: 'alphanumeric' });
+  await done(`/v1/code-batches/${batch.body.id}`);
+  const imported = await system.api.post('/v1/code-imports').set(op).set('Content-Type', 'text/csv').send('code\nREPLAY1\nREPLAY2\n$$\n');
+  await done(`/v1/code-imports/${imported.body.id}`);
+  const cancel = await system.api.post(`/v1/code-batches/${batch.body.id}/cancel`).set(op).send({ reason: 'replay fixture' });
+  await done(`/v1/code-batches/${batch.body.id}`);
+  await createCodeEventSchema(system);
+  await createCampaign(system, 'replay');
+  await addCodes(system, 'replay', ['REPLAYCODE1']);
+  await addMembers(system, ['replayer']);
+  await postEvent(system, 'replay-event', 'replayer', 'REPLAYCODE1');
+  const ids: Record<string, string> = {
+    'generate-codes': batch.body.workflowId,
+    'import-codes': imported.body.workflowId,
+    'cancel-code-batch': cancel.body.workflowId,
+    'redeem-code-event': 'redeem-event-replay-event',
+  };
+  const out: Record<string, Uint8Array> = {};
+  for (const [name, workflowId] of Object.entries(ids)) {
+    out[name] = temporal.api.history.v1.History.encode(await system.temporal.workflow.getHandle(workflowId).fetchHistory()).finish();
+  }
+  return out;
+}
+
+if (process.env.RECORD_HISTORIES) {
+  it('records the workflow histories', async () => {
+    const system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '1000' } });
+    try {
+      for (const [name, bytes] of Object.entries(await recordHistories(system))) fs.writeFileSync(path.join(FIXTURES, `${name}.binpb`), bytes);
+    } finally {
+      await system.stop();
+    }
+  });
+}
+
+it('replays every recorded workflow history against the current code without a determinism error', async () => {
+  const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.binpb'));
+  expect(files.sort()).toEqual(['cancel-code-batch.binpb', 'generate-codes.binpb', 'import-codes.binpb', 'redeem-code-event.binpb']);
+  const histories = files.map((f) => ({
+    workflowId: f.replace('.binpb', ''),
+    history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, f))),
+  }));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+});
