@@ -1,7 +1,8 @@
 import { Database } from '../db/database';
 import { startServiceProcess, type BenchServices, type ServiceProcess } from './services';
 
-export const BENCH_KEY = 'bench-operator-key';
+// An admin key reaches every route the benchmarks drive (generation, imports, exports, events).
+export const BENCH_KEY = 'bench-admin-key-0001';
 
 /** What every benchmark gets: the services, the API as its own process, a database handle for baselines. */
 export interface BenchContext {
@@ -22,7 +23,7 @@ export async function createBenchContext(services: BenchServices, maxQuantity: n
     TEMPORAL_TASK_QUEUE: 'bench',
     WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
     CODE_BATCH_MAX_QUANTITY: String(maxQuantity),
-    API_KEYS: `operator:${BENCH_KEY}`,
+    API_KEYS: `admin:${BENCH_KEY}`,
     PORT: String(port),
   };
   const api = await startServiceProcess('api/server.ts', env);

@@ -6,11 +6,13 @@ import { startBenchServices } from './services';
 import { createBenchContext } from './context';
 import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
+import { benchRedemptions } from './redemption';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  const only = process.env.BENCH_ONLY; // "generation" or "io"
+  const only = process.env.BENCH_ONLY; // "generation", "io" or "redemption"
+  const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
   const services = await startBenchServices();
   try {
@@ -22,6 +24,10 @@ async function main() {
     if (!only || only === 'io') {
       const ctx = await createBenchContext(services, large);
       await benchImportExport(ctx, main).finally(() => ctx.close());
+    }
+    if (!only || only === 'redemption') {
+      const ctx = await createBenchContext(services, large);
+      await benchRedemptions(ctx, events).finally(() => ctx.close());
     }
   } finally {
     await services.stop();

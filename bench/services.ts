@@ -23,7 +23,9 @@ export async function startBenchServices(): Promise<BenchServices> {
   fs.chmodSync(root, 0o777);
   const cli = await ensureTemporalCli(loadConfig().toolsDir);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), port: await freePort(), quiet: true });
-  const temporal = await startTemporalDevServer({ cliPath: cli, dbFile: path.join(root, 'temporal.sqlite'), port: await freePort(), headless: true });
+  // BENCH_TEMPORAL_IN_MEMORY=1 drops the dev server's SQLite file, to see what persistence costs.
+  const dbFile = process.env.BENCH_TEMPORAL_IN_MEMORY ? undefined : path.join(root, 'temporal.sqlite');
+  const temporal = await startTemporalDevServer({ cliPath: cli, dbFile, port: await freePort(), headless: true });
   const databaseUrl = await ensureDatabase(pg.url, 'bench');
   await migrate(databaseUrl);
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent });

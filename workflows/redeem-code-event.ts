@@ -1,4 +1,4 @@
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { defineUpdate, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CodeEvent, RedemptionActivities } from '../activities/redemption';
 import type { RedemptionOutcome } from '../db/redemption-events';
 
@@ -9,7 +9,13 @@ const { redeemCodeEvent } = proxyLocalActivities<RedemptionActivities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
 });
 
+/** The API starts the workflow and asks for the outcome in one call (Update-with-Start): no result long-poll. */
+export const redeemUpdate = defineUpdate<RedemptionOutcome>('redeem');
+
 /** One custom event carrying a code: decides and applies its redemption exactly once (workflow id = event id). */
 export async function redeemCodeEventWorkflow(event: CodeEvent): Promise<RedemptionOutcome> {
-  return redeemCodeEvent(event);
+  let decision: Promise<RedemptionOutcome> | undefined;
+  const decide = () => (decision ??= redeemCodeEvent(event));
+  setHandler(redeemUpdate, decide);
+  return decide();
 }
