@@ -71,9 +71,9 @@ export async function decideRedemption(client: Queryable, event: CodeEvent, lock
   const finish = async (outcome: Omit<RedemptionOutcome, 'eventId' | 'memberId'>, points = 0) => {
     const full: RedemptionOutcome = { eventId: event.id, memberId: event.memberId, ...outcome, ...(campaign ? { campaignId: campaign.id } : {}) };
     const guessFailure = outcome.reason !== undefined && GUESS_FAILURES.includes(outcome.reason);
-    await recordOutcome(client, { outcome: full, campaignId: campaign?.id ?? null, code, apiKey: event.apiKey, points, guessFailure });
+    const stored = await recordOutcome(client, { outcome: full, campaignId: campaign?.id ?? null, code, apiKey: event.apiKey, points, guessFailure });
     if (code) await recordRedemptionAttempt(client, code, event.id, event.memberId, full.outcome, full.reason ?? null, event.apiKey);
-    return full;
+    return stored;
   };
   const reject = (reason: RejectionReason, extra: Partial<RedemptionOutcome> = {}) => finish({ outcome: 'rejected', reason, ...extra });
 

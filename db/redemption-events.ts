@@ -39,12 +39,14 @@ export async function claimEvent(db: Queryable, eventId: string, memberId: strin
   return rows[0].result as RedemptionOutcome;
 }
 
-export async function recordOutcome(db: Queryable, r: RecordedRedemption): Promise<void> {
-  await db.query(
+/** Stores the outcome and returns it as stored, so the first caller and every repeat get byte-identical answers. */
+export async function recordOutcome(db: Queryable, r: RecordedRedemption): Promise<RedemptionOutcome> {
+  const { rows } = await db.query(
     `update redemption_events set campaign_id = $2, code = $3, api_key = $4, outcome = $5, reason = $6, result = $7,
-       points = $8, guess_failure = $9 where event_id = $1`,
+       points = $8, guess_failure = $9 where event_id = $1 returning result`,
     [r.outcome.eventId, r.campaignId, r.code, r.apiKey, r.outcome.outcome, r.outcome.reason ?? null, r.outcome, r.points, r.guessFailure],
   );
+  return rows[0].result as RedemptionOutcome;
 }
 
 /** Guessing failures of a member or of an API key in the last `windowSeconds`. */
