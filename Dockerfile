@@ -1,6 +1,8 @@
 # One image for the API, the worker and the migration job (docker-compose.yml picks the command).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# npm 10 in this image ignores package.json's allowScripts: at least keep swagger-ui's telemetry script quiet.
+ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
