@@ -3,6 +3,7 @@ import { createCodeGenerationActivities, type ChunkFaults } from './code-generat
 import { createCodeImportActivities } from './code-import';
 import { createCodeCancellationActivities } from './code-cancellation';
 import { createRedemptionActivities, type LockoutPolicy } from './redemption';
+import { createReservationActivities } from './reservations';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
@@ -17,5 +18,6 @@ export function createActivities(db: Database, lockout: LockoutPolicy, faults: A
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),
     ...createRedemptionActivities(db, lockout, faults.redemption),
+    ...createReservationActivities(db),
   };
 }

@@ -13,6 +13,8 @@ import { campaignRoutes, describeCampaignRoutes } from './routes/campaigns';
 import { describeEventRoutes, eventRoutes } from './routes/events';
 import { describeEventSchemaRoutes, eventSchemaRoutes } from './routes/event-schemas';
 import { describeMemberRoutes, memberRoutes } from './routes/members';
+import { describeRewardRoutes, rewardRoutes } from './routes/rewards';
+import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import type { AppContext } from '../services/context';
 
@@ -27,6 +29,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
   describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeMemberRoutes,
+  describeRewardRoutes, describeRedemptionRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
@@ -56,6 +59,8 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(campaignRoutes(ctx));
   v1.use(eventRoutes(ctx));
   v1.use(memberRoutes(ctx));
+  v1.use(rewardRoutes(ctx));
+  v1.use(redemptionRoutes(ctx));
   app.use('/v1', v1);
 
   app.use(notFound);

@@ -2,6 +2,7 @@ import { ApiError } from '../api/errors';
 import { endsAfterStart, type CreateCampaignRequest, type UpdateCampaignRequest } from '../api/schemas/campaign';
 import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
 import { findEventSchema } from '../db/event-schemas';
+import { findReward } from '../db/rewards';
 import type { Queryable } from '../db/database';
 import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import { createCodeBatch } from './code-batches';
@@ -19,6 +20,13 @@ async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void>
       throw error;
     }
   });
+  for (const [i, rule] of c.rules.entries()) {
+    for (const [j, effect] of rule.effects.entries()) {
+      if (effect.type === 'issue_coupon' && !(await findReward(db, effect.rewardId))) {
+        throw new ApiError(400, 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
+      }
+    }
+  }
   const schema = await findEventSchema(db, c.trigger.event);
   if (!schema) throw new ApiError(400, 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
   const attribute = schema.attributes.find((a) => a.name === c.trigger.codeAttribute);

@@ -1,7 +1,8 @@
 import { z } from './zod';
 import { createCodeBatchRequest } from './code-batch';
+import { OWNER_ID, OWNER_ID_HINT } from './common';
 
-const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'use 1-128 letters, digits and _ . : -');
+const id = z.string().regex(OWNER_ID, OWNER_ID_HINT);
 const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-12-01T00:00:00Z' });
 
 export const effect = z

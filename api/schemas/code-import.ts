@@ -1,10 +1,10 @@
 import { z } from './zod';
-import { poolView } from './common';
+import { OWNER_ID, poolView } from './common';
 
 /** `pool=campaign:<id>` or `pool=reward:<id>`; omitted: the unassociated bank. */
 export const poolQueryValue = z
   .string()
-  .regex(/^(campaign|reward):[A-Za-z0-9_.:-]{1,128}$/, 'use campaign:<id> or reward:<id>')
+  .regex(new RegExp(`^(campaign|reward):${OWNER_ID.source.slice(1)}`), 'use campaign:<id> or reward:<id>')
   .openapi({ example: 'campaign:summer-2026' });
 
 export const createCodeImportQuery = z.object({ pool: poolQueryValue.optional() }).strict();

@@ -1,5 +1,12 @@
 import { z } from './zod';
 
+/**
+ * Ids of the things a code pool belongs to (campaigns, rewards). One pattern everywhere a pool is named, so a
+ * reward id such as "$5_OFF" is also a valid `pool=reward:$5_OFF`.
+ */
+export const OWNER_ID = /^[A-Za-z0-9_.:$%-]{1,128}$/;
+export const OWNER_ID_HINT = 'use 1-128 letters, digits and _ . : $ % -';
+
 export const errorResponse = z
   .object({
     error: z.object({
@@ -13,7 +20,7 @@ export const errorResponse = z
 export const poolTarget = z
   .object({
     type: z.enum(['campaign', 'reward']),
-    id: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : -'),
+    id: z.string().regex(OWNER_ID, OWNER_ID_HINT),
   })
   .strict()
   .openapi('PoolTarget', { description: "A campaign's or a reward's code pool. Omitted: the unassociated bank." });

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { ApiError } from '../api/errors';
+import { recordStatusChange } from '../db/code-history';
+import { resolvePool } from '../db/code-pools';
+import { assignCode, setCodeStatus, takeUnusedCode } from '../db/codes';
+import { findMember, type Member } from '../db/members';
+import { bookPoints } from '../db/points-ledger';
+import { findRewardRedemption, insertRewardRedemption, updateRewardRedemption, type RewardRedemption } from '../db/reward-redemptions';
+import type { Reward } from '../db/rewards';
+import { validateEventAttributes } from '../rules/event-validation';
+import type { expireReservationWorkflow } from '../workflows/expire-reservation';
+import { checkEligibility, loadReward } from './rewards';
+import type { AppContext } from './context';
+
+export interface RedeemRequest {
+  memberId: string;
+  attributes: Record<string, unknown>;
+}
+
+/** The reward's custom transaction attributes, checked like event attributes (mandatory ones enforced). */
+function checkAttributes(reward: Reward, attributes: Record<string, unknown>) {
+  const schema = { name: reward.id, active: true, createdAt: new Date(), updatedAt: new Date(),
+    attributes: reward.transactionAttributes.map((a) => ({ name: a.id, type: a.type, required: a.mandatory })) };
+  const checked = validateEventAttributes(schema, attributes);
+  if (!checked.ok) throw new ApiError(400, checked.code, checked.message, checked.field);
+  return checked.attributes;
+}
+
+async function lockEligibleMember(client: PoolClient, reward: Reward, memberId: string): Promise<Member> {
+  const member = await findMember(client, memberId, true);
+  if (!member) throw new ApiError(422, 'member_unknown', `no member "${memberId}"`, 'memberId');
+  const { eligible } = await checkEligibility(reward, member);
+  if (!eligible) throw new ApiError(409, 'not_eligible', `member "${memberId}" is not eligible for reward "${reward.id}"`, 'memberId');
+  return member;
+}
+
+/** Debits the cost and hands the code to the member, in the caller's transaction (member row locked). */
+async function giveCode(client: PoolClient, reward: Reward, member: Member, code: string, kind: 'redemption' | 'award', id: string, attributes: Record<string, unknown>, actor: string) {
+  if (kind === 'redemption' && reward.pointsCost > 0) {
+    if (member.balance < reward.pointsCost) {
+      throw new ApiError(409, 'insufficient_points', `the reward costs ${reward.pointsCost} points; the balance is ${member.balance}`, 'memberId');
+    }
+    await bookPoints(client, { memberId: member.id, kind: 'debit', points: reward.pointsCost, source: `reward:${reward.id}`, reference: `reward-redemption:${id}`, attributes });
+  }
+  await assignCode(client, code, kind === 'redemption' ? 'redeemed' : 'awarded', member.id);
+  await recordStatusChange(client, code, 'unused', kind === 'redemption' ? 'redeemed' : 'awarded', actor, `reward ${reward.id} ${kind}`);
+}
+
+async function takeRewardCode(client: PoolClient, reward: Reward): Promise<string> {
+  const taken = await takeUnusedCode(client, (await resolvePool(client, { type: 'reward', id: reward.id })).id);
+  if (!taken) throw new ApiError(409, 'no_codes_left', `no unused code left for reward "${reward.id}" (nor in the bank)`, 'rewardId');
+  return taken.code;
+}
+
+/**
+ * Redeem (points) or award (free) a reward in one transaction: eligibility, mandatory attributes, balance, one
+ * code from the reward's pool or the bank, the debit. Any refusal leaves nothing changed.
+ */
+export async function redeemReward(ctx: AppContext, rewardId: string, request: RedeemRequest, kind: 'redemption' | 'award', actor: string): Promise<RewardRedemption> {
+  return ctx.db.transaction(async (client) => {
+    const reward = await loadReward(client, rewardId);
+    if (!reward.active) throw new ApiError(409, 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
+    const attributes = checkAttributes(reward, request.attributes);
+    const member = await lockEligibleMember(client, reward, request.memberId);
+    const id = randomUUID();
+    const code = await takeRewardCode(client, reward);
+    await giveCode(client, reward, member, code, kind, id, attributes, actor);
+    return insertRewardRedemption(client, {
+      id, rewardId: reward.id, kind, status: kind === 'redemption' ? 'redeemed' : 'awarded', memberId: member.id, code,
+      points: kind === 'redemption' ? reward.pointsCost : 0, attributes, reservedUntil: null,
+    });
+  });
+}
+
+/**
+ * Holds one code for an anonymous reservation until it expires. The expiry is a Temporal timer started inside
+ * the transaction: if the commit then fails, the timer wakes to find nothing reserved and does nothing.
+ */
+export async function reserveReward(ctx: AppContext, rewardId: string, expiresInSeconds: number, actor: string): Promise<RewardRedemption> {
+  return ctx.db.transaction(async (client) => {
+    const reward = await loadReward(client, rewardId);
+    if (!reward.active) throw new ApiError(409, 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
+    const code = await takeRewardCode(client, reward);
+    await setCodeStatus(client, code, 'reserved');
+    await recordStatusChange(client, code, 'unused', 'reserved', actor, `reward ${reward.id} reservation`);
+    const id = randomUUID();
+    const reservedUntil = new Date(Date.now() + expiresInSeconds * 1000);
+    const reservation = await insertRewardRedemption(client, { id, rewardId: reward.id, kind: 'reservation', status: 'reserved', memberId: null, code, points: 0, attributes: {}, reservedUntil });
+    await ctx.temporal.workflow.start<typeof expireReservationWorkflow>('expireReservationWorkflow', {
+      taskQueue: ctx.config.taskQueue,
+      workflowId: `expire-reservation-${id}`,
+      args: [{ reservationId: id, expiresAt: reservedUntil.toISOString() }],
+    });
+    return reservation;
+  });
+}
+
+/** Gives a reserved code to a member, as a redemption (points debited) or an award, before the reservation expires. */
+export async function assignReservation(ctx: AppContext, id: string, request: RedeemRequest & { as: 'redemption' | 'award' }, actor: string): Promise<RewardRedemption> {
+  return ctx.db.transaction(async (client) => {
+    const reservation = await findRewardRedemption(client, id, true);
+    if (!reservation || reservation.kind !== 'reservation') throw new ApiError(404, 'reservation_not_found', `no reservation "${id}"`, 'id');
+    if (reservation.status !== 'reserved' || (reservation.reservedUntil && reservation.reservedUntil.getTime() <= Date.now())) {
+      throw new ApiError(409, 'reservation_not_open', `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`, 'id');
+    }
+    const reward = await loadReward(client, reservation.rewardId);
+    const attributes = checkAttributes(reward, request.attributes);
+    const member = await lockEligibleMember(client, reward, request.memberId);
+    await setCodeStatus(client, reservation.code, 'unused'); // giveCode records unused → redeemed/awarded
+    await giveCode(client, reward, member, reservation.code, request.as, id, attributes, actor);
+    return updateRewardRedemption(client, id, {
+      status: request.as === 'redemption' ? 'redeemed' : 'awarded', memberId: member.id,
+      points: request.as === 'redemption' ? reward.pointsCost : 0, attributes,
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import { ApiError } from '../api/errors';
+import type { RewardInput } from '../api/schemas/reward';
+import type { Queryable } from '../db/database';
+import { findMember, type Member } from '../db/members';
+import { certificateCounts, findReward, insertReward, listRewards, type Reward } from '../db/rewards';
+import { evaluateRules, type FailedCondition } from '../rules/evaluate';
+import { ruleFacts } from '../rules/facts';
+import { RuleSetError, validateConditions } from '../rules/validate-rules';
+import type { AppContext } from './context';
+
+/** Eligibility: no groups → everyone; otherwise all conditions of any one group must hold. */
+export async function checkEligibility(reward: Reward, member: Member): Promise<{ eligible: boolean; failedConditions: FailedCondition[] }> {
+  if (reward.eligibility.length === 0) return { eligible: true, failedConditions: [] };
+  const groups = reward.eligibility.map((g, i) => ({ name: g.name ?? `group ${i + 1}`, conditions: g.conditions }));
+  const verdict = await evaluateRules(groups, ruleFacts(member, { name: '', attributes: {} }, { id: '', name: '' }));
+  return verdict.passed ? { eligible: true, failedConditions: [] } : { eligible: false, failedConditions: verdict.failed };
+}
+
+export async function createReward(ctx: AppContext, input: RewardInput): Promise<Reward> {
+  input.eligibility.forEach((group, i) => {
+    try {
+      validateConditions(group.conditions, `eligibility.${i}.conditions`);
+    } catch (error) {
+      if (error instanceof RuleSetError) throw new ApiError(400, 'invalid_rules', error.message, error.field);
+      throw error;
+    }
+  });
+  const reward = await insertReward(ctx.db, input);
+  if (!reward) throw new ApiError(409, 'reward_exists', `a reward "${input.id}" exists already`, 'id');
+  return reward;
+}
+
+export async function loadReward(db: Queryable, id: string): Promise<Reward> {
+  const reward = await findReward(db, id);
+  if (!reward) throw new ApiError(404, 'reward_not_found', `no reward "${id}"`, 'id');
+  return reward;
+}
+
+export async function rewardWithCounts(db: Queryable, reward: Reward) {
+  const { createdAt, updatedAt, ...fields } = reward;
+  return { ...fields, certificates: await certificateCounts(db, reward.id), createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+}
+
+/** The active rewards a member may redeem, in display order; or, for one reward, why not. */
+export async function eligibleRewards(ctx: AppContext, memberId: string, explain?: string) {
+  const member = await findMember(ctx.db, memberId);
+  if (!member) throw new ApiError(404, 'member_not_found', `no member "${memberId}"`, 'id');
+  if (explain) {
+    const reward = await loadReward(ctx.db, explain);
+    const { eligible, failedConditions } = await checkEligibility(reward, member);
+    return { rewardId: reward.id, active: reward.active, eligible: eligible && reward.active, failedConditions };
+  }
+  const eligible: Awaited<ReturnType<typeof rewardWithCounts>>[] = [];
+  for (const reward of await listRewards(ctx.db, true)) {
+    if ((await checkEligibility(reward, member)).eligible) eligible.push(await rewardWithCounts(ctx.db, reward));
+  }
+  return { memberId, rewards: eligible };
+}

@@ -1,0 +1,77 @@
+import type { PoolClient } from 'pg';
+import { ApiError } from '../api/errors';
+import { recordStatusChange } from '../db/code-history';
+import { findCode } from '../db/codes';
+import { bookPoints } from '../db/points-ledger';
+import { findRewardRedemption, updateRewardRedemption } from '../db/reward-redemptions';
+import type { RedemptionOutcome } from '../db/redemption-events';
+import type { AppContext } from './context';
+
+const CHECK_VIOLATION = '23514';
+
+/** A redeemed or awarded code goes back to the pool as unused, without its member: it can be used again. */
+async function freeCode(client: PoolClient, code: string, actor: string, reason: string) {
+  const record = await findCode(client, code, true);
+  if (!record || record.status === 'unused' || record.status === 'cancelled') return;
+  await client.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [code]);
+  await recordStatusChange(client, code, record.status, 'unused', actor, `rollback: ${reason}`);
+}
+
+/** A debit the balance can't cover fails on the balance check; the whole rollback is then refused. */
+async function takeBackPoints(client: PoolClient, entry: Parameters<typeof bookPoints>[1]) {
+  try {
+    await bookPoints(client, entry);
+  } catch (error) {
+    if ((error as { code?: string }).code !== CHECK_VIOLATION) throw error;
+    throw new ApiError(409, 'points_already_spent', `member "${entry.memberId}" has spent the points to take back; credit them first`, 'id');
+  }
+}
+
+/** Reward redemption or award: points back (a credit), code freed. */
+async function rollBackReward(client: PoolClient, id: string, reason: string, actor: string) {
+  const redemption = await findRewardRedemption(client, id, true);
+  if (!redemption) return null;
+  if (redemption.status === 'rolled_back' || redemption.status === 'expired') return { type: 'reward', ...redemption };
+  if (redemption.points > 0 && redemption.memberId) {
+    await bookPoints(client, { memberId: redemption.memberId, kind: 'credit', points: redemption.points, source: `reward:${redemption.rewardId}`, reference: `rollback:reward-redemption:${id}`, attributes: { reason } });
+  }
+  await freeCode(client, redemption.code, actor, reason);
+  return { type: 'reward', ...(await updateRewardRedemption(client, id, { status: 'rolled_back', rollbackReason: reason })) };
+}
+
+/** Campaign redemption: points taken back, budget restored, frequency no longer counting it, codes freed. */
+async function rollBackCampaign(client: PoolClient, eventId: string, reason: string, actor: string) {
+  const { rows } = await client.query(
+    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind"
+       from redemption_events e left join campaigns c on c.id = e.campaign_id where e.event_id = $1 for update of e`,
+    [eventId],
+  );
+  if (!rows[0]) return null;
+  const { result, points, rolledBackAt, campaignId, budgetKind } = rows[0] as { result: RedemptionOutcome; points: number; rolledBackAt: Date | null; campaignId: string; budgetKind: string | null };
+  const view = () => ({ type: 'campaign', eventId, campaignId, status: 'rolled_back' as const, outcome: result });
+  if (result.outcome !== 'redeemed') throw new ApiError(409, 'not_redeemed', `event "${eventId}" was rejected: there is nothing to roll back`, 'id');
+  if (rolledBackAt) return view();
+  for (const effect of result.effects ?? []) {
+    if (effect.type === 'add_points') {
+      await takeBackPoints(client, { memberId: result.memberId, kind: 'debit', points: effect.points as number, source: `campaign:${campaignId}`, reference: `rollback:${effect.reference}`, attributes: { reason } });
+    } else if (effect.code) {
+      await freeCode(client, effect.code as string, actor, reason);
+    }
+  }
+  if (budgetKind) await client.query(`update campaigns set budget_used = budget_used - $2 where id = $1`, [campaignId, budgetKind === 'points' ? points : 1]);
+  await client.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
+  await freeCode(client, result.code!, actor, reason);
+  return view();
+}
+
+/**
+ * Rolls back a reward redemption (its id) or a campaign redemption (its event id), exactly once: a second
+ * rollback finds it rolled back and changes nothing.
+ */
+export async function rollBackRedemption(ctx: AppContext, id: string, reason: string, actor: string) {
+  return ctx.db.transaction(async (client) => {
+    const result = (await rollBackReward(client, id, reason, actor)) ?? (await rollBackCampaign(client, id, reason, actor));
+    if (!result) throw new ApiError(404, 'redemption_not_found', `no reward redemption or campaign event "${id}"`, 'id');
+    return result;
+  });
+}
