@@ -42,8 +42,9 @@ export function createCodeGenerationActivities(db: Database, faults: ChunkFaults
      * after the commit, it finds the chunk row and returns the committed count. Codes never leave the worker.
      */
     async generateCodeChunk(input: GenerateCodeChunkInput): Promise<GenerateCodeChunkResult> {
-      const attempt = Context.current().info.attempt;
+      const { attempt } = Context.current().info;
       const result = await db.transaction(async (client) => {
+        Context.current().heartbeat();
         const claim = await claimChunk(client, input.batchId, input.chunkIndex);
         if (!claim.claimed) return { inserted: claim.inserted, alreadyDone: true };
 
@@ -54,6 +55,7 @@ export function createCodeGenerationActivities(db: Database, faults: ChunkFaults
         let inserted = 0;
         let redraws = 0;
         const firstDraw = generator.distinct(input.size);
+        Context.current().heartbeat();
         if (await copyNewCodes(client, batch.poolId, batch.id, firstDraw)) {
           inserted = input.size;
         } else {

@@ -38,6 +38,7 @@ export function createCodeImportActivities(db: Database, faults: ChunkFaults = {
     async importCodeChunk(input: ImportCodeChunkInput): Promise<ImportCodeChunkResult> {
       const attempt = Context.current().info.attempt;
       const result = await db.transaction(async (client) => {
+        Context.current().heartbeat();
         const claim = await claimChunk(client, input.batchId, input.chunkIndex);
         if (!claim.claimed) {
           const { rows } = await client.query(
@@ -60,6 +61,7 @@ export function createCodeImportActivities(db: Database, faults: ChunkFaults = {
           else candidates.set(checked.code, { code: checked.code, expiresAt: checked.expiresAt, attributes: row.attributes, line: row.line });
         }
 
+        Context.current().heartbeat();
         const inserted = await insertImportedCodes(client, batch.poolId, batch.id, [...candidates.values()]);
         const refused = [...candidates.values()].filter((c) => !inserted.has(c.code));
         if (refused.length > 0) {

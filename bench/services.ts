@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fork, type ChildProcess } from 'node:child_process';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../runtime/config';
 import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
 import { ensureTemporalCli } from '../runtime/temporal-cli';
 import { freePort, startTemporalDevServer } from '../runtime/temporal-dev-server';
 import { migrate } from '../db/migrate';
-import { projectRoot } from '../runtime/config';
 
 export interface BenchServices {
   databaseUrl: string;
@@ -46,34 +44,4 @@ export async function startBenchServices(): Promise<BenchServices> {
 const noop = () => undefined;
 const silent = { log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop };
 
-export interface ServiceProcess {
-  pid: number;
-  /** Peak resident set size so far (VmHWM), in bytes. */
-  peakRss(): number;
-  stop(): Promise<void>;
-}
-
-/** A production entry point (`worker/index.ts`, `api/server.ts`) as its own process, so its memory is measured alone. */
-export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const child: ChildProcess = fork(path.join(projectRoot, entry), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
-  });
-  return {
-    pid: child.pid!,
-    peakRss() {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+export { startServiceProcess, type ServiceProcess } from '../runtime/service-process';

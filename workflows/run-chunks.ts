@@ -21,6 +21,8 @@ export function chunkActivities<A extends object>(chunkIndex: number, finalFailu
   return proxyActivities<A>({
     activityId: `chunk-${chunkIndex}`,
     startToCloseTimeout: '10 minutes',
+    // A chunk heartbeats as it goes: a worker that dies mid-chunk is noticed in seconds, not at the timeout.
+    heartbeatTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: finalFailures },
   });
 }

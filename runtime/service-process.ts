@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { projectRoot } from './config';
+
+export interface ServiceProcess {
+  pid: number;
+  /** Peak resident set size so far (VmHWM), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+  /** SIGKILL: no shutdown, in-flight work simply stops (crash tests). */
+  kill(): Promise<void>;
+}
+
+/** A production entry point (`worker/index.ts`, `api/server.ts`) as its own process, so its memory is measured alone. */
+export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const child: ChildProcess = fork(path.join(projectRoot, entry), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
+  });
+  return {
+    pid: child.pid!,
+    peakRss() {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+    kill: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
