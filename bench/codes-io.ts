@@ -53,7 +53,7 @@ export async function benchImportExport(ctx: BenchContext, n: number): Promise<v
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 
   await ctx.db.query('vacuum analyze codes');
-  const client = await ctx.db.pool.connect();
+  const client = await ctx.db.connect();
   const bare = sink();
   let copyOut: number;
   try {

@@ -26,7 +26,7 @@ export async function bareCopy(db: Database, codes: string[]): Promise<number> {
   const lines: string[] = [];
   for (let i = 0; i < codes.length; i += 10_000) lines.push(codes.slice(i, i + 10_000).join(suffix) + suffix);
   await db.query('checkpoint');
-  const client = await db.pool.connect();
+  const client = await db.connect();
   try {
     const started = performance.now();
     await client.query('begin');

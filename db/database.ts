@@ -1,5 +1,7 @@
 import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
 
+const ignore = () => undefined;
+
 /**
  * The one way to reach PostgreSQL. Every multi-statement write goes through `transaction`, so a failure leaves
  * nothing half-written.
@@ -13,12 +15,23 @@ export class Database {
     this.pool.on('error', () => undefined);
   }
 
+  /**
+   * A client for several statements. While checked out, a client whose server goes away emits 'error'; with no
+   * listener that would crash the process, so one is attached: the failure reaches the caller through the
+   * query that was running, and the broken client is discarded on release.
+   */
+  async connect(): Promise<PoolClient> {
+    const client = await this.pool.connect();
+    client.on('error', ignore);
+    return client;
+  }
+
   query(text: string, values?: unknown[]): Promise<QueryResult> {
     return this.pool.query(text, values);
   }
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connect();
     let broken: Error | undefined;
     try {
       await client.query('begin');

@@ -9,7 +9,7 @@ import { exportCodesSql, type ResolvedFilters } from '../db/code-search';
  * one chunk at a time whatever the size. A client that goes away ends the COPY and frees the connection.
  */
 export async function streamCodeExport(db: Database, filters: ResolvedFilters, res: Response): Promise<void> {
-  const client = await db.pool.connect();
+  const client = await db.connect();
   let failed: Error | undefined;
   try {
     const copy = client.query(copyTo(exportCodesSql(filters)));

