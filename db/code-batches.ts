@@ -75,10 +75,11 @@ export async function markBatchCancelled(db: Queryable, id: string): Promise<voi
   await db.query(`update code_batches set status = 'cancelled' where id = $1`, [id]);
 }
 
+/** A new run of the job (first start, or an operator's reset of a failed one) marks it running again. */
 export async function markBatchRunning(db: Queryable, id: string): Promise<void> {
   await db.query(
-    `update code_batches set status = 'running', started_at = coalesce(started_at, now())
-      where id = $1 and status = 'pending'`,
+    `update code_batches set status = 'running', error = null, finished_at = null, started_at = coalesce(started_at, now())
+      where id = $1 and status in ('pending', 'failed')`,
     [id],
   );
 }

@@ -22,7 +22,8 @@ export class Database {
    */
   async connect(): Promise<PoolClient> {
     const client = await this.pool.connect();
-    client.on('error', ignore);
+    // Pooled clients come back: attach the listener once, not on every checkout.
+    if (!client.listeners('error').includes(ignore)) client.on('error', ignore);
     return client;
   }
 

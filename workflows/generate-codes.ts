@@ -1,4 +1,4 @@
-import { defineQuery, setHandler, ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, defineQuery, rootCause, setHandler } from '@temporalio/workflow';
 import type { CodeGenerationActivities } from '../activities/code-generation';
 import { bookkeepingActivities, chunkActivities, runChunks } from './run-chunks';
 
@@ -41,7 +41,8 @@ export async function generateCodesWorkflow(input: GenerateCodesInput): Promise<
       throw ApplicationFailure.nonRetryable(`generated ${progress.generated} of ${input.quantity} codes`, 'CountMismatch');
     }
   } catch (error) {
-    await bookkeeping.finishBatch(input.batchId, 'failed', error instanceof Error ? error.message : String(error));
+    // Non-cancellable: a cancelled workflow would otherwise cancel this activity before it is even scheduled.
+    await CancellationScope.nonCancellable(() => bookkeeping.finishBatch(input.batchId, 'failed', rootCause(error) ?? String(error)));
     throw error;
   }
   await bookkeeping.finishBatch(input.batchId, 'completed');

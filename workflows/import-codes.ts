@@ -1,4 +1,4 @@
-import { defineQuery, setHandler } from '@temporalio/workflow';
+import { CancellationScope, defineQuery, rootCause, setHandler } from '@temporalio/workflow';
 import type { CodeImportActivities } from '../activities/code-import';
 import { bookkeepingActivities, chunkActivities, runChunks } from './run-chunks';
 
@@ -42,7 +42,8 @@ export async function importCodesWorkflow(input: ImportCodesInput): Promise<Impo
       progress.chunksDone++;
     });
   } catch (error) {
-    await bookkeeping.finishImport(input.batchId, 'failed', error instanceof Error ? error.message : String(error));
+    // Non-cancellable: a cancelled workflow would otherwise cancel this activity before it is even scheduled.
+    await CancellationScope.nonCancellable(() => bookkeeping.finishImport(input.batchId, 'failed', rootCause(error) ?? String(error)));
     throw error;
   }
   await bookkeeping.finishImport(input.batchId, 'completed');
