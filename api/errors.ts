@@ -53,6 +53,10 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (sqlState === '40P01' || sqlState === '40001') {
     return res.status(409).json(errorBody('conflict_retry', 'the request collided with a concurrent one and was rolled back; retry it'));
   }
+  // A value PostgreSQL can't take as text (e.g. U+0000 in a path segment or an uploaded CSV): the input is at fault.
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return res.status(400).json(errorBody('invalid_characters', 'the request holds a character that can\'t be stored (e.g. U+0000)'));
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error, path: req.path }, 'database unavailable');
     res.setHeader('Retry-After', '5');

@@ -22,7 +22,13 @@ export function idempotency(db: Database): RequestHandler {
     }
     const principal = req.principal!.id;
     const path = req.originalUrl;
-    const body = typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body ?? null);
+    let body: string | Buffer;
+    try {
+      body = typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body ?? null);
+    } catch {
+      // JSON.stringify recurses: a body nested tens of thousands of levels deep overflows the stack.
+      throw new ApiError(400, 'invalid_body', 'the request body nests too deeply');
+    }
     const requestHash = createHash('sha256').update(`${req.method} ${path}\n`).update(body).digest('hex');
 
     if (!(await reserveIdempotencyKey(db, principal, key, req.method, path, requestHash))) {

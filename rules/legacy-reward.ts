@@ -123,9 +123,15 @@ function legacyPath([top, index, key]: Array<string | number>): string | undefin
   return Object.keys(all).find((k) => all[k] === top);
 }
 
+// The native shape takes at most 50 groups, 50 attributes and 200 conditions per rule: longer lists are refused
+// before they are walked, so a huge body can't keep the server busy reporting each of its items.
+const MAX_ITEMS = 50;
+const MAX_CONDITIONS = 400; // conditions and connectors alternate
+
 function eligibility(groups: unknown, ctx: Context): unknown {
   const at = 'member_eligibility_rules';
   if (!Array.isArray(groups)) return ctx.refuse(at, 'expected an array of rule groups', 'eligibility');
+  if (groups.length > MAX_ITEMS) return ctx.refuse(at, `at most ${MAX_ITEMS} rule groups`, 'eligibility');
   return groups.flatMap((group, i) => {
     const g = `${at}.${i}`;
     if (!isObject(group)) return ctx.refuse(g, 'a rule group must be an object', 'eligibility') ?? [];
@@ -149,6 +155,7 @@ function eligibility(groups: unknown, ctx: Context): unknown {
 /** The legacy list alternates conditions and "AND"/"OR"; native conditions have one connector per level. */
 function groupConditions(list: unknown, at: string, ctx: Context): Json | undefined {
   if (!Array.isArray(list) || list.length === 0) return ctx.refuse(at, 'expected a non-empty array of conditions', 'eligibility');
+  if (list.length > MAX_CONDITIONS) return ctx.refuse(at, `at most ${MAX_CONDITIONS / 2} conditions`, 'eligibility');
   const before = ctx.errors.length;
   const leaves: Json[] = [];
   const connectors = new Set<string>();
@@ -194,6 +201,7 @@ function condition(item: unknown, at: string, ctx: Context): Json | undefined {
 function transactionAttributes(list: unknown, ctx: Context): unknown {
   const at = 'custom_transaction_attributes';
   if (!Array.isArray(list)) return ctx.refuse(at, 'expected an array of attributes', 'transactionAttributes');
+  if (list.length > MAX_ITEMS) return ctx.refuse(at, `at most ${MAX_ITEMS} attributes`, 'transactionAttributes');
   return list.map((item, i) => {
     const a = `${at}.${i}`;
     if (!isObject(item)) return ctx.refuse(a, 'an attribute must be an object', `transactionAttributes.${i}`);

@@ -1,11 +1,13 @@
 import { z } from './zod';
 import { poolQueryValue } from './code-import';
 import { CODE_STATUSES } from '../../domain/code-status';
+import { isCalendarDate } from '../../rules/event-validation';
 
 const instant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'use an ISO 8601 date or date-time')
-  .refine((s) => !Number.isNaN(new Date(s).getTime()), 'not a real date')
+  // `Date` rolls 2026-02-30 over into March and takes year 0; PostgreSQL refuses both, so the day must exist.
+  .refine((s) => !Number.isNaN(new Date(s).getTime()) && Number(s.slice(0, 4)) >= 1 && isCalendarDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))), 'not a real date')
   .openapi({ example: '2026-11-01' });
 
 /** The filters search and export share. */

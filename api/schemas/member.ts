@@ -7,7 +7,8 @@ const labels = z.array(label).max(100).default([]);
 const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
-  .refine((s) => isCalendarDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))), 'not a real date')
+  // Year 0 is a calendar date to JavaScript but not to PostgreSQL (1 BC comes before 1 AD).
+  .refine((s) => Number(s.slice(0, 4)) >= 1 && isCalendarDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))), 'not a real date')
   .openapi({ example: '2026-03-01' });
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]).nullable();

@@ -212,3 +212,11 @@ describe('fromLegacyReward', () => {
     expect(fromLegacyReward([sample()])).toEqual({ ok: false, errors: [{ field: '', message: expect.any(String) }] });
   });
 });
+
+describe('oversized lists', () => {
+  it('refuses lists longer than the native shape takes, before walking them', () => {
+    const huge = fromLegacyReward({ reward_id: 'x', reward_name: 'x', reward_type: 't', points_to_be_redeemed: '1', custom_transaction_attributes: Array.from({ length: 40_000 }, () => 1) });
+    expect(huge.ok).toBe(false);
+    if (!huge.ok) expect(huge.errors).toEqual([expect.objectContaining({ field: 'custom_transaction_attributes', message: 'at most 50 attributes' })]);
+  });
+});
