@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from './database';
+
+/** One message waiting in the outbox (see the migration for why it exists). */
+export interface OutboxMessage {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * Writes a notification in the caller's transaction: it is sent if and only if that transaction commits.
+ * Returns the message id (stable across every delivery attempt).
+ */
+export async function enqueueOutbox(db: Queryable, type: string, payload: Record<string, unknown>, id: string = randomUUID()): Promise<string> {
+  await db.query(`insert into outbox (id, type, payload) values ($1, $2, $3) on conflict (id) do nothing`, [id, type, payload]);
+  return id;
+}
+
+/** The oldest messages no workflow owns yet. */
+export async function listPendingOutbox(db: Queryable, limit: number): Promise<OutboxMessage[]> {
+  const { rows } = await db.query(
+    `select id, type, payload, created_at as "createdAt" from outbox where dispatched_at is null order by created_at limit $1`,
+    [limit],
+  );
+  return rows as OutboxMessage[];
+}
+
+/** Marks messages as owned by their workflow (started with the message id, so a repeat start is harmless). */
+export async function markOutboxDispatched(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length) await db.query(`update outbox set dispatched_at = now() where id = any($1::uuid[]) and dispatched_at is null`, [ids]);
+}
