@@ -1,5 +1,17 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { logger } from '../runtime/logger';
+import { DomainError, type ErrorKind } from '../model/errors';
+
+/** The one mapping of domain error kinds to HTTP statuses. */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unprocessable: 422,
+  too_many: 429,
+  unavailable: 503,
+};
 
 /** An answer to bad input or a refused action: a status, a stable machine code, a message, the field at fault. */
 export class ApiError extends Error {
@@ -43,6 +55,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (res.headersSent) return res.end();
   if (error instanceof ApiError) {
     return res.status(error.status).json(errorBody(error.code, error.message, error.field));
+  }
+  if (error instanceof DomainError) {
+    return res.status(STATUS_OF_KIND[error.kind]).json(errorBody(error.code, error.message, error.field));
   }
   const parserError = BODY_PARSER_ERRORS[(error as { type?: string }).type ?? ''];
   if (parserError) {
