@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './database';
+import type { NotificationType } from '../model/notification-types';
 
 /** One message waiting in the outbox (see the migration for why it exists). */
 export interface OutboxMessage {
   id: string;
-  type: string;
+  type: NotificationType;
   payload: Record<string, unknown>;
   createdAt: Date;
 }
@@ -13,7 +14,7 @@ export interface OutboxMessage {
  * Writes a notification in the caller's transaction: it is sent if and only if that transaction commits.
  * Returns the message id (stable across every delivery attempt).
  */
-export async function enqueueOutbox(db: Queryable, type: string, payload: Record<string, unknown>, id: string = randomUUID()): Promise<string> {
+export async function enqueueOutbox(db: Queryable, type: NotificationType, payload: Record<string, unknown>, id: string = randomUUID()): Promise<string> {
   await db.query(`insert into outbox (id, type, payload) values ($1, $2, $3) on conflict (id) do nothing`, [id, type, payload]);
   return id;
 }
