@@ -4,16 +4,23 @@ import { createCodeImportActivities } from './code-import';
 import { createCodeCancellationActivities } from './code-cancellation';
 import { createRedemptionActivities, type LockoutPolicy } from './redemption';
 import { createReservationActivities } from './reservations';
+import { createWebhookActivities } from './webhook-delivery';
+import { systemResolver, type Resolver } from './webhook-http';
+import type { WebhookConfig } from '../runtime/config';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
   import?: ChunkFaults;
   redemption?: ChunkFaults;
+  /** Replaces DNS for webhook deliveries (SSRF tests: a public-looking name that resolves to loopback). */
+  webhookResolver?: Resolver;
 }
 
 /** Every activity the worker registers, bound to the database. */
-export function createActivities(db: Database, lockout: LockoutPolicy, faults: ActivityFaults = {}) {
+export function createActivities(db: Database, lockout: LockoutPolicy, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
+  const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
+    ...createWebhookActivities(db, sender),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),

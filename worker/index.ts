@@ -17,6 +17,7 @@ async function main() {
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     lockout: config.lockout,
+    webhooks: config.webhooks,
   });
   logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
   process.send?.({ ready: true });

@@ -4,3 +4,4 @@ export { importCodesWorkflow, importProgressQuery } from './import-codes';
 export { cancelCodeBatchWorkflow, cancelledCountQuery } from './cancel-code-batch';
 export { redeemCodeEventWorkflow } from './redeem-code-event';
 export { expireReservationWorkflow } from './expire-reservation';
+export { deliverWebhookWorkflow } from './deliver-webhook';

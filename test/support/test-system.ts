@@ -80,6 +80,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     faults: options.faults,
     lockout: config.lockout,
+    webhooks: config.webhooks,
   });
   const running = inProcess?.worker.run();
   const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');
