@@ -1,9 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/database';
-import { findBatch, markBatchFinished, markBatchRunning } from '../db/code-batches';
+import { findBatch, markBatchRunning } from '../db/code-batches';
 import { claimChunk, recordChunk } from '../db/code-batch-chunks';
 import { copyNewCodes, insertCodesSkippingExisting } from '../db/codes';
 import { CodeGenerator } from '../domain/code-generator';
+import { finishJob } from './job-notifications';
 
 export interface GenerateCodeChunkInput {
   batchId: string;
@@ -33,7 +34,7 @@ export function createCodeGenerationActivities(db: Database, faults: ChunkFaults
     },
 
     async finishBatch(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
-      await markBatchFinished(db, batchId, status, error);
+      await finishJob(db, batchId, status, error);
     },
 
     /**

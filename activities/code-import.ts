@@ -1,11 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/database';
-import { findBatch, markBatchFinished, markBatchRunning } from '../db/code-batches';
+import { findBatch, markBatchRunning } from '../db/code-batches';
 import { claimChunk, recordChunk } from '../db/code-batch-chunks';
 import { deleteStagedRows, insertRejections, readStagedRows, type ImportRejection } from '../db/code-imports';
 import { batchesOfCodes, insertImportedCodes, type ImportedCode } from '../db/codes';
 import { checkImportRow } from '../domain/import-row';
 import type { ChunkFaults } from './code-generation';
+import { finishJob } from './job-notifications';
 
 export interface ImportCodeChunkInput {
   batchId: string;
@@ -28,7 +29,7 @@ export function createCodeImportActivities(db: Database, faults: ChunkFaults = {
     /** Ends the import; the staged file is no longer needed once every chunk has committed. */
     async finishImport(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
       if (status === 'completed') await deleteStagedRows(db, batchId);
-      await markBatchFinished(db, batchId, status, error);
+      await finishJob(db, batchId, status, error);
     },
 
     /**

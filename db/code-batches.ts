@@ -84,9 +84,11 @@ export async function markBatchRunning(db: Queryable, id: string): Promise<void>
   );
 }
 
-export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<void> {
-  await db.query(
+/** Returns whether this call finished the job (false: it had finished already, e.g. a retried activity). */
+export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<boolean> {
+  const result = await db.query(
     `update code_batches set status = $2, error = $3, finished_at = now() where id = $1 and status in ('pending', 'running')`,
     [id, status, error ?? null],
   );
+  return (result.rowCount ?? 0) > 0;
 }

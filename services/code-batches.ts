@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApiError } from '../api/errors';
 import type { CreateCodeBatchRequest } from '../api/schemas/code-batch';
-import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
+import { codesRequestedInShape, findBatch, insertBatch, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
 import { checkKeyspace, keyspaceMessage } from '../domain/keyspace';
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
+import { finishJob } from '../activities/job-notifications';
 
 /**
  * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
@@ -46,7 +47,7 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      await markBatchFinished(db, id, 'failed', 'the generation workflow could not be started');
+      await finishJob(db, id, 'failed', 'the generation workflow could not be started');
       throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
     }
   }

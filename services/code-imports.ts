@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../api/errors';
 import { readCsvTable } from '../api/csv-upload';
-import { findBatch, insertBatch, markBatchFinished, setBatchRequested, type CodeBatch } from '../db/code-batches';
+import { findBatch, insertBatch, setBatchRequested, type CodeBatch } from '../db/code-batches';
 import { resolvePool, type PoolTarget } from '../db/code-pools';
 import { stageImportRows } from '../db/code-imports';
 import type { importCodesWorkflow } from '../workflows/import-codes';
 import type { AppContext } from './context';
+import { finishJob } from '../activities/job-notifications';
 
 /** Columns with a meaning; any other column is kept on the code as an attribute. */
 const KNOWN_COLUMNS = ['code', 'expires_at'];
@@ -47,7 +48,7 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
       args: [{ batchId: id, rows, chunkSize: config.chunkSize, parallelism: config.chunkParallelism }],
     });
   } catch {
-    await markBatchFinished(db, id, 'failed', 'the import workflow could not be started');
+    await finishJob(db, id, 'failed', 'the import workflow could not be started');
     throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
   }
   return (await findBatch(db, id))!;
