@@ -5,6 +5,7 @@ import { createCodeCancellationActivities } from './code-cancellation';
 import { createRedemptionActivities, type LockoutPolicy } from './redemption';
 import { createReservationActivities } from './reservations';
 import { createWebhookActivities } from './webhook-delivery';
+import { createCampaignLifecycleActivities } from './campaign-lifecycle';
 import { systemResolver, type Resolver } from './webhook-http';
 import type { WebhookConfig } from '../runtime/config';
 
@@ -21,6 +22,7 @@ export function createActivities(db: Database, lockout: LockoutPolicy, webhooks:
   const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
     ...createWebhookActivities(db, sender),
+    ...createCampaignLifecycleActivities(db),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),

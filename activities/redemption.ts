@@ -92,6 +92,10 @@ export async function decideRedemption(client: Queryable, event: CodeEvent, lock
   }
   if (record.status === 'cancelled') return reject('code_cancelled');
   if (record.status !== 'unused') return reject('code_used');
+  // The lifecycle workflow's status first; the dates still decide between its timers (an event a millisecond
+  // after endsAt is `ended` even before the workflow's timer has fired).
+  if (campaign.status === 'ended') return reject('ended');
+  if (campaign.status === 'scheduled') return reject('not_started');
   if (campaign.status !== 'active') return reject('campaign_inactive');
   const now = Date.now();
   if (campaign.startsAt && campaign.startsAt.getTime() > now) return reject('not_started');

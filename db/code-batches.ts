@@ -92,3 +92,12 @@ export async function markBatchFinished(db: Queryable, id: string, status: 'comp
   );
   return (result.rowCount ?? 0) > 0;
 }
+
+/** The code shape of a pool's latest generation (a campaign's code top-up generates more of the same). */
+export async function lastGenerationSpec(db: Queryable, poolId: string): Promise<{ spec: CodeSpec; shape: string | null } | null> {
+  const { rows } = await db.query(
+    `select spec, shape from code_batches where pool_id = $1 and source = 'generation' and spec is not null order by created_at desc limit 1`,
+    [poolId],
+  );
+  return (rows[0] as { spec: CodeSpec; shape: string | null } | undefined) ?? null;
+}

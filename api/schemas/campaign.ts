@@ -1,6 +1,7 @@
 import { z } from './zod';
 import { createCodeBatchRequest } from './code-batch';
 import { OWNER_ID, OWNER_ID_HINT } from './common';
+import { campaignAlerts, campaignStatus, campaignTopUp, requestedStatus } from '../../model/campaign-lifecycle';
 
 const id = z.string().regex(OWNER_ID, OWNER_ID_HINT);
 const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-12-01T00:00:00Z' });
@@ -42,7 +43,11 @@ const campaignFields = {
   endsAt: instant.optional(),
   displayOrder: z.number().int().min(0).max(1_000_000).default(0),
   visibility: visibility.default({ type: 'everyone' }),
-  status: z.enum(['draft', 'active', 'inactive']).default('draft').openapi({ description: 'Only active campaigns redeem codes' }),
+  status: requestedStatus.default('draft').openapi({
+    description: 'What you ask for: active = run on its dates (its workflow makes it scheduled, active, then ended), paused, ended (now, for good) or draft',
+  }),
+  alerts: campaignAlerts.default({ budgetThresholds: [80, 100] }).openapi({ description: 'When to send budget.threshold_reached and codes.running_low' }),
+  topUp: campaignTopUp.optional(),
   trigger: z
     .object({ event: z.string().min(1).max(64), codeAttribute: z.string().min(1).max(64) })
     .strict()
@@ -89,5 +94,13 @@ export type UpdateCampaignRequest = z.infer<typeof updateCampaignRequest>;
 export type CampaignRuleInput = z.infer<typeof campaignRule>;
 
 export const campaignIdParam = z.object({ id });
-export const campaignView = z.object({ id: z.string(), ...campaignFields, codeBatchId: z.string().uuid().nullable().optional() }).openapi('Campaign');
+export const campaignView = z
+  .object({
+    id: z.string(),
+    ...campaignFields,
+    status: campaignStatus.openapi({ description: "As the campaign's workflow decided it; only active campaigns redeem codes" }),
+    finalStats: z.record(z.unknown()).nullable().openapi({ description: 'Stats stored when the campaign ended' }),
+    codeBatchId: z.string().uuid().nullable().optional(),
+  })
+  .openapi('Campaign');
 export { endsAfterStart };
