@@ -11,10 +11,11 @@ const BATCH = 200;
 const STARTS_IN_FLIGHT = 16;
 
 /**
- * Hands committed outbox messages to Temporal: one delivery row and one delivery workflow per (message,
- * subscription that wants its type), then marks the message dispatched, all in one transaction holding the
- * message rows. At least once: a crash after a start and before the commit starts the same workflow id again,
- * which Temporal refuses (REJECT_DUPLICATE), so nothing is sent twice because of the relay.
+ * Hands committed outbox messages to Temporal: one delivery row per (message, subscription that wants its
+ * type), committed first; then one delivery workflow per row; then the messages are marked dispatched. At least
+ * once: a crash before the mark makes the next pass create no new rows (unique per pair) and start the same
+ * workflow ids again, which Temporal refuses (REJECT_DUPLICATE), so nothing is sent twice because of the relay.
+ * Several relays (one per worker) split the pending rows with SKIP LOCKED; an overlap is harmless the same way.
  *
  * Why a poll in the worker rather than LISTEN/NOTIFY: NOTIFY takes a global lock at commit, which would
  * serialise every redemption transaction that writes an outbox row; an idle poll of the partial index
@@ -63,16 +64,17 @@ export class OutboxRelay {
 
   /** One pass: returns how many messages it dispatched. */
   async relayBatch(): Promise<number> {
-    return this.db.transaction(async (client) => {
+    // The delivery rows commit before any workflow starts: a delivery's first attempt must find its row.
+    const batch = await this.db.transaction(async (client) => {
       const ids = await claimPendingOutbox(client, BATCH);
-      if (ids.length === 0) return 0;
-      const deliveries = await fanOutDeliveries(client, ids);
-      for (let i = 0; i < deliveries.length; i += STARTS_IN_FLIGHT) {
-        await Promise.all(deliveries.slice(i, i + STARTS_IN_FLIGHT).map((d) => this.startDelivery(d.messageId, d.subscriptionId)));
-      }
-      await markOutboxDispatched(client, ids);
-      return ids.length;
+      return ids.length === 0 ? null : { ids, deliveries: await fanOutDeliveries(client, ids) };
     });
+    if (!batch) return 0;
+    for (let i = 0; i < batch.deliveries.length; i += STARTS_IN_FLIGHT) {
+      await Promise.all(batch.deliveries.slice(i, i + STARTS_IN_FLIGHT).map((d) => this.startDelivery(d.messageId, d.subscriptionId)));
+    }
+    await markOutboxDispatched(this.db, batch.ids);
+    return batch.ids.length;
   }
 
   private async startDelivery(messageId: string, subscriptionId: string): Promise<void> {
