@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors';
-import { endsAfterStart, type CreateCampaignRequest, type UpdateCampaignRequest } from '../api/schemas/campaign';
+import { endsAfterStart, type CampaignPatch, type NewCampaign } from '../model/campaign';
 import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
 import { findEventSchema } from '../db/event-schemas';
 import { findReward } from '../db/rewards';
@@ -8,7 +8,7 @@ import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import { createCodeBatch } from './code-batches';
 import type { AppContext } from './context';
 
-type CampaignFields = Omit<CreateCampaignRequest, 'id' | 'codes'>;
+type CampaignFields = Omit<NewCampaign, 'id' | 'codes'>;
 
 /** Everything a schema can't check: rule sets json-rules-engine must accept, and a trigger that exists. */
 async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
@@ -73,7 +73,7 @@ export function toFields(c: Campaign): CampaignFields {
 }
 
 /** Saves a campaign and, when asked, starts generating its codes into its pool. */
-export async function createCampaign(ctx: AppContext, request: CreateCampaignRequest, actor: string): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
+export async function createCampaign(ctx: AppContext, request: NewCampaign, actor: string): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
   const { id, codes, ...fields } = request;
   await validateCampaign(ctx.db, fields);
   const campaign = await insertCampaign(ctx.db, toData(id, fields));
@@ -83,7 +83,7 @@ export async function createCampaign(ctx: AppContext, request: CreateCampaignReq
 }
 
 /** Applies a partial change; the merged campaign is validated as a whole, under the row lock. */
-export async function updateCampaign(ctx: AppContext, id: string, changes: UpdateCampaignRequest): Promise<Campaign> {
+export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
   return ctx.db.transaction(async (client) => {
     const current = await findCampaign(client, id, true);
     if (!current) throw new ApiError(404, 'campaign_not_found', `no campaign "${id}"`, 'id');

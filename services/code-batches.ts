@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApiError } from '../api/errors';
-import type { CreateCodeBatchRequest } from '../api/schemas/code-batch';
+import type { CodeGenerationInput } from '../model/code-generation';
 import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
@@ -14,7 +14,7 @@ import type { AppContext } from './context';
  * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
  * records the batch and starts its workflow. Refusals leave nothing behind.
  */
-export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchRequest, createdBy: string): Promise<CodeBatch> {
+export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
   const { db, config } = ctx;
   if (request.quantity > config.maxBatchQuantity) {
     throw new ApiError(400, 'quantity_above_cap', `quantity may be at most ${config.maxBatchQuantity} per request; split it into several batches`, 'quantity');

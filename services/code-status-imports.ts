@@ -5,7 +5,8 @@ import { readCsvTable } from '../api/csv-upload';
 import { csvLimits } from './code-imports';
 import { recordStatusChange } from '../db/code-history';
 import { setCodeStatus } from '../db/codes';
-import { IMPORTABLE_TRANSITIONS, isCodeStatus, type CodeStatus } from '../domain/code-status';
+import { IMPORTABLE_TRANSITIONS } from '../domain/code-status';
+import { isCodeStatus, type CodeStatus } from '../model/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors';
-import type { RewardInput } from '../api/schemas/reward';
+import type { RewardInput } from '../model/reward';
 import type { Queryable } from '../db/database';
 import { findMember, type Member } from '../db/members';
 import { certificateCounts, findReward, insertReward, listRewards, type Reward } from '../db/rewards';

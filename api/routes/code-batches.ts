@@ -3,9 +3,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
-import { batchIdParam, codeBatchView as codeBatchSchema, createCodeBatchRequest } from '../schemas/code-batch';
+import { batchIdParam, codeBatchView as codeBatchSchema } from '../schemas/code-batch';
+import { codeGenerationInput } from '../../model/code-generation';
 import { errorResponses, jsonBody } from '../openapi';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { codeBatchView } from '../views';
 import { cancelCodeBatch, createCodeBatch } from '../../services/code-batches';
 import { cancelRequest } from '../schemas/code';
@@ -16,7 +17,7 @@ export function codeBatchRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.post('/code-batches', allow('marketer', 'operator'), async (req, res) => {
-    const request = parse(createCodeBatchRequest, req.body);
+    const request = parse(codeGenerationInput, req.body);
     const batch = await createCodeBatch(ctx, request, req.principal!.id);
     res.status(202).location(`/v1/code-batches/${batch.id}`).json(codeBatchView(batch));
   });
@@ -48,7 +49,7 @@ export function describeCodeBatchRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/code-batches',
     summary: 'Generate codes (a Temporal workflow); answers 202 with the job',
     tags: ['Codes'],
-    request: { body: jsonBody(createCodeBatchRequest) },
+    request: { body: jsonBody(codeGenerationInput) },
     responses: {
       202: { description: 'The batch was accepted and its workflow started', content: { 'application/json': { schema: codeBatchSchema } } },
       ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),

@@ -6,9 +6,10 @@ import { idempotency } from '../idempotency';
 import { parse } from '../validate';
 import { errorResponses } from '../openapi';
 import { codeImportReportQuery, codeImportView as codeImportSchema, createCodeImportQuery, importIdParam } from '../schemas/code-import';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { codeImportView } from '../views';
-import { createCodeImport, parsePoolQuery } from '../../services/code-imports';
+import { createCodeImport } from '../../services/code-imports';
+import { parsePoolReference } from '../../model/pool';
 import { importCodeStatuses } from '../../services/code-status-imports';
 import { statusImportReport } from '../schemas/code';
 import { findBatch } from '../../db/code-batches';
@@ -25,7 +26,7 @@ export function codeImportUploadRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/code-imports', allow('marketer', 'operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
     const query = parse(createCodeImportQuery, req.query);
-    const batch = await createCodeImport(ctx, parsePoolQuery(query.pool), req, req.principal!.id);
+    const batch = await createCodeImport(ctx, (query.pool && parsePoolReference(query.pool)) || undefined, req, req.principal!.id);
     res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch, []));
   });
   router.post('/code-status-imports', allow('operator'), requireCsv, idempotency(ctx.db), async (req, res) => {

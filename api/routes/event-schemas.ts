@@ -4,13 +4,8 @@ import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import {
-  eventSchemaInput,
-  eventSchemaList,
-  eventSchemaNameParam,
-  eventSchemaPatch,
-  eventSchemaView as eventSchemaSchema,
-} from '../schemas/event-schema';
+import { eventSchemaList, eventSchemaNameParam, eventSchemaView as eventSchemaSchema } from '../schemas/event-schema';
+import { eventSchemaInput, eventSchemaPatch } from '../../model/event-schema';
 import { insertEventSchema, listEventSchemas, updateEventSchema, type EventSchema } from '../../db/event-schemas';
 import type { AppContext } from '../../services/context';
 
