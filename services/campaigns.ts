@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from '../model/errors';
 import { endsAfterStart, type CampaignPatch, type NewCampaign } from '../model/campaign';
 import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
 import { findEventSchema } from '../db/event-schemas';
@@ -16,22 +16,22 @@ async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void>
     try {
       validateConditions(rule.conditions, `rules.${i}.conditions`);
     } catch (error) {
-      if (error instanceof RuleSetError) throw new ApiError(400, 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
+      if (error instanceof RuleSetError) throw new DomainError('invalid', 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
       throw error;
     }
   });
   for (const [i, rule] of c.rules.entries()) {
     for (const [j, effect] of rule.effects.entries()) {
       if (effect.type === 'issue_coupon' && !(await findReward(db, effect.rewardId))) {
-        throw new ApiError(400, 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
+        throw new DomainError('invalid', 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
       }
     }
   }
   const schema = await findEventSchema(db, c.trigger.event);
-  if (!schema) throw new ApiError(400, 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
+  if (!schema) throw new DomainError('invalid', 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
   const attribute = schema.attributes.find((a) => a.name === c.trigger.codeAttribute);
   if (!attribute || attribute.type !== 'text') {
-    throw new ApiError(400, 'invalid_trigger', `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`, 'trigger.codeAttribute');
+    throw new DomainError('invalid', 'invalid_trigger', `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`, 'trigger.codeAttribute');
   }
 }
 
@@ -77,7 +77,7 @@ export async function createCampaign(ctx: AppContext, request: NewCampaign, acto
   const { id, codes, ...fields } = request;
   await validateCampaign(ctx.db, fields);
   const campaign = await insertCampaign(ctx.db, toData(id, fields));
-  if (!campaign) throw new ApiError(409, 'campaign_exists', `a campaign "${id}" exists already`, 'id');
+  if (!campaign) throw new DomainError('conflict', 'campaign_exists', `a campaign "${id}" exists already`, 'id');
   const batch = codes ? await createCodeBatch(ctx, { ...codes.generate, pool: { type: 'campaign', id } }, actor) : null;
   return { campaign, codeBatchId: batch?.id ?? null };
 }
@@ -86,12 +86,12 @@ export async function createCampaign(ctx: AppContext, request: NewCampaign, acto
 export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
   return ctx.db.transaction(async (client) => {
     const current = await findCampaign(client, id, true);
-    if (!current) throw new ApiError(404, 'campaign_not_found', `no campaign "${id}"`, 'id');
+    if (!current) throw new DomainError('not_found', 'campaign_not_found', `no campaign "${id}"`, 'id');
     const merged = { ...toFields(current), ...changes } as CampaignFields;
-    if (!endsAfterStart(merged)) throw new ApiError(400, 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
+    if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
     await validateCampaign(client, merged);
     if (merged.budget && merged.budget.cap < current.budgetUsed) {
-      throw new ApiError(409, 'budget_below_used', `the budget has ${current.budgetUsed} used already; the cap can't go below it`, 'budget.cap');
+      throw new DomainError('conflict', 'budget_below_used', `the budget has ${current.budgetUsed} used already; the cap can't go below it`, 'budget.cap');
     }
     return replaceCampaign(client, toData(id, merged));
   });

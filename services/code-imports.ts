@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { ApiError } from '../api/errors';
-import { readCsvTable } from '../api/csv-upload';
+import { DomainError } from '../model/errors';
+import { readCsvTable } from './csv-table';
 import { findBatch, insertBatch, markBatchFinished, setBatchRequested, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import type { PoolTarget } from '../model/pool';
@@ -37,7 +37,7 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
         }));
       }
     })());
-    if (count === 0) throw new ApiError(400, 'empty_file', 'the CSV file has a header but no rows');
+    if (count === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
     await setBatchRequested(client, id, count);
     return count;
   });
@@ -49,7 +49,7 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
     });
   } catch {
     await markBatchFinished(db, id, 'failed', 'the import workflow could not be started');
-    throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
+    throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
   }
   return (await findBatch(db, id))!;
 }

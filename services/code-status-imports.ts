@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { ApiError } from '../api/errors';
-import { readCsvTable } from '../api/csv-upload';
+import { DomainError } from '../model/errors';
+import { readCsvTable } from './csv-table';
 import { csvLimits } from './code-imports';
 import { recordStatusChange } from '../db/code-history';
 import { setCodeStatus } from '../db/codes';

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from '../model/errors';
 import type { RewardInput } from '../model/reward';
 import type { Queryable } from '../db/database';
 import { findMember, type Member } from '../db/members';
@@ -21,18 +21,18 @@ export async function createReward(ctx: AppContext, input: RewardInput): Promise
     try {
       validateConditions(group.conditions, `eligibility.${i}.conditions`);
     } catch (error) {
-      if (error instanceof RuleSetError) throw new ApiError(400, 'invalid_rules', error.message, error.field);
+      if (error instanceof RuleSetError) throw new DomainError('invalid', 'invalid_rules', error.message, error.field);
       throw error;
     }
   });
   const reward = await insertReward(ctx.db, input);
-  if (!reward) throw new ApiError(409, 'reward_exists', `a reward "${input.id}" exists already`, 'id');
+  if (!reward) throw new DomainError('conflict', 'reward_exists', `a reward "${input.id}" exists already`, 'id');
   return reward;
 }
 
 export async function loadReward(db: Queryable, id: string): Promise<Reward> {
   const reward = await findReward(db, id);
-  if (!reward) throw new ApiError(404, 'reward_not_found', `no reward "${id}"`, 'id');
+  if (!reward) throw new DomainError('not_found', 'reward_not_found', `no reward "${id}"`, 'id');
   return reward;
 }
 
@@ -44,7 +44,7 @@ export async function rewardWithCounts(db: Queryable, reward: Reward) {
 /** The active rewards a member may redeem, in display order; or, for one reward, why not. */
 export async function eligibleRewards(ctx: AppContext, memberId: string, explain?: string) {
   const member = await findMember(ctx.db, memberId);
-  if (!member) throw new ApiError(404, 'member_not_found', `no member "${memberId}"`, 'id');
+  if (!member) throw new DomainError('not_found', 'member_not_found', `no member "${memberId}"`, 'id');
   if (explain) {
     const reward = await loadReward(ctx.db, explain);
     const { eligible, failedConditions } = await checkEligibility(reward, member);
