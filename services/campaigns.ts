@@ -1,4 +1,5 @@
 import { DomainError } from '../model/errors';
+import { loadOrNotFound } from './load-or-not-found';
 import { endsAfterStart, type CampaignPatch, type NewCampaign } from '../model/campaign';
 import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
 import { findEventSchema } from '../db/event-schemas';
@@ -85,8 +86,7 @@ export async function createCampaign(ctx: AppContext, request: NewCampaign, acto
 /** Applies a partial change; the merged campaign is validated as a whole, under the row lock. */
 export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
   return ctx.db.transaction(async (client) => {
-    const current = await findCampaign(client, id, true);
-    if (!current) throw new DomainError('not_found', 'campaign_not_found', `no campaign "${id}"`, 'id');
+    const current = await loadOrNotFound(id, (campaignId) => findCampaign(client, campaignId, true), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
     const merged = { ...toFields(current), ...changes } as CampaignFields;
     if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
     await validateCampaign(client, merged);

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { DomainError } from '../model/errors';
 import { readCsvTable } from './csv-table';
 import { csvLimits } from './code-imports';
 import { recordStatusChange } from '../db/code-history';

@@ -1,4 +1,5 @@
 import { DomainError } from '../model/errors';
+import { loadOrNotFound } from './load-or-not-found';
 import { findBatch } from '../db/code-batches';
 import { listCodeHistory, recordStatusChange } from '../db/code-history';
 import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
@@ -11,9 +12,7 @@ import type { Queryable } from '../db/database';
 export async function lookupCode(db: Queryable, typed: string, forUpdate = false): Promise<CodeRecord> {
   const code = normalizeCode(typed);
   if (!code) throw new DomainError('invalid', 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
-  const record = await findCode(db, code, forUpdate);
-  if (!record) throw new DomainError('not_found', 'code_not_found', `no code "${code}"`, 'code');
-  return record;
+  return loadOrNotFound(code, (c) => findCode(db, c, forUpdate), { code: 'code_not_found', message: `no code "${code}"`, field: 'code' });
 }
 
 /** Everything an operator needs to troubleshoot a code: where it came from and everything that happened to it. */

@@ -1,4 +1,5 @@
 import { DomainError } from '../model/errors';
+import { loadOrNotFound } from './load-or-not-found';
 import type { RewardInput } from '../model/reward';
 import type { Queryable } from '../db/database';
 import { findMember, type Member } from '../db/members';
@@ -31,9 +32,7 @@ export async function createReward(ctx: AppContext, input: RewardInput): Promise
 }
 
 export async function loadReward(db: Queryable, id: string): Promise<Reward> {
-  const reward = await findReward(db, id);
-  if (!reward) throw new DomainError('not_found', 'reward_not_found', `no reward "${id}"`, 'id');
-  return reward;
+  return loadOrNotFound(id, (rewardId) => findReward(db, rewardId), { code: 'reward_not_found', message: `no reward "${id}"`, field: 'id' });
 }
 
 export async function rewardWithCounts(db: Queryable, reward: Reward) {
@@ -43,8 +42,7 @@ export async function rewardWithCounts(db: Queryable, reward: Reward) {
 
 /** The active rewards a member may redeem, in display order; or, for one reward, why not. */
 export async function eligibleRewards(ctx: AppContext, memberId: string, explain?: string) {
-  const member = await findMember(ctx.db, memberId);
-  if (!member) throw new DomainError('not_found', 'member_not_found', `no member "${memberId}"`, 'id');
+  const member = await loadOrNotFound(memberId, (id) => findMember(ctx.db, id), { code: 'member_not_found', message: `no member "${memberId}"`, field: 'id' });
   if (explain) {
     const reward = await loadReward(ctx.db, explain);
     const { eligible, failedConditions } = await checkEligibility(reward, member);

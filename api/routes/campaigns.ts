@@ -1,7 +1,7 @@
 import { Router } from 'express';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
@@ -16,12 +16,10 @@ const view = (c: Campaign, extra: object = {}) => ({ id: c.id, ...toFields(c), .
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
-  const load = async (rawId: string) => {
-    const { id } = campaignIdParam.safeParse({ id: rawId }).data ?? {};
-    const campaign = id ? await findCampaign(ctx.db, id) : null;
-    if (!campaign) throw new ApiError(404, 'campaign_not_found', `no campaign "${rawId}"`, 'id');
-    return campaign;
-  };
+  const load = (rawId: string) =>
+    loadOrNotFound(campaignIdParam.safeParse({ id: rawId }).data?.id, (id) => findCampaign(ctx.db, id), {
+      code: 'campaign_not_found', message: `no campaign "${rawId}"`, field: 'id',
+    });
 
   router.post('/campaigns', allow('marketer'), async (req, res) => {
     const { campaign, codeBatchId } = await createCampaign(ctx, parse(newCampaign, req.body), req.principal!.id);

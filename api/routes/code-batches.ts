@@ -1,7 +1,7 @@
 import { Router } from 'express';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { batchIdParam, codeBatchView as codeBatchSchema } from '../schemas/code-batch';
 import { codeGenerationInput } from '../../model/code-generation';
@@ -22,12 +22,10 @@ export function codeBatchRoutes(ctx: AppContext): Router {
     res.status(202).location(`/v1/code-batches/${batch.id}`).json(codeBatchView(batch));
   });
 
-  const loadBatch = async (rawId: string) => {
-    const { id } = batchIdParam.safeParse({ id: rawId }).data ?? {};
-    const batch = id ? await findBatch(ctx.db, id) : null;
-    if (!batch) throw new ApiError(404, 'batch_not_found', `no code batch with id "${rawId}"`, 'id');
-    return batch;
-  };
+  const loadBatch = (rawId: string) =>
+    loadOrNotFound(batchIdParam.safeParse({ id: rawId }).data?.id, (id) => findBatch(ctx.db, id), {
+      code: 'batch_not_found', message: `no code batch with id "${rawId}"`, field: 'id',
+    });
 
   router.get('/code-batches/:id', allow('marketer', 'operator'), async (req, res) => {
     res.json(codeBatchView(await loadBatch(String(req.params.id))));

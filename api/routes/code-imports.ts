@@ -13,6 +13,7 @@ import { parsePoolReference } from '../../model/pool';
 import { importCodeStatuses } from '../../services/code-status-imports';
 import { statusImportReport } from '../schemas/code';
 import { findBatch } from '../../db/code-batches';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import { listRejections } from '../../db/code-imports';
 import type { AppContext } from '../../services/context';
 
@@ -40,9 +41,13 @@ export function codeImportRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/code-imports/:id', allow('marketer', 'operator'), async (req, res) => {
     const query = parse(codeImportReportQuery, req.query);
-    const { id } = importIdParam.safeParse(req.params).data ?? {};
-    const batch = id ? await findBatch(ctx.db, id) : null;
-    if (!batch || batch.source !== 'import') throw new ApiError(404, 'import_not_found', `no code import with id "${req.params.id}"`, 'id');
+    const findImport = async (id: string) => {
+      const batch = await findBatch(ctx.db, id);
+      return batch?.source === 'import' ? batch : null;
+    };
+    const batch = await loadOrNotFound(importIdParam.safeParse(req.params).data?.id, findImport, {
+      code: 'import_not_found', message: `no code import with id "${req.params.id}"`, field: 'id',
+    });
     res.json(codeImportView(batch, await listRejections(ctx.db, batch.id, query.after, query.limit), query.limit));
   });
   return router;

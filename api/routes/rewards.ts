@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError, errorBody } from '../errors';
+import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
