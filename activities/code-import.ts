@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/database';
 import { findBatch, markBatchFinished, markBatchRunning } from '../db/code-batches';
 import { claimChunk, recordChunk } from '../db/code-batch-chunks';
-import { deleteStagedRows, insertRejections, readStagedRows, type ImportRejection } from '../db/code-imports';
+import { countRejectionsInRows, deleteStagedRows, insertRejections, readStagedRows, type ImportRejection } from '../db/code-imports';
 import { batchesOfCodes, insertImportedCodes, type ImportedCode } from '../db/codes';
 import { checkImportRow } from '../domain/import-row';
 import type { ChunkFaults } from './code-generation';
@@ -41,13 +41,7 @@ export function createCodeImportActivities(db: Database, faults: ChunkFaults = {
         Context.current().heartbeat();
         const claim = await claimChunk(client, input.batchId, input.chunkIndex);
         if (!claim.claimed) {
-          const { rows } = await client.query(
-            `select count(*)::int as n from code_import_rejections r join code_import_rows s
-               on s.batch_id = r.batch_id and s.line = r.line
-              where r.batch_id = $1 and s.row_number >= $2 and s.row_number < $3`,
-            [input.batchId, input.fromRow, input.toRow],
-          );
-          return { imported: claim.inserted, rejected: rows[0].n as number };
+          return { imported: claim.inserted, rejected: await countRejectionsInRows(client, input.batchId, input.fromRow, input.toRow) };
         }
         const batch = await findBatch(client, input.batchId);
         if (!batch) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} does not exist`, 'BatchNotFound');
