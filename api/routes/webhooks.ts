@@ -4,7 +4,7 @@ import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import {
   createdWebhookView, createWebhookRequest, deliveryIdParam, deliveryListQuery, deliveryView, updateWebhookRequest, webhookIdParam, webhookView,
 } from '../schemas/webhook';

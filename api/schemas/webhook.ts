@@ -1,4 +1,4 @@
-import { z } from './zod';
+import { z } from '../../model/zod';
 import { notificationType } from '../../model/notification-types';
 import { deliveryStatus, webhookStatus } from '../../model/webhooks';
 
