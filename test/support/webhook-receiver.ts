@@ -6,7 +6,7 @@ export interface ReceivedWebhook {
   id: string;
   headers: Record<string, string>;
   body: string;
-  /** Whether the signature verified with the standardwebhooks package (set once the secret is known). */
+  /** What the receiver answered (0: nothing, the request was held open). */
   status: number;
 }
 
@@ -26,7 +26,8 @@ export class WebhookReceiver {
         const status = this.answer(this.received.length + 1);
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
         this.received.push({ id: headers['webhook-id'], headers, body: Buffer.concat(chunks).toString('utf8'), status });
-        res.writeHead(status).end(status < 300 ? 'ok' : 'not now');
+        // 0: never answer (the sender is left waiting, e.g. to be killed mid-delivery).
+        if (status !== 0) res.writeHead(status).end(status < 300 ? 'ok' : 'not now');
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
