@@ -8,7 +8,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `total` calls with CONCURRENCY callers in flight; returns per-call latencies (ms) and the wall time. */
-async function drive(total: number, call: (i: number) => Promise<void>, concurrency = CONCURRENCY, first = 0): Promise<{ latencies: number[]; wallMs: number }> {
+export async function drive(total: number, call: (i: number) => Promise<void>, concurrency = CONCURRENCY, first = 0): Promise<{ latencies: number[]; wallMs: number }> {
   const latencies: number[] = [];
   let next = first;
   total += first;
@@ -24,7 +24,7 @@ async function drive(total: number, call: (i: number) => Promise<void>, concurre
   return { latencies: latencies.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
 
-function report(label: string, r: { latencies: number[]; wallMs: number }) {
+export function report(label: string, r: { latencies: number[]; wallMs: number }) {
   const perSecond = r.latencies.length / (r.wallMs / 1000);
   console.log(`${label}: ${count(Math.round(perSecond))}/s, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms`);
   return perSecond;

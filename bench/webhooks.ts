@@ -1,0 +1,77 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { resolvePool } from '../db/code-pools';
+import { enqueueOutbox } from '../db/outbox';
+import { insertWebhookSubscription } from '../db/webhook-subscriptions';
+import { newWebhookSecret } from '../domain/webhook-signature';
+import { count, type BenchContext } from './context';
+import { startServiceProcess } from './services';
+import { drive, report } from './redemption';
+
+/**
+ * The cost of notifications on the redemption path (issue 13: at most 10 %), measured in one run:
+ * 1. bare redemption transactions with and without one outbox insert (the write the decision transaction adds);
+ * 2. the full path (HTTP → workflow → transaction) with no webhook, then with one webhook on
+ *    `redemption.succeeded` and its local receiver, while the relay and deliveries run on the same machine.
+ */
+export async function benchWebhookCost(ctx: BenchContext, total: number): Promise<void> {
+  console.log(`\n## Notifications on the redemption path (${count(total)} events per run, 16 callers)`);
+  const { db } = ctx;
+  await db.query(`insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`);
+  await db.query(
+    `insert into campaigns (id, name, visibility, status, trigger_event, trigger_attribute, rules)
+     values ('bench-wh', 'bench-wh', '{"type":"everyone"}', 'active', 'code_entered', 'code',
+             '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
+     on conflict do nothing`,
+  );
+  const pool = await resolvePool(db, { type: 'campaign', id: 'bench-wh' });
+  const bank = await resolvePool(db, undefined);
+  for (const prefix of ['WHA', 'WHB']) {
+    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [pool.id, total, prefix]);
+    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [bank.id, total, `BARE${prefix}`]);
+  }
+  await db.query(`insert into members (id) select 'wh-' || g from generate_series(1, $1) g on conflict do nothing`, [total]);
+  await db.query('vacuum analyze');
+
+  const bare = (prefix: string, withOutbox: boolean) => async (i: number) => {
+    await db.transaction(async (client) => {
+      const { rowCount } = await client.query(`update codes set status = 'redeemed', redeemed_at = now() where code = $1 and status = 'unused'`, [`BARE${prefix}${i + 1}`]);
+      if (rowCount !== 1) throw new Error('bare redemption failed');
+      if (withOutbox) await enqueueOutbox(client, 'redemption.succeeded', { version: 1, eventId: `bare-${prefix}-${i}` });
+    });
+  };
+  const bareRate = report('bare redemption transactions', await drive(total, bare('WHA', false)));
+  const outboxRate = report('bare redemption transactions + one outbox insert', await drive(total, bare('WHB', true)));
+  console.log(`outbox insert: ${((1 - outboxRate / bareRate) * 100).toFixed(1)} % of bare transaction throughput (target <= 10 %)`);
+  await db.query(`update outbox set dispatched_at = now() where dispatched_at is null`); // the bare runs' rows are not for the receiver
+
+  let received = 0;
+  const receiver = http.createServer((req, res) => req.resume().on('end', () => (received++, res.end('ok'))));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const worker = await startServiceProcess('worker/index.ts', { ...ctx.env, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+  const redeem = (prefix: string) => async (i: number) => {
+    const res = await fetch(`${ctx.baseUrl}/v1/events`, {
+      method: 'POST',
+      headers: { ...ctx.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: `wh-${prefix}-${i}`, name: 'code_entered', memberId: `wh-${i + 1}`, attributes: { code: `${prefix}${i + 1}` } }),
+    });
+    const outcome = (await res.json()) as { outcome?: string };
+    if (outcome.outcome !== 'redeemed' && outcome.outcome !== 'rejected') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
+  };
+  try {
+    const none = report('full path, no webhook', await drive(total, redeem('WHA')));
+    await insertWebhookSubscription(db, {
+      id: randomUUID(), url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['redemption.succeeded'],
+      description: 'bench', secret: newWebhookSecret(), createdBy: 'bench',
+    });
+    const one = report('full path, one webhook on redemption.succeeded', await drive(total, redeem('WHB')));
+    const { rows } = await db.query(`select count(*)::int as n from outbox where type = 'redemption.succeeded' and payload->>'eventId' like 'wh-%'`);
+    console.log(`with a webhook: ${((1 - one / none) * 100).toFixed(1)} % below no webhook (target <= 10 %); ` +
+      `${count(rows[0].n)} outbox rows from the redemption path, ${count(received)} deliveries received so far` +
+      (rows[0].n === 0 ? ' (the redemption path does not write its outbox rows yet: only the relay is measured)' : ''));
+  } finally {
+    await worker.stop();
+    receiver.close();
+  }
+}
