@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { resolvePool } from '../db/code-pools';
 import { enqueueOutbox } from '../db/outbox';
-import { insertWebhookSubscription } from '../db/webhook-subscriptions';
+import { insertWebhookSubscription, updateWebhookSubscription } from '../db/webhook-subscriptions';
 import { newWebhookSecret } from '../domain/webhook-signature';
 import { count, type BenchContext } from './context';
 import { startServiceProcess } from './services';
@@ -27,23 +27,31 @@ export async function benchWebhookCost(ctx: BenchContext, total: number): Promis
   );
   const pool = await resolvePool(db, { type: 'campaign', id: 'bench-wh' });
   const bank = await resolvePool(db, undefined);
-  for (const prefix of ['WHA', 'WHB']) {
-    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [pool.id, total, prefix]);
-    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [bank.id, total, `BARE${prefix}`]);
+  const ROUNDS = ['A1', 'B1', 'A2', 'B2'];
+  for (const prefix of ROUNDS) {
+    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [pool.id, total, `WH${prefix}`]);
+    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [bank.id, total, `BAREWH${prefix}`]);
   }
   await db.query(`insert into members (id) select 'wh-' || g from generate_series(1, $1) g on conflict do nothing`, [total]);
   await db.query('vacuum analyze');
 
   const bare = (prefix: string, withOutbox: boolean) => async (i: number) => {
     await db.transaction(async (client) => {
-      const { rowCount } = await client.query(`update codes set status = 'redeemed', redeemed_at = now() where code = $1 and status = 'unused'`, [`BARE${prefix}${i + 1}`]);
+      const { rowCount } = await client.query(`update codes set status = 'redeemed', redeemed_at = now() where code = $1 and status = 'unused'`, [`BAREWH${prefix}${i + 1}`]);
       if (rowCount !== 1) throw new Error('bare redemption failed');
       if (withOutbox) await enqueueOutbox(client, 'redemption.succeeded', { version: 1, eventId: `bare-${prefix}-${i}` });
     });
   };
-  const bareRate = report('bare redemption transactions', await drive(total, bare('WHA', false)));
-  const outboxRate = report('bare redemption transactions + one outbox insert', await drive(total, bare('WHB', true)));
-  console.log(`outbox insert: ${((1 - outboxRate / bareRate) * 100).toFixed(1)} % of bare transaction throughput (target <= 10 %)`);
+  // Alternated, best of two each: the machine's noise hits both sides alike.
+  const bareRuns: number[] = [];
+  const outboxRuns: number[] = [];
+  for (const round of ['1', '2']) {
+    bareRuns.push(report('bare redemption transactions', await drive(total, bare(`A${round}`, false))));
+    outboxRuns.push(report('bare redemption transactions + one outbox insert', await drive(total, bare(`B${round}`, true))));
+  }
+  const bareRate = Math.max(...bareRuns);
+  const outboxRate = Math.max(...outboxRuns);
+  console.log(`outbox insert (best of two each): ${((1 - outboxRate / bareRate) * 100).toFixed(1)} % of bare single-update transaction throughput`);
   await db.query(`update outbox set dispatched_at = now() where dispatched_at is null`); // the bare runs' rows are not for the receiver
 
   let received = 0;
@@ -54,20 +62,29 @@ export async function benchWebhookCost(ctx: BenchContext, total: number): Promis
     const res = await fetch(`${ctx.baseUrl}/v1/events`, {
       method: 'POST',
       headers: { ...ctx.headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: `wh-${prefix}-${i}`, name: 'code_entered', memberId: `wh-${i + 1}`, attributes: { code: `${prefix}${i + 1}` } }),
+      body: JSON.stringify({ id: `wh-${prefix}-${i}`, name: 'code_entered', memberId: `wh-${i + 1}`, attributes: { code: `WH${prefix}${i + 1}` } }),
     });
     const outcome = (await res.json()) as { outcome?: string };
     if (outcome.outcome !== 'redeemed' && outcome.outcome !== 'rejected') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
   };
+  const hook = await insertWebhookSubscription(db, {
+    id: randomUUID(), url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['redemption.succeeded'],
+    description: 'bench', secret: newWebhookSecret(), createdBy: 'bench',
+  });
+  const subscribed = (on: boolean) => updateWebhookSubscription(db, hook.id, { status: on ? 'active' : 'paused' });
   try {
-    const none = report('full path, no webhook', await drive(total, redeem('WHA')));
-    await insertWebhookSubscription(db, {
-      id: randomUUID(), url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['redemption.succeeded'],
-      description: 'bench', secret: newWebhookSecret(), createdBy: 'bench',
-    });
-    const one = report('full path, one webhook on redemption.succeeded', await drive(total, redeem('WHB')));
+    const noneRuns: number[] = [];
+    const oneRuns: number[] = [];
+    for (const round of ['1', '2']) {
+      await subscribed(false);
+      noneRuns.push(report('full path, no webhook', await drive(total, redeem(`A${round}`))));
+      await subscribed(true);
+      oneRuns.push(report('full path, one webhook on redemption.succeeded', await drive(total, redeem(`B${round}`))));
+    }
+    const none = Math.max(...noneRuns);
+    const one = Math.max(...oneRuns);
     const { rows } = await db.query(`select count(*)::int as n from outbox where type = 'redemption.succeeded' and payload->>'eventId' like 'wh-%'`);
-    console.log(`with a webhook: ${((1 - one / none) * 100).toFixed(1)} % below no webhook (target <= 10 %); ` +
+    console.log(`with a webhook (best of two each): ${((1 - one / none) * 100).toFixed(1)} % below no webhook (target <= 10 %); ` +
       `${count(rows[0].n)} outbox rows from the redemption path, ${count(received)} deliveries received so far` +
       (rows[0].n === 0 ? ' (the redemption path does not write its outbox rows yet: only the relay is measured)' : ''));
   } finally {
