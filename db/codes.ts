@@ -150,3 +150,8 @@ export async function takeUnusedCode(db: Queryable, poolId: string): Promise<{ c
   const bank = await db.query(take.replace('$1', `(select id from code_pools where kind = 'bank')`), []);
   return bank.rows[0] ? { code: bank.rows[0].code, fromBank: true } : null;
 }
+
+/** A rolled-back code goes back to its pool as unused, without its member (the caller holds its row lock). */
+export async function releaseCode(db: Queryable, code: string): Promise<void> {
+  await db.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [code]);
+}

@@ -1,8 +1,8 @@
 import type { Queryable } from './database';
 
-export type RejectionReason =
-  | 'unknown_code' | 'code_used' | 'code_cancelled' | 'wrong_campaign' | 'campaign_inactive' | 'not_started' | 'ended'
-  | 'member_unknown' | 'not_visible' | 'conditions_not_met' | 'frequency_limit' | 'budget_exhausted' | 'too_many_attempts';
+import type { RejectionReason } from '../domain/redemption-decision';
+
+export type { RejectionReason };
 
 /** What the caller of POST /v1/events gets back, stored once per event id. */
 export interface RedemptionOutcome {
@@ -75,4 +75,27 @@ export async function redemptionsInPeriod(db: Queryable, campaignId: string, mem
     [campaignId, memberId],
   );
   return rows[0].n as number;
+}
+
+export interface RollbackTarget {
+  result: RedemptionOutcome;
+  points: number;
+  rolledBackAt: Date | null;
+  campaignId: string;
+  budgetKind: 'points' | 'redemptions' | null;
+}
+
+/** A recorded event with its campaign's budget kind, row-locked so two rollbacks of one event run one at a time. */
+export async function lockEventForRollback(db: Queryable, eventId: string): Promise<RollbackTarget | null> {
+  const { rows } = await db.query(
+    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind"
+       from redemption_events e left join campaigns c on c.id = e.campaign_id where e.event_id = $1 for update of e`,
+    [eventId],
+  );
+  return (rows[0] as RollbackTarget | undefined) ?? null;
+}
+
+/** From now on the event no longer counts toward frequency limits (nor as a redemption in the stats). */
+export async function markEventRolledBack(db: Queryable, eventId: string): Promise<void> {
+  await db.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
 }
