@@ -16,6 +16,12 @@ export const GUESS_FAILURES: readonly RejectionReason[] = ['unknown_code', 'code
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 export type BudgetKind = 'points' | 'redemptions';
 export type Effect = { type: 'add_points'; points: number } | { type: 'issue_coupon'; rewardId: string };
+/** A campaign rule as the decision sees it (the conditions are the rule engine's business). */
+export interface DecisionRule {
+  name: string;
+  conditions?: unknown;
+  effects: Effect[];
+}
 
 export interface DecisionCode {
   code: string;

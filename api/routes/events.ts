@@ -25,8 +25,8 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/events',
-    summary: 'Post a custom event; a code it carries is redeemed exactly once (a workflow keyed by the event id) and the outcome answered',
-    description: 'Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key.',
+    summary: 'Post a custom event; a code it carries is redeemed exactly once (keyed by the event id) and the outcome answered',
+    description: 'Decided in one PostgreSQL transaction in the API (no workflow on the answer path). Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key. The same event id again answers the stored outcome.',
     tags: ['Campaigns'],
     request: { body: jsonBody(postEventRequest) },
     responses: {
