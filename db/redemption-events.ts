@@ -99,3 +99,43 @@ export async function lockEventForRollback(db: Queryable, eventId: string): Prom
 export async function markEventRolledBack(db: Queryable, eventId: string): Promise<void> {
   await db.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
 }
+
+/** One recorded event as operators search it (GET /v1/events). */
+export interface RedemptionEventRecord {
+  eventId: string;
+  memberId: string | null;
+  campaignId: string | null;
+  code: string | null;
+  outcome: 'redeemed' | 'rejected';
+  reason: RejectionReason | null;
+  points: number;
+  result: RedemptionOutcome;
+  rolledBackAt: Date | null;
+  createdAt: Date;
+  /** Position for keyset paging: created_at at full precision, then the event id. */
+  sortKey: string;
+}
+
+export interface RedemptionEventFilters {
+  eventId?: string;
+  memberId?: string;
+  code?: string;
+  campaignId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Newest first; `after` is the sortKey of the last record of the previous page. */
+export async function searchRedemptionEvents(db: Queryable, f: RedemptionEventFilters, after: { at: string; eventId: string } | null, limit: number): Promise<RedemptionEventRecord[]> {
+  const { rows } = await db.query(
+    `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
+            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", created_at::text || '|' || event_id as "sortKey"
+       from redemption_events
+      where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
+        and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
+        and ($7::timestamptz is null or (created_at, event_id) < ($7::timestamptz, $8::text))
+      order by created_at desc, event_id desc limit $9`,
+    [f.eventId ?? null, f.memberId ?? null, f.code ?? null, f.campaignId ?? null, f.from ?? null, f.to ?? null, after?.at ?? null, after?.eventId ?? null, limit],
+  );
+  return rows as RedemptionEventRecord[];
+}
