@@ -1,6 +1,5 @@
 import type { Queryable } from './database';
-
-import type { RejectionReason } from '../domain/redemption-decision';
+import type { RejectionReason } from '../model/redemption-rejection';
 
 export type { RejectionReason };
 

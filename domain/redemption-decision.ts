@@ -4,11 +4,9 @@
  * call it; the callers load, call, and write (or, for the simulator, write nothing).
  */
 
-export const REJECTION_REASONS = [
-  'too_many_attempts', 'unknown_code', 'wrong_campaign', 'code_cancelled', 'code_used', 'campaign_inactive', 'not_started',
-  'ended', 'member_unknown', 'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted',
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
+import { REDEMPTION_REJECTION_REASONS, type RejectionReason } from '../model/redemption-rejection';
+
+export { REDEMPTION_REJECTION_REASONS, type RejectionReason };
 
 // Failures that tell a guesser something about a code: these count toward the lockout.
 export const GUESS_FAILURES: readonly RejectionReason[] = ['unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign'];

@@ -1,4 +1,4 @@
-import { z } from './zod';
+import { z } from '../../model/zod';
 import { redemptionOutcome } from './event';
 
 const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-11-01T00:00:00Z' });

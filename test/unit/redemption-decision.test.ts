@@ -3,7 +3,7 @@ import {
   decideRedemption,
   pointsOf,
   rejectionBeforeRules,
-  REJECTION_REASONS,
+  REDEMPTION_REJECTION_REASONS,
   type DecisionInput,
   type Effect,
 } from '../../domain/redemption-decision';
@@ -51,7 +51,7 @@ const BREAKERS: Array<[string, Breaker]> = [
 
 describe('rejection reasons, each one and their order', () => {
   it('covers every reason the decision can give', () => {
-    expect(BREAKERS.map(([reason]) => reason).sort()).toEqual([...REJECTION_REASONS].sort());
+    expect(BREAKERS.map(([reason]) => reason).sort()).toEqual([...REDEMPTION_REJECTION_REASONS].sort());
   });
 
   it.each(BREAKERS.map(([reason], n) => [reason, n] as const))('%s wins over every reason checked after it', (reason, n) => {
