@@ -138,3 +138,26 @@ export async function searchRedemptionEvents(db: Queryable, f: RedemptionEventFi
   );
   return rows as RedemptionEventRecord[];
 }
+
+/** A recorded event as the what-if replay re-decides it. */
+export interface ReplayableEvent {
+  eventId: string;
+  memberId: string;
+  outcome: 'redeemed' | 'rejected';
+  reason: RejectionReason | null;
+  points: number;
+  attributes: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** A campaign's last `limit` events, oldest first (the order they were decided in). */
+export async function listLastCampaignEvents(db: Queryable, campaignId: string, limit: number): Promise<ReplayableEvent[]> {
+  const { rows } = await db.query(
+    `select * from (
+       select event_id as "eventId", member_id as "memberId", outcome, reason, points::float8 as points, attributes, created_at as "createdAt"
+         from redemption_events where campaign_id = $1 and rolled_back_at is null order by created_at desc limit $2) e
+     order by "createdAt"`,
+    [campaignId, limit],
+  );
+  return rows as ReplayableEvent[];
+}

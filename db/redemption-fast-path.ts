@@ -111,6 +111,8 @@ export interface RedemptionWrite {
   guessFailure: boolean;
   memberVersion: string | null;
   effects: Array<Record<string, unknown>>;
+  /** The event's attributes as accepted (kept for the what-if replay). */
+  attributes: Record<string, unknown>;
 }
 
 /** A guard of the write failed: what was read changed meanwhile; read and decide again. */

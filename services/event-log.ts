@@ -16,7 +16,7 @@ const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64u
 function decodeCursor(cursor: string | undefined): { at: string; eventId: string } | null {
   if (cursor === undefined) return null;
   const [at, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (rest.length === 0 || Number.isNaN(Date.parse(at.replace(' ', 'T')))) {
+  if (rest.length === 0 || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(at)) {
     throw new DomainError('invalid', 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
   }
   return { at, eventId: rest.join('|') };

@@ -89,7 +89,7 @@ async function decide(caches: Caches, event: PostedEvent & { attributes: EventAt
     eventId: event.id, memberId: event.memberId, campaignId, code, apiKey, result,
     points: redeemed ? decision.points : 0, budgetCost: redeemed ? decision.budgetCost : 0,
     guessFailure: decision.outcome === 'rejected' && decision.guessFailure,
-    memberVersion: s.member?.version ?? null, effects: redeemed ? decision.effects : [],
+    memberVersion: s.member?.version ?? null, effects: redeemed ? decision.effects : [], attributes: event.attributes,
   };
 }
 

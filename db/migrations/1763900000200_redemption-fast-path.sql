@@ -1,5 +1,8 @@
 -- Up Migration
 
+-- The event's attributes as accepted, so a what-if replay can evaluate draft rules over recorded events.
+alter table redemption_events add column attributes jsonb not null default '{}';
+
 -- The write half of POST /v1/events: one statement (one round trip, its own transaction) that applies a
 -- decision the API made from one read, or changes nothing and reports which guard failed (SQLSTATE RG001 code
 -- taken, RG002 member changed, RG003 budget short); the API then reads again and decides again. The guards
@@ -19,9 +22,9 @@ declare
   ref text;
   taken text;
 begin
-  insert into redemption_events (event_id, member_id, campaign_id, code, api_key, outcome, reason, result, points, guess_failure)
+  insert into redemption_events (event_id, member_id, campaign_id, code, api_key, outcome, reason, result, points, guess_failure, attributes)
   values (p->>'eventId', member, campaign, p->>'code', p->>'apiKey', answer->>'outcome', answer->>'reason', answer,
-          (p->>'points')::bigint, (p->>'guessFailure')::boolean)
+          (p->>'points')::bigint, (p->>'guessFailure')::boolean, coalesce(p->'attributes', '{}'))
   on conflict (event_id) do nothing;
   if not found then
     return jsonb_build_object('stored', (select e.result from redemption_events e where e.event_id = p->>'eventId'));
@@ -82,9 +85,13 @@ $$;
 create index redemption_events_by_member on redemption_events (member_id, created_at);
 create index redemption_events_by_code on redemption_events (code, created_at) where code is not null;
 create index redemption_events_by_time on redemption_events (created_at, event_id);
+-- The what-if replay reads a campaign's last N events.
+create index redemption_events_by_campaign_time on redemption_events (campaign_id, created_at);
 
 -- Down Migration
+drop index redemption_events_by_campaign_time;
 drop index redemption_events_by_time;
 drop index redemption_events_by_code;
 drop index redemption_events_by_member;
 drop function apply_redemption(jsonb);
+alter table redemption_events drop column attributes;
