@@ -61,7 +61,7 @@ async function main() {
     const db = new Database(databaseUrl);
     stops.push(() => db.close());
     const { worker, connection } = await createWorker({
-      temporalAddress, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, lockout: config.lockout,
+      temporalAddress, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db,
     });
     const workerDone = worker.run();
     stops.push(async () => {

@@ -6,6 +6,7 @@ import { resolvePool } from '../db/code-pools';
 import { assignCode, setCodeStatus, takeUnusedCode } from '../db/codes';
 import { findMember, type Member } from '../db/members';
 import { bookPoints } from '../db/points-ledger';
+import { enqueueOutbox } from '../db/outbox';
 import { findRewardRedemption, insertRewardRedemption, updateRewardRedemption, type RewardRedemption } from '../db/reward-redemptions';
 import type { Reward } from '../db/rewards';
 import { validateEventAttributes } from '../rules/event-validation';
@@ -46,6 +47,11 @@ async function giveCode(client: PoolClient, reward: Reward, member: Member, code
   }
   await assignCode(client, code, kind === 'redemption' ? 'redeemed' : 'awarded', member.id);
   await recordStatusChange(client, code, 'unused', kind === 'redemption' ? 'redeemed' : 'awarded', actor, `reward ${reward.id} ${kind}`);
+  // Followed up (webhooks) by Temporal once committed, never if this transaction rolls back.
+  await enqueueOutbox(client, 'reward.redeemed', {
+    version: 1, redemptionId: id, rewardId: reward.id, memberId: member.id, code, kind,
+    points: kind === 'redemption' ? reward.pointsCost : 0, occurredAt: new Date().toISOString(),
+  });
 }
 
 async function takeRewardCode(client: PoolClient, reward: Reward): Promise<string> {
