@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from '../db/migrate';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { ensureTemporalCli } from './temporal-cli';
+import { startTemporalDevServer } from './temporal-dev-server';
+import { workflowBundle } from './workflow-bundle';
+import { failpoint, Teardown } from './teardown';
+
+/**
+ * The one start helper behind `npm start`, the integration tests' global setup and the bench: PostgreSQL
+ * (embedded, or DATABASE_URL), migrations, Temporal (a dev server, or TEMPORAL_ADDRESS) and the workflow bundle.
+ * Every step registers its stop on `teardown` the moment it has started something, so a failure at any step (the
+ * caller runs `teardown.run()`) leaves nothing behind.
+ */
+export interface StackOptions {
+  /** Where the cluster, Temporal's SQLite file and the logs live. */
+  dataDir: string;
+  toolsDir: string;
+  databaseName: string;
+  /** External PostgreSQL (the database `databaseName` is created on it when missing): no embedded server. */
+  databaseUrl?: string;
+  /** External Temporal: no dev server. */
+  temporalAddress?: string;
+  postgresPort: number;
+  temporalPort: number;
+  /** The dev server's Web UI port; omitted: headless. */
+  temporalUiPort?: number;
+  /** Keep Temporal's state in a SQLite file in the data folder (omitted: in memory, for tests). */
+  temporalPersistent: boolean;
+  teardown: Teardown;
+  /** One line per finished step ("Database", "PostgreSQL on port …"). */
+  progress?: (step: string, detail: string) => void;
+}
+
+export interface Stack {
+  databaseUrl: string;
+  /** The admin URL of the embedded server (tests create one database per file from a template). */
+  adminUrl?: string;
+  postgresPort?: number;
+  temporalAddress: string;
+  temporalUi?: string;
+  temporalCli?: string;
+  workflowBundlePath: string;
+  logsDir: string;
+}
+
+const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { teardown } = options;
+  const progress = options.progress ?? (() => undefined);
+  const logsDir = path.join(options.dataDir, 'logs');
+  fs.mkdirSync(logsDir, { recursive: true });
+  failpoint('data');
+
+  // PostgreSQL + migrations, Temporal and the bundle don't depend on each other: started side by side.
+  const database = (async () => {
+    const started = Date.now();
+    let adminUrl: string | undefined;
+    let databaseUrl: string;
+    if (options.databaseUrl) {
+      databaseUrl = options.databaseUrl;
+      progress('Database', `PostgreSQL at ${new URL(databaseUrl).host} (DATABASE_URL)`);
+    } else {
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(options.dataDir, 'postgres'),
+        port: options.postgresPort,
+        logFile: path.join(logsDir, 'postgres.log'),
+      });
+      teardown.add('PostgreSQL', () => pg.stop());
+      adminUrl = pg.url;
+      databaseUrl = await ensureDatabase(pg.url, options.databaseName);
+      const notes = [
+        pg.stoppedLeftover ? `stopped the server a previous run left (pid ${pg.stoppedLeftover}) first` : '',
+        pg.binariesCopiedTo ? `binaries copied for the postgres OS user to ${pg.binariesCopiedTo}` : '',
+      ].filter(Boolean);
+      progress('Database', `PostgreSQL on port ${pg.port} (${elapsed(started)})${notes.map((n) => `\n                ${n}`).join('')}`);
+    }
+    failpoint('database');
+    await migrate(databaseUrl);
+    failpoint('migrate');
+    return { adminUrl, databaseUrl };
+  })();
+
+  const temporal = (async () => {
+    if (options.temporalAddress) {
+      progress('Temporal', `${options.temporalAddress} (TEMPORAL_ADDRESS)`);
+      failpoint('temporal');
+      return { address: options.temporalAddress, ui: undefined, cli: undefined };
+    }
+    const cli = await ensureTemporalCli(options.toolsDir, (line) => progress('Temporal', line.trim()));
+    const started = Date.now();
+    const server = await startTemporalDevServer({
+      cliPath: cli,
+      dbFile: options.temporalPersistent ? path.join(options.dataDir, 'temporal.sqlite') : undefined,
+      port: options.temporalPort,
+      uiPort: options.temporalUiPort,
+      headless: !options.temporalUiPort,
+      logFile: path.join(logsDir, 'temporal.log'),
+      pidFile: path.join(options.dataDir, 'temporal.pid'),
+    });
+    teardown.add('the Temporal dev server', () => server.stop());
+    const leftover = server.stoppedLeftover ? `, stopped the one a previous run left (pid ${server.stoppedLeftover}) first` : '';
+    progress('Temporal', `dev server on port ${options.temporalPort} (${elapsed(started)}${leftover})`);
+    failpoint('temporal');
+    return { address: server.address, ui: server.uiUrl, cli };
+  })();
+
+  const bundle = (async () => {
+    const started = Date.now();
+    const built = await workflowBundle();
+    progress('Workflows', built.reused ? 'bundle unchanged, reused' : `bundle built (${elapsed(started)}), reused until the workflow code changes`);
+    failpoint('bundle');
+    return built.path;
+  })();
+
+  const [db, tmp, bundlePath] = await Promise.allSettled([database, temporal, bundle]);
+  for (const result of [db, tmp, bundlePath]) if (result.status === 'rejected') throw result.reason;
+  const value = <T>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
+  return {
+    databaseUrl: value(db).databaseUrl,
+    adminUrl: value(db).adminUrl,
+    postgresPort: options.databaseUrl ? undefined : options.postgresPort,
+    temporalAddress: value(tmp).address,
+    temporalUi: value(tmp).ui,
+    temporalCli: value(tmp).cli,
+    workflowBundlePath: value(bundlePath),
+    logsDir,
+  };
+}
