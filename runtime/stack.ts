@@ -45,11 +45,28 @@ export interface Stack {
   logsDir: string;
 }
 
+/**
+ * The three first steps run side by side but read in a fixed order: a finished step's line waits for the lines
+ * of the steps before it. Lines of a step still under way (the one-off CLI build) print at once.
+ */
+function inOrder(print: (step: string, detail: string) => void, order: string[]) {
+  const done = new Map<string, string[]>();
+  let next = 0;
+  return (step: string, detail: string, finished = true) => {
+    if (!finished) return print(step, detail);
+    done.set(step, [...(done.get(step) ?? []), detail]);
+    while (next < order.length && done.has(order[next])) {
+      for (const line of done.get(order[next])!) print(order[next], line);
+      next++;
+    }
+  };
+}
+
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { teardown } = options;
-  const progress = options.progress ?? (() => undefined);
+  const progress = inOrder(options.progress ?? (() => undefined), ['Database', 'Temporal', 'Workflows']);
   const logsDir = path.join(options.dataDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
   failpoint('data');
@@ -89,7 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       failpoint('temporal');
       return { address: options.temporalAddress, ui: undefined, cli: undefined };
     }
-    const cli = await ensureTemporalCli(options.toolsDir, (line) => progress('Temporal', line.trim()));
+    const cli = await ensureTemporalCli(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
     const started = Date.now();
     const server = await startTemporalDevServer({
       cliPath: cli,
