@@ -37,11 +37,16 @@ const silent = { log: noop, info: noop, warn: noop, error: noop, debug: noop, tr
 export async function workflowBundle(cacheDir = BUNDLE_CACHE_DIR): Promise<{ path: string; reused: boolean }> {
   const file = path.join(cacheDir, `workflow-bundle-${workflowSourceHash()}.js`);
   if (fs.existsSync(file)) return { path: file, reused: true };
+  await writeWorkflowBundle(file);
+  return { path: file, reused: false };
+}
+
+/** Bundles the workflows into `file` (the Docker build ships one; the production worker loads it). */
+export async function writeWorkflowBundle(file: string): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent });
-  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, bundle.code);
   fs.renameSync(partial, file);
-  return { path: file, reused: false };
 }
