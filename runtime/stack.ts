@@ -3,7 +3,9 @@ import path from 'node:path';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './temporal-cli';
-import { startTemporalDevServer } from './temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporal } from './temporal-dev-server';
+import { startTemporalServer, TEMPORAL_SHARDS } from './temporal-server';
+import { ensureTemporalServer } from './temporal-server-tools';
 import { workflowBundle } from './workflow-bundle';
 import { failpoint, Teardown } from './teardown';
 
@@ -28,6 +30,8 @@ export interface StackOptions {
   temporalUiPort?: number;
   /** Keep Temporal's state in a SQLite file in the data folder (omitted: in memory, for tests). */
   temporalPersistent: boolean;
+  /** `server`: the real Temporal server on this PostgreSQL (its own databases) instead of the dev server. */
+  temporalRuntime?: 'dev' | 'server';
   teardown: Teardown;
   /** One line per finished step ("Database", "PostgreSQL on port …"). */
   progress?: (step: string, detail: string) => void;
@@ -71,13 +75,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   fs.mkdirSync(logsDir, { recursive: true });
   failpoint('data');
 
-  // PostgreSQL + migrations, Temporal and the bundle don't depend on each other: started side by side.
+  // PostgreSQL + migrations, Temporal and the bundle don't depend on each other (but the real Temporal server
+  // keeps its state in PostgreSQL): started side by side.
+  let postgresReady!: (adminUrl: string) => void;
+  let postgresFailed!: (error: unknown) => void;
+  const postgres = new Promise<string>((resolve, reject) => ((postgresReady = resolve), (postgresFailed = reject)));
+  postgres.catch(() => undefined);
   const database = (async () => {
     const started = Date.now();
     let adminUrl: string | undefined;
     let databaseUrl: string;
     if (options.databaseUrl) {
       databaseUrl = options.databaseUrl;
+      postgresReady(databaseUrl);
       progress('Database', `PostgreSQL at ${new URL(databaseUrl).host} (DATABASE_URL)`);
     } else {
       const pg = await startEmbeddedPostgres({
@@ -87,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       teardown.add('PostgreSQL', () => pg.stop());
       adminUrl = pg.url;
+      postgresReady(pg.url);
       databaseUrl = await ensureDatabase(pg.url, options.databaseName);
       const notes = [
         pg.stoppedLeftover ? `stopped the server a previous run left (pid ${pg.stoppedLeftover}) first` : '',
@@ -99,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     failpoint('migrate');
     return { adminUrl, databaseUrl };
   })();
+  database.catch(postgresFailed);
 
   const temporal = (async () => {
     if (options.temporalAddress) {
@@ -108,18 +120,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const cli = await ensureTemporalCli(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
     const started = Date.now();
-    const server = await startTemporalDevServer({
-      cliPath: cli,
-      dbFile: options.temporalPersistent ? path.join(options.dataDir, 'temporal.sqlite') : undefined,
-      port: options.temporalPort,
-      uiPort: options.temporalUiPort,
-      headless: !options.temporalUiPort,
-      logFile: path.join(logsDir, 'temporal.log'),
-      pidFile: path.join(options.dataDir, 'temporal.pid'),
-    });
-    teardown.add('the Temporal dev server', () => server.stop());
+    let server: RunningTemporal;
+    if (options.temporalRuntime === 'server') {
+      const tools = await ensureTemporalServer(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
+      server = await startTemporalServer({
+        tools,
+        cliPath: cli,
+        postgresAdminUrl: await postgres,
+        dir: path.join(options.dataDir, 'temporal-server'),
+        port: options.temporalPort,
+        uiPort: options.temporalUiPort,
+        shards: TEMPORAL_SHARDS,
+        logFile: path.join(logsDir, 'temporal.log'),
+      });
+    } else {
+      server = await startTemporalDevServer({
+        cliPath: cli,
+        dbFile: options.temporalPersistent ? path.join(options.dataDir, 'temporal.sqlite') : undefined,
+        port: options.temporalPort,
+        uiPort: options.temporalUiPort,
+        headless: !options.temporalUiPort,
+        logFile: path.join(logsDir, 'temporal.log'),
+        pidFile: path.join(options.dataDir, 'temporal.pid'),
+      });
+    }
+    const kind = options.temporalRuntime === 'server' ? `server ${TEMPORAL_SHARDS} shards on PostgreSQL` : 'dev server';
+    teardown.add(`the Temporal ${kind}`, () => server.stop());
     const leftover = server.stoppedLeftover ? `, stopped the one a previous run left (pid ${server.stoppedLeftover}) first` : '';
-    progress('Temporal', `dev server on port ${options.temporalPort} (${elapsed(started)}${leftover})`);
+    progress('Temporal', `${kind} on port ${options.temporalPort} (${elapsed(started)}${leftover})`);
     failpoint('temporal');
     return { address: server.address, ui: server.uiUrl, cli };
   })();

@@ -48,6 +48,7 @@ async function main() {
       temporalPort: config.temporalPort,
       temporalUiPort: config.temporalUiPort,
       temporalPersistent: true,
+      temporalRuntime: config.temporalRuntime,
       teardown,
       progress: line,
     });
