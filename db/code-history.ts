@@ -1,8 +1,8 @@
 import type { Queryable } from './database';
-import type { CodeStatus } from '../model/code-status';
+import type { CodeHistoryKind, CodeStatus } from '../model/code-status';
 
 export interface CodeHistoryEntry {
-  kind: 'status_change' | 'redemption_attempt';
+  kind: CodeHistoryKind;
   fromStatus: CodeStatus | null;
   toStatus: CodeStatus | null;
   eventId: string | null;

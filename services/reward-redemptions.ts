@@ -12,6 +12,7 @@ import type { Reward } from '../db/rewards';
 import { validateEventAttributes } from '../rules/event-validation';
 import type { expireReservationWorkflow } from '../workflows/expire-reservation';
 import { checkEligibility, loadReward } from './rewards';
+import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
 
 export interface RedeemRequest {
@@ -105,8 +106,11 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
 /** Gives a reserved code to a member, as a redemption (points debited) or an award, before the reservation expires. */
 export async function assignReservation(ctx: AppContext, id: string, request: RedeemRequest & { as: 'redemption' | 'award' }, actor: string): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
-    const reservation = await findRewardRedemption(client, id, true);
-    if (!reservation || reservation.kind !== 'reservation') throw new DomainError('not_found', 'reservation_not_found', `no reservation "${id}"`, 'id');
+    const findReservation = async (reservationId: string) => {
+      const found = await findRewardRedemption(client, reservationId, true);
+      return found?.kind === 'reservation' ? found : null;
+    };
+    const reservation = await loadOrNotFound(id, findReservation, { code: 'reservation_not_found', message: `no reservation "${id}"`, field: 'id' });
     if (reservation.status !== 'reserved' || (reservation.reservedUntil && reservation.reservedUntil.getTime() <= Date.now())) {
       throw new DomainError('conflict', 'reservation_not_open', `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`, 'id');
     }
