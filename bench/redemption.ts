@@ -98,6 +98,11 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   await drive(50, direct, 4, n - 50);
   const direct1 = stats(await drive(unloaded, direct, 1, offset));
   const direct16 = stats(await drive(total - 50, direct, CONCURRENCY, offset + unloaded));
+  const health = async () => {
+    if ((await fetch(`${ctx.baseUrl}/healthz`)).status !== 200) throw new Error('healthz');
+  };
+  const http1 = stats(await drive(unloaded, health, 1));
+  const http16 = stats(await drive(total, health, CONCURRENCY));
   const read1 = stats(await drive(unloaded, read, 1, offset));
   const read16 = stats(await drive(total, read, CONCURRENCY, offset));
 
@@ -106,6 +111,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   console.log(`| bare single-statement transaction | ${ms(bare1.p50)} | ${count(Math.round(bare16.rate))}/s, p50 ${ms(bare16.p50)}, p99 ${ms(bare16.p99)} |`);
   console.log(`| POST /v1/events (read, decide, one guarded write) | ${ms(path1.p50)} | ${count(Math.round(path16.rate))}/s, p50 ${ms(path16.p50)}, p99 ${ms(path16.p99)} |`);
   console.log(`| profile: the same service in-process (no HTTP) | ${ms(direct1.p50)} | ${count(Math.round(direct16.rate))}/s, p50 ${ms(direct16.p50)}, p99 ${ms(direct16.p99)} |`);
+  console.log(`| profile: GET /healthz over HTTP (one trivial query) | ${ms(http1.p50)} | ${count(Math.round(http16.rate))}/s, p50 ${ms(http16.p50)}, p99 ${ms(http16.p99)} |`);
   console.log(`| profile: its read statement alone | ${ms(read1.p50)} | ${count(Math.round(read16.rate))}/s, p50 ${ms(read16.p50)}, p99 ${ms(read16.p99)} |`);
   console.log(`| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`);
   console.log(
