@@ -2,7 +2,6 @@ import type { Database } from '../db/database';
 import { createCodeGenerationActivities, type ChunkFaults } from './code-generation';
 import { createCodeImportActivities } from './code-import';
 import { createCodeCancellationActivities } from './code-cancellation';
-import { createRedemptionActivities, type LockoutPolicy } from './redemption';
 import { createReservationActivities } from './reservations';
 import { createWebhookActivities } from './webhook-delivery';
 import { createCampaignLifecycleActivities } from './campaign-lifecycle';
@@ -12,13 +11,12 @@ import type { WebhookConfig } from '../runtime/config';
 export interface ActivityFaults {
   generation?: ChunkFaults;
   import?: ChunkFaults;
-  redemption?: ChunkFaults;
   /** Replaces DNS for webhook deliveries (SSRF tests: a public-looking name that resolves to loopback). */
   webhookResolver?: Resolver;
 }
 
 /** Every activity the worker registers, bound to the database. */
-export function createActivities(db: Database, lockout: LockoutPolicy, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
+export function createActivities(db: Database, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
   const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
     ...createWebhookActivities(db, sender),
@@ -26,7 +24,6 @@ export function createActivities(db: Database, lockout: LockoutPolicy, webhooks:
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),
-    ...createRedemptionActivities(db, lockout, faults.redemption),
     ...createReservationActivities(db),
   };
 }

@@ -14,8 +14,6 @@ export interface WorkerOptions {
   /** A pre-built workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
   faults?: ActivityFaults;
-  /** Failed-code guessing lockout (config LOCKOUT_MAX_FAILURES, LOCKOUT_WINDOW_SECONDS). */
-  lockout: { maxFailures: number; windowSeconds: number };
   /** Outgoing webhooks; default: from the environment. */
   webhooks?: WebhookConfig;
 }
@@ -28,7 +26,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db, options.lockout, webhooks, options.faults),
+    activities: createActivities(options.db, webhooks, options.faults),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
