@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
 import { WebhookReceiver, closedPort } from '../support/webhook-receiver';
 import { enqueueOutbox } from '../../db/outbox';
+import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 
 /** Outgoing webhooks end to end: outbox row → relay → delivery workflow → a local receiver (allow settings on). */
 let system: TestSystem;
@@ -115,4 +116,20 @@ it('a rolled-back transaction sends nothing', async () => {
   const committed = await system.db.transaction((c) => enqueueOutbox(c, 'reward.redeemed', { version: 1, n: 2 }));
   await eventually(async () => r.received.length >= 1);
   expect(r.received.map((x) => x.id)).toEqual([committed]);
+});
+
+it('a rolled-back redemption: redemption.succeeded is still sent (it happened), then redemption.rolled_back', async () => {
+  const r = await receiver();
+  const hook = await subscribe(r.url, ['redemption.succeeded', 'redemption.rolled_back']);
+  await createCodeEventSchema(system);
+  await createCampaign(system, 'rolled');
+  await addCodes(system, 'rolled', ['ROLLED1']);
+  await addMembers(system, ['roller']);
+  expect((await postEvent(system, 'rolled-1', 'roller', 'ROLLED1')).body.outcome).toBe('redeemed');
+  await eventually(async () => r.received.length >= 1);
+  expect((await system.api.post('/v1/redemptions/rolled-1/rollback').set(system.as('operator')).send({ reason: 'returned' })).status).toBe(200);
+  await eventually(async () => r.received.length >= 2);
+  const bodies = r.received.map((got) => WebhookReceiver.verify(hook.secret, got) as { type: string; data: { eventId: string } });
+  expect(bodies.map((b) => [b.type, b.data.eventId])).toEqual([['redemption.succeeded', 'rolled-1'], ['redemption.rolled_back', 'rolled-1']]);
+  expect(new Set(r.received.map((got) => got.id)).size).toBe(2);
 });
