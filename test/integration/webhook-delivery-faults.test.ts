@@ -1,12 +1,13 @@
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
 import { startServiceProcess, type ServiceProcess } from '../../runtime/service-process';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import type { AddressInfo } from 'node:net';
 import { enqueueOutbox } from '../../db/outbox';
+import { addCodes, addMembers, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 
 /**
  * Deliveries with the worker (and its outbox relay) in a child process: SIGKILLed mid-delivery, and a burst of
- * 5,000 messages. The redemption path does not write its outbox rows on this branch yet, so the burst writes
- * 5,000 redemption.succeeded rows through enqueueOutbox, as the decision transaction will.
+ * 5,000 redemptions through the API, each writing its redemption.succeeded row in its decision transaction.
  */
 let system: TestSystem;
 let worker: ServiceProcess | undefined;
@@ -61,18 +62,36 @@ it('a worker SIGKILLed while a delivery waits for its receiver: delivered after 
   for (const got of receiver.received) expect(WebhookReceiver.verify(hook.secret, got)).toMatchObject({ type: 'reward.redeemed' });
 });
 
-it('5,000 redemption.succeeded messages reach a subscribed receiver as exactly 5,000 distinct message ids', async () => {
+it('5,000 redemptions with a webhook on redemption.succeeded: exactly 5,000 distinct message ids received', async () => {
   const receiver = await new WebhookReceiver().start();
   receivers.push(receiver);
   await subscribe(receiver.url, ['redemption.succeeded']);
   worker ??= await startWorker();
-  const ids: string[] = [];
-  for (let i = 0; i < TOTAL; i += 500) {
-    await system.db.transaction(async (c) => {
-      for (let j = i; j < i + 500; j++) ids.push(await enqueueOutbox(c, 'redemption.succeeded', { version: 1, eventId: `burst-${j}` }));
-    });
-  }
+  await createCodeEventSchema(system);
+  await createCampaign(system, 'burst');
+  const codes = Array.from({ length: TOTAL }, (_, i) => `BURST${i}`);
+  await addCodes(system, 'burst', codes);
+  await addMembers(system, codes.map((c) => `m-${c}`));
+  // The real API over HTTP, 16 callers: each redemption writes its outbox row in its decision transaction.
+  const server = system.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < TOTAL) {
+      const i = next++;
+      const res = await fetch(`${base}/v1/events`, {
+        method: 'POST',
+        headers: { ...system.as('producer'), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: `burst-${i}`, name: 'code_entered', memberId: `m-${codes[i]}`, attributes: { code: codes[i] } }),
+      });
+      expect(((await res.json()) as { outcome: string }).outcome).toBe('redeemed');
+    }
+  }));
+  server.close();
+  const { rows } = await system.db.query(`select id from outbox where type = 'redemption.succeeded'`);
+  expect(rows.length).toBe(TOTAL);
   await eventually(async () => new Set(receiver.received.map((r) => r.id)).size >= TOTAL, 590_000);
-  expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set(ids));
+  expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set(rows.map((r: { id: string }) => r.id)));
   // Slow on a loaded machine (one workflow per delivery: ~12 a second at load 16 on 2 cores); BURST=1000 for a quick run.
 }, 600_000);
