@@ -194,7 +194,7 @@ describe('code strings in GET /v1/codes/:code and the image routes', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Every other route with an id in its path, with a body that would be valid: only the id is hostile. */
-const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch'; path: (id: string) => string; body?: unknown }> = [
+const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch' | 'delete'; path: (id: string) => string; body?: unknown }> = [
   { name: 'GET /v1/code-batches/:id', method: 'get', path: (id) => `/v1/code-batches/${id}` },
   { name: 'POST /v1/code-batches/:id/cancel', method: 'post', path: (id) => `/v1/code-batches/${id}/cancel`, body: { reason: 'hostile' } },
   { name: 'GET /v1/code-imports/:id', method: 'get', path: (id) => `/v1/code-imports/${id}` },
@@ -211,6 +211,11 @@ const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch'; path: (
   { name: 'POST /v1/rewards/:id/reservations', method: 'post', path: (id) => `/v1/rewards/${id}/reservations`, body: {} },
   { name: 'POST /v1/redemptions/:id/assign', method: 'post', path: (id) => `/v1/redemptions/${id}/assign`, body: { memberId: 'hostile-member', as: 'award' } },
   { name: 'POST /v1/redemptions/:id/rollback', method: 'post', path: (id) => `/v1/redemptions/${id}/rollback`, body: { reason: 'hostile' } },
+  { name: 'GET /v1/webhooks/:id', method: 'get', path: (id) => `/v1/webhooks/${id}` },
+  { name: 'PATCH /v1/webhooks/:id', method: 'patch', path: (id) => `/v1/webhooks/${id}`, body: { status: 'paused' } },
+  { name: 'DELETE /v1/webhooks/:id', method: 'delete', path: (id) => `/v1/webhooks/${id}` },
+  { name: 'GET /v1/webhooks/:id/deliveries', method: 'get', path: (id) => `/v1/webhooks/${id}/deliveries` },
+  { name: 'POST /v1/webhook-deliveries/:id/redeliver', method: 'post', path: (id) => `/v1/webhook-deliveries/${id}/redeliver`, body: {} },
 ];
 
 /** An id no row can have (it holds a character no id pattern allows), percent-encoded, or raw hostile encodings. */
