@@ -8,6 +8,8 @@ import { findMember, type Member } from '../db/members';
 import { bookPoints } from '../db/points-ledger';
 import { claimEvent, recentGuessFailures, recordOutcome, redemptionsInPeriod, type RedemptionOutcome, type RejectionReason } from '../db/redemption-events';
 import { normalizeCode } from '../domain/normalize-code';
+import { isMistyped, MISTYPED_CODE_MESSAGE, type CodeFamily } from '../domain/code-family';
+import { cachedCodeFamilies } from '../db/code-families';
 import { evaluateRules } from '../rules/evaluate';
 import { ruleFacts } from '../rules/facts';
 import type { ChunkFaults } from './code-generation';
@@ -28,7 +30,7 @@ export interface LockoutPolicy {
 }
 
 // Failures that tell a guesser something about a code: these count toward the lockout.
-const GUESS_FAILURES: RejectionReason[] = ['unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign'];
+const GUESS_FAILURES: RejectionReason[] = ['unknown_code', 'mistyped_code', 'code_used', 'code_cancelled', 'wrong_campaign'];
 
 function isVisible(campaign: Campaign, member: Member): boolean {
   const v = campaign.visibility;
@@ -62,7 +64,7 @@ async function applyEffects(client: Queryable, event: CodeEvent, campaign: Campa
  * the effects and the stored outcome. Retried after a crash or a lost reply, it finds the event claimed and
  * returns the stored outcome; nothing is ever applied twice.
  */
-export async function decideRedemption(client: Queryable, event: CodeEvent, lockout: LockoutPolicy): Promise<RedemptionOutcome> {
+export async function decideRedemption(client: Queryable, event: CodeEvent, lockout: LockoutPolicy, families: readonly CodeFamily[] = []): Promise<RedemptionOutcome> {
   const stored = await claimEvent(client, event.id, event.memberId);
   if (stored) return stored;
 
@@ -82,7 +84,9 @@ export async function decideRedemption(client: Queryable, event: CodeEvent, lock
 
   const attributes = await triggerAttributesFor(client, event.name);
   const typed = attributes.map((a) => event.attributes[a]).find((v): v is string => typeof v === 'string');
-  const record = typed ? await findCode(client, normalizeCode(typed) ?? '', true) : null;
+  const normalized = typed ? normalizeCode(typed) : null;
+  if (normalized && isMistyped(normalized, families)) return reject('mistyped_code', { message: MISTYPED_CODE_MESSAGE });
+  const record = normalized ? await findCode(client, normalized, true) : null;
   if (!record) return reject('unknown_code');
   code = record.code;
   campaign = record.poolKind === 'campaign' ? await findCampaign(client, record.poolOwnerId!) : null;
@@ -118,7 +122,8 @@ export async function decideRedemption(client: Queryable, event: CodeEvent, lock
 export function createRedemptionActivities(db: Database, lockout: LockoutPolicy, faults: ChunkFaults = {}) {
   return {
     async redeemCodeEvent(event: CodeEvent): Promise<RedemptionOutcome> {
-      const outcome = await db.transaction((client) => decideRedemption(client, event, lockout));
+      const families = await cachedCodeFamilies(db);
+      const outcome = await db.transaction((client) => decideRedemption(client, event, lockout, families));
       faults.afterCommit?.({ eventId: event.id }, Context.current().info.attempt);
       return outcome;
     },

@@ -2,13 +2,16 @@ import type { Queryable } from './database';
 
 export type RejectionReason =
   | 'unknown_code' | 'code_used' | 'code_cancelled' | 'wrong_campaign' | 'campaign_inactive' | 'not_started' | 'ended'
-  | 'member_unknown' | 'not_visible' | 'conditions_not_met' | 'frequency_limit' | 'budget_exhausted' | 'too_many_attempts';
+  | 'member_unknown' | 'not_visible' | 'conditions_not_met' | 'frequency_limit' | 'budget_exhausted' | 'too_many_attempts'
+  | 'mistyped_code';
 
 /** What the caller of POST /v1/events gets back, stored once per event id. */
 export interface RedemptionOutcome {
   eventId: string;
   outcome: 'redeemed' | 'rejected';
   reason?: RejectionReason;
+  /** For the member, when the reason needs words (mistyped_code: re-check the code). */
+  message?: string;
   campaignId?: string;
   code?: string;
   memberId: string;

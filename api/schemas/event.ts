@@ -16,8 +16,9 @@ export const redemptionOutcome = z
     outcome: z.enum(['redeemed', 'rejected']),
     reason: z
       .enum(['unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign', 'campaign_inactive', 'not_started', 'ended', 'member_unknown',
-        'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted', 'too_many_attempts'])
+        'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted', 'too_many_attempts', 'mistyped_code'])
       .optional(),
+    message: z.string().optional().openapi({ description: 'Words for the member when the reason needs them (mistyped_code: re-check the code)' }),
     campaignId: z.string().optional(),
     code: z.string().optional(),
     memberId: z.string(),
