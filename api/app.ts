@@ -26,6 +26,21 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** Runs a body middleware but keeps its refusal for the route's role check (api/auth.ts allow): 403 before 400. */
+function deferBodyErrors(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const keep = (error?: unknown) => {
+      if (error !== undefined && error !== null) req.bodyError = error;
+      next();
+    };
+    try {
+      middleware(req, res, keep);
+    } catch (error) {
+      keep(error);
+    }
+  };
+}
+
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
   describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeMemberRoutes,
@@ -49,7 +64,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const v1 = express.Router();
   v1.use(authenticate(keys));
   v1.use(codeImportUploadRoutes(ctx));
-  v1.use(requireJsonBody, express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
+  v1.use(deferBodyErrors(requireJsonBody), deferBodyErrors(express.json({ limit: ctx.config.maxBodyBytes, strict: true })));
   v1.use(idempotency(ctx.db));
   v1.use(codeBatchRoutes(ctx));
   v1.use(codeImportRoutes(ctx));

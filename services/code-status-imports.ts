@@ -8,6 +8,7 @@ import { setCodeStatus } from '../db/codes';
 import { IMPORTABLE_TRANSITIONS, isCodeStatus, type CodeStatus } from '../domain/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
+import { DomainError } from '../model/errors';
 
 export interface StatusImportReport {
   rows: number;
@@ -72,6 +73,8 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
         return { line, raw, code: normalizeCode(raw), status: cell(fields, 'status').trim().toLowerCase(), reason: cell(fields, 'reason') || null };
       }));
     }
+    // As for a code import: a file with a header and no rows is a mistake, not an empty success.
+    if (report.rows === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
   });
   return report;
 }
