@@ -17,6 +17,7 @@ import { loadOrCreateDevKeys } from '../runtime/dev-keys';
 import { parseApiKeys } from '../api/auth';
 import { createApp } from '../api/app';
 import { createWorker } from '../worker/create-worker';
+import { startJobReconciler } from '../worker/job-reconciler';
 
 async function main() {
   const config = loadConfig();
@@ -73,6 +74,8 @@ async function main() {
     const apiKeys = config.apiKeys ?? loadOrCreateDevKeys(config.dataDir);
     const temporalClient = await connectTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => temporalClient.connection.close());
+    const reconciler = startJobReconciler(db, temporalClient);
+    stops.push(() => reconciler.stop());
     const server: Server = await new Promise((resolve) => {
       const s = createApp({ db, temporal: temporalClient, config }, parseApiKeys(apiKeys)).listen(config.port, () => resolve(s));
     });

@@ -2,7 +2,9 @@
 import { Database } from '../db/database';
 import { loadConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { connectTemporalClient } from '../runtime/temporal-client';
 import { createWorker } from './create-worker';
+import { startJobReconciler } from './job-reconciler';
 
 async function main() {
   const config = loadConfig();
@@ -18,10 +20,14 @@ async function main() {
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     lockout: config.lockout,
   });
+  const client = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
+  const reconciler = startJobReconciler(db, client);
   logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
   process.send?.({ ready: true });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   await worker.run();
+  await reconciler.stop();
+  await client.connection.close();
   await connection.close();
   await db.close();
 }
