@@ -3,7 +3,8 @@ import pinoHttp from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { logger } from '../runtime/logger';
 import { authenticate, type Principal } from './auth';
-import { ApiError, errorHandler, notFound } from './errors';
+import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
+import { pathMatches, registeredRoutes, type RegisteredRoute } from './route-list';
 import { idempotency } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
@@ -78,6 +79,13 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(redemptionRoutes(ctx));
   app.use('/v1', v1);
 
+  let routes: RegisteredRoute[] | undefined;
+  app.use(methodNotAllowed((path) => {
+    routes ??= registeredRoutes(app);
+    const methods = new Set(routes.filter((r) => pathMatches(r.path, path)).map((r) => r.method.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -4,7 +4,7 @@ import { allow } from '../auth';
 import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { postEventRequest, redemptionOutcome } from '../schemas/event';
+import { postEventRequest, redemptionOutcome, tooManyAttempts } from '../schemas/event';
 import { postEvent } from '../../services/events';
 import type { AppContext } from '../../services/context';
 
@@ -32,7 +32,7 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'The outcome', content: { 'application/json': { schema: redemptionOutcome } } },
       ...errorResponses(400, 401, 403, 422),
-      429: { description: 'Too many failed code attempts', content: { 'application/json': { schema: redemptionOutcome } } },
+      429: { description: 'Too many failed code attempts by the member or the API key (error too_many_attempts)', content: { 'application/json': { schema: tooManyAttempts } } },
     },
   });
 }

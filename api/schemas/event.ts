@@ -1,4 +1,5 @@
 import { z } from './zod';
+import { errorResponse } from './common';
 
 export const postEventRequest = z
   .object({
@@ -29,3 +30,8 @@ export const redemptionOutcome = z
       .openapi({ description: 'For conditions_not_met: per rule, the condition that failed and the fact value it saw' }),
   })
   .openapi('RedemptionOutcome');
+
+/** The 429 of POST /v1/events: the usual error shape, plus the event id (its outcome is stored under it). */
+export const tooManyAttempts = errorResponse
+  .extend({ eventId: z.string().openapi({ description: 'The event refused; posting it again answers the same' }) })
+  .openapi('TooManyAttempts', { description: 'Error `too_many_attempts`: says nothing about the code' });

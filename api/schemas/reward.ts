@@ -46,3 +46,48 @@ export const rewardInput = z
   .openapi('RewardInput');
 
 export type RewardInput = z.infer<typeof rewardInput>;
+
+const isoInstant = z.string().openapi({ format: 'date-time' });
+
+export const certificateCounts = z
+  .object({ total: z.number().int(), unused: z.number().int(), issued: z.number().int(), redeemed: z.number().int() })
+  .openapi('CertificateCounts', { description: "Counted from the reward's code pool" });
+
+export const rewardView = rewardInput
+  .extend({
+    certificates: certificateCounts,
+    createdAt: isoInstant,
+    updatedAt: isoInstant,
+    ignoredFields: z.array(z.string()).optional().openapi({ description: 'With ?format=legacy: derived vendor fields that were not taken' }),
+  })
+  .openapi('Reward');
+
+export const rewardList = z.object({ rewards: z.array(rewardView) }).openapi('RewardList');
+
+const failedCondition = z
+  .object({ rule: z.string(), fact: z.string(), path: z.string().optional(), operator: z.string(), value: z.unknown(), factValue: z.unknown() })
+  .openapi('FailedCondition');
+
+export const eligibleRewardsView = z
+  .union([
+    z.object({ memberId: z.string(), rewards: z.array(rewardView) }).strict(),
+    z.object({ rewardId: z.string(), active: z.boolean(), eligible: z.boolean(), failedConditions: z.array(failedCondition) }).strict(),
+  ])
+  .openapi('EligibleRewards', { description: 'The eligible rewards; with ?explain=<reward id>, whether and why (not) for that reward' });
+
+export const rewardRedemptionView = z
+  .object({
+    id: z.string().uuid(),
+    rewardId: z.string(),
+    kind: z.enum(['redemption', 'award', 'reservation']),
+    status: z.enum(['reserved', 'redeemed', 'awarded', 'expired', 'rolled_back']),
+    memberId: z.string().nullable(),
+    code: z.string(),
+    points: z.number(),
+    attributes: z.record(z.unknown()),
+    reservedUntil: isoInstant.nullable(),
+    rollbackReason: z.string().nullable(),
+    rolledBackAt: isoInstant.nullable(),
+    createdAt: isoInstant,
+  })
+  .openapi('RewardRedemption');
