@@ -53,8 +53,11 @@ export const certificateCounts = z
   .object({ total: z.number().int(), unused: z.number().int(), issued: z.number().int(), redeemed: z.number().int() })
   .openapi('CertificateCounts', { description: "Counted from the reward's code pool" });
 
-export const rewardView = rewardInput
-  .extend({
+// A new object over the input's fields (not .extend: the input is strict, and its registered schema would come
+// along as an allOf member refusing the extra fields).
+export const rewardView = z
+  .object({
+    ...rewardInput.shape,
     certificates: certificateCounts,
     createdAt: isoInstant,
     updatedAt: isoInstant,
