@@ -4,7 +4,7 @@ import swaggerUi from 'swagger-ui-express';
 import { logger } from '../runtime/logger';
 import { authenticate, type Principal } from './auth';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
-import { pathMatches, registeredRoutes, type RegisteredRoute } from './route-list';
+import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
@@ -79,10 +79,11 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(redemptionRoutes(ctx));
   app.use('/v1', v1);
 
-  let routes: RegisteredRoute[] | undefined;
+  // The document's paths, not express's: they name the image files the `:image` route serves (a unit test keeps
+  // the two equal).
+  const documented = Object.entries(openApiDocument.paths ?? {}).map(([path, item]) => ({ path, methods: Object.keys(item ?? {}) }));
   app.use(methodNotAllowed((path) => {
-    routes ??= registeredRoutes(app);
-    const methods = new Set(routes.filter((r) => pathMatches(r.path, path)).map((r) => r.method.toUpperCase()));
+    const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods];
   }));

@@ -14,7 +14,7 @@ import type { AppContext } from '../../services/context';
 const assignBody = z
   .object({ memberId: z.string().min(1).max(128), as: z.enum(['redemption', 'award']), attributes: z.record(z.unknown()).default({}) })
   .strict()
-  .openapi('AssignReservationRequest');
+  .openapi('AssignReservationRequest', { example: { memberId: 'shop:10042', as: 'award', attributes: {} } });
 
 export function redemptionRoutes(ctx: AppContext): Router {
   const router = Router();

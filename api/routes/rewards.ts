@@ -12,8 +12,8 @@ import { createReward, eligibleRewards, loadReward, rewardWithCounts } from '../
 import { redeemReward, reserveReward } from '../../services/reward-redemptions';
 import type { AppContext } from '../../services/context';
 
-const redeemBody = z.object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) }).strict().openapi('RedeemRewardRequest');
-const reserveBody = z.object({ expiresInSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(900) }).strict().openapi('ReserveRewardRequest');
+const redeemBody = z.object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) }).strict().openapi('RedeemRewardRequest', { example: { memberId: 'shop:10042', attributes: { store: 'paris-01' } } });
+const reserveBody = z.object({ expiresInSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(900) }).strict().openapi('ReserveRewardRequest', { example: { expiresInSeconds: 900 } });
 const createQuery = z.object({ format: z.enum(['native', 'legacy']).default('native') }).strict();
 const explainQuery = z.object({ explain: z.string().min(1).max(128).optional().openapi({ description: 'A reward id: say why the member is or is not eligible' }) }).strict();
 

@@ -1,9 +1,14 @@
 import { z } from './zod';
 import { createCodeBatchRequest } from './code-batch';
 import { OWNER_ID, OWNER_ID_HINT } from './common';
+import { isCalendarDate } from '../../rules/event-validation';
 
 const id = z.string().regex(OWNER_ID, OWNER_ID_HINT);
-const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-12-01T00:00:00Z' });
+// A date-time whose day exists (2026-02-30 is refused): what `format: date-time` promises.
+const instant = z
+  .string()
+  .datetime({ offset: true })
+  .refine((s) => Number(s.slice(0, 4)) >= 1 && isCalendarDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))), 'not a real date');
 
 export const effect = z
   .discriminatedUnion('type', [
@@ -15,8 +20,10 @@ export const effect = z
 export const campaignRule = z
   .object({
     name: z.string().min(1).max(100),
+    // Checked by rules/validate-rules.ts (a 400 naming the spot); declared as what it accepts: an object.
     conditions: z.unknown().openapi({
-      description: 'json-rules-engine conditions (all/any/not) over the facts member, event and campaign; extra operators: between, containsAllOf, containsAnyOf',
+      type: 'object',
+      description: 'json-rules-engine conditions: an object with `all`, `any` or `not` over the facts member, event and campaign; extra operators: between, containsAllOf, containsAnyOf. Checked when saved: unknown fact or operator, malformed value, more than 8 levels or 200 conditions are refused with 400 naming the spot',
       example: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] },
     }),
     effects: z.array(effect).min(1).max(10),
@@ -38,8 +45,8 @@ const campaignFields = {
   translations: z
     .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag such as fr or pt-BR'), z.object({ name: z.string().max(200).optional(), description: z.string().max(5000).optional() }).strict())
     .default({}),
-  startsAt: instant.optional(),
-  endsAt: instant.optional(),
+  startsAt: instant.optional().openapi({ example: '2026-12-01T00:00:00Z' }),
+  endsAt: instant.optional().openapi({ description: 'After startsAt', example: '2027-01-01T00:00:00Z' }),
   displayOrder: z.number().int().min(0).max(1_000_000).default(0),
   visibility: visibility.default({ type: 'everyone' }),
   status: z.enum(['draft', 'active', 'inactive']).default('draft').openapi({ description: 'Only active campaigns redeem codes' }),
@@ -74,7 +81,15 @@ export const createCampaignRequest = z
   })
   .strict()
   .refine(endsAfterStart, dateRangeIssue)
-  .openapi('CreateCampaignRequest');
+  .openapi('CreateCampaignRequest', {
+    example: {
+      id: 'summer-2026', name: 'Summer 2026', startsAt: '2026-06-01T00:00:00Z', endsAt: '2027-09-01T00:00:00Z', status: 'active',
+      trigger: { event: 'code_entered', codeAttribute: 'code' },
+      rules: [{ name: 'gold members', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] }, effects: [{ type: 'add_points', points: 100 }] }],
+      frequency: { count: 1, period: 'day' }, budget: { kind: 'points', cap: 1000000 },
+      codes: { generate: { quantity: 1000, length: 10, charset: 'alphanumeric', excludeLookAlikes: true, checkCharacter: 'damm' } },
+    },
+  });
 
 export const updateCampaignRequest = z
   .object(Object.fromEntries(Object.entries(campaignFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])) as {
@@ -82,7 +97,7 @@ export const updateCampaignRequest = z
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
-  .openapi('UpdateCampaignRequest');
+  .openapi('UpdateCampaignRequest', { minProperties: 1, example: { displayOrder: 1, description: 'Double points in June' } });
 
 export type CreateCampaignRequest = z.infer<typeof createCampaignRequest>;
 export type UpdateCampaignRequest = z.infer<typeof updateCampaignRequest>;

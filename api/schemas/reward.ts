@@ -7,6 +7,7 @@ export const eligibilityGroup = z
   .object({
     name: z.string().min(1).max(100).optional(),
     conditions: z.unknown().openapi({
+      type: 'object',
       description: 'json-rules-engine conditions over the member fact ($.tier, $.segments, $.tags, $.enrolledAt, $.attributes.x); operators include between, containsAllOf, containsAnyOf',
       example: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] },
     }),
@@ -43,7 +44,13 @@ export const rewardInput = z
     transactionAttributes: z.array(transactionAttribute).max(50).default([]),
   })
   .strict()
-  .openapi('RewardInput');
+  .openapi('RewardInput', {
+    example: {
+      id: 'coffee-5', name: '$5 off a coffee', type: 'coupon_based_reward', subType: 'fixed_amount_discount', pointsCost: 500, value: '$5',
+      eligibility: [{ name: 'cohort A', conditions: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] } }],
+      transactionAttributes: [{ id: 'store', name: 'Store', type: 'text', mandatory: false }],
+    },
+  });
 
 export type RewardInput = z.infer<typeof rewardInput>;
 
