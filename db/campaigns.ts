@@ -1,5 +1,5 @@
 import type { Queryable } from './database';
-import type { CampaignRuleInput } from '../api/schemas/campaign';
+import type { CampaignRuleInput } from '../model/rule';
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 
@@ -81,4 +81,9 @@ export async function consumeBudget(db: Queryable, campaignId: string, amount: n
     [campaignId, amount],
   );
   return rowCount === 1;
+}
+
+/** Gives back what `consumeBudget` took (a rollback). */
+export async function releaseBudget(db: Queryable, campaignId: string, amount: number): Promise<void> {
+  await db.query(`update campaigns set budget_used = budget_used - $2 where id = $1`, [campaignId, amount]);
 }

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Queryable } from './database';
 import { copyRows } from './copy';
+import type { ImportRejectionReason } from '../model/import-rejection';
 
 export interface StagedRow {
   rowNumber: number;
@@ -8,13 +9,14 @@ export interface StagedRow {
   code: string | null;
   expiresAt: string | null;
   attributes: Record<string, string> | null;
-  problem: string | null;
+  /** Refused while reading the file (e.g. wrong_column_count), before any check of its content. */
+  problem: ImportRejectionReason | null;
 }
 
 export interface ImportRejection {
   line: number;
   code: string | null;
-  reason: string;
+  reason: ImportRejectionReason;
 }
 
 /** Streams parsed CSV rows, batch by batch, into the staging table; returns how many there were. */
@@ -54,4 +56,15 @@ export async function listRejections(db: Queryable, batchId: string, afterLine: 
     [batchId, afterLine, limit],
   );
   return rows as ImportRejection[];
+}
+
+/** Rows of the staged range [fromRow, toRow) the report refused: what a chunk committed earlier counted. */
+export async function countRejectionsInRows(db: Queryable, batchId: string, fromRow: number, toRow: number): Promise<number> {
+  const { rows } = await db.query(
+    `select count(*)::int as n from code_import_rejections r join code_import_rows s
+       on s.batch_id = r.batch_id and s.line = r.line
+      where r.batch_id = $1 and s.row_number >= $2 and s.row_number < $3`,
+    [batchId, fromRow, toRow],
+  );
+  return rows[0].n as number;
 }

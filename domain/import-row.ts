@@ -1,6 +1,9 @@
 import { canonicalForm, MAX_CODE_LENGTH } from './normalize-code';
+import type { ImportRejectionReason } from '../model/import-rejection';
+import { startsWithRealDay } from '../model/calendar-date';
 
-export type RowRejection = 'empty' | 'bad_characters' | 'too_long' | 'bad_expires_at' | 'duplicate_in_file' | 'already_exists';
+/** The reasons a row's own content is refused for (its column count and duplicates are found elsewhere). */
+export type RowRejection = Extract<ImportRejectionReason, 'empty' | 'bad_characters' | 'too_long' | 'bad_expires_at'>;
 
 export type CheckedRow = { ok: true; code: string; expiresAt: string | null } | { ok: false; reason: RowRejection };
 
@@ -16,6 +19,8 @@ export function checkImportRow(rawCode: string | null, rawExpiresAt: string | nu
   const expires = (rawExpiresAt ?? '').trim();
   if (!expires) return { ok: true, code, expiresAt: null };
   const parsed = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(expires) ? new Date(expires) : null;
-  if (!parsed || Number.isNaN(parsed.getTime())) return { ok: false, reason: 'bad_expires_at' };
+  // A day that doesn't exist (2026-02-30 would roll into March) or year 0 (PostgreSQL refuses it, and the chunk
+  // would then fail on every retry) is a bad date, not a crash.
+  if (!parsed || Number.isNaN(parsed.getTime()) || !startsWithRealDay(expires)) return { ok: false, reason: 'bad_expires_at' };
   return { ok: true, code, expiresAt: parsed.toISOString() };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApiError } from '../api/errors';
-import type { CreateCodeBatchRequest } from '../api/schemas/code-batch';
+import { DomainError } from '../model/errors';
+import type { CodeGenerationInput } from '../model/code-generation';
 import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import { forgetCodeFamilies, insertCodeFamily } from '../db/code-families';
@@ -16,22 +16,22 @@ import type { AppContext } from './context';
  * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
  * records the batch and starts its workflow. Refusals leave nothing behind.
  */
-export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchRequest, createdBy: string): Promise<CodeBatch> {
+export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
   const { db, config } = ctx;
   if (request.quantity > config.maxBatchQuantity) {
-    throw new ApiError(400, 'quantity_above_cap', `quantity may be at most ${config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
+    throw new DomainError('invalid', 'quantity_above_cap', `quantity may be at most ${config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
   }
   let spec;
   try {
     spec = resolveCodeSpec(request);
   } catch (error) {
-    if (error instanceof CodeSpecError) throw new ApiError(400, 'invalid_code_spec', error.message, error.field);
+    if (error instanceof CodeSpecError) throw new DomainError('invalid', 'invalid_code_spec', error.message, error.field);
     throw error;
   }
   const shape = shapeKey(spec);
   const verdict = checkKeyspace(spec.alphabet.length, spec.length, request.quantity, await codesRequestedInShape(db, shape));
   if (!verdict.ok) {
-    throw new ApiError(422, 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
+    throw new DomainError('unprocessable', 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
   }
 
   const id = randomUUID();
@@ -52,7 +52,7 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
       await markBatchFinished(db, id, 'failed', 'the generation workflow could not be started');
-      throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
+      throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
     }
   }
   return (await findBatch(db, id))!;
@@ -64,7 +64,7 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
  */
 export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason: string, actor: string): Promise<string> {
   if (batch.status === 'pending' || batch.status === 'running') {
-    throw new ApiError(409, 'batch_running', 'the batch is still being filled; cancel it once it has finished', 'id');
+    throw new DomainError('conflict', 'batch_running', 'the batch is still being filled; cancel it once it has finished', 'id');
   }
   const workflowId = `cancel-code-batch-${batch.id}`;
   try {
@@ -75,7 +75,7 @@ export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason:
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; retry shortly');
+      throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; retry shortly');
     }
   }
   return workflowId;

@@ -1,10 +1,12 @@
 import { Router } from 'express';
+import { decodeCursor, keysetPage } from '../cursor';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { memberIdParam, memberInput, memberView as memberSchema, transactionPage, transactionsQuery } from '../schemas/member';
+import { memberIdParam, memberView as memberSchema, transactionPage, transactionsQuery } from '../schemas/member';
+import { memberInput } from '../../model/member';
 import { findMember, upsertMember, type Member } from '../../db/members';
 import { listPointTransactions, type PointTransaction } from '../../db/points-ledger';
 import type { AppContext } from '../../services/context';
@@ -35,23 +37,17 @@ function transactionView(t: PointTransaction) {
   };
 }
 
-// The cursor is the last id shown; 15 digits keep it a safe integer for the bigint comparison.
-function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(cursor)) throw new ApiError(400, 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
-  return Number(cursor);
-}
+// A transaction page's key is the last id shown; 15 digits keep it a safe integer for the bigint comparison.
+const readTransactionKey = (text: string) => (/^\d{1,15}$/.test(text) ? Number(text) : undefined);
 
 export function memberRoutes(ctx: AppContext): Router {
   const router = Router();
 
   // An id that no member could have is simply not found; only PUT, which would create it, calls it invalid.
-  const loadMember = async (rawId: string) => {
-    const { id } = memberIdParam.safeParse({ id: rawId }).data ?? {};
-    const member = id ? await findMember(ctx.db, id) : null;
-    if (!member) throw new ApiError(404, 'member_not_found', `no member with id "${rawId}"`, 'id');
-    return member;
-  };
+  const loadMember = (rawId: string) =>
+    loadOrNotFound(memberIdParam.safeParse({ id: rawId }).data?.id, (id) => findMember(ctx.db, id), {
+      code: 'member_not_found', message: `no member with id "${rawId}"`, field: 'id',
+    });
 
   router.put('/members/:id', allow('marketer', 'operator', 'producer'), async (req, res) => {
     const { id } = parse(memberIdParam, { id: String(req.params.id) });
@@ -67,15 +63,11 @@ export function memberRoutes(ctx: AppContext): Router {
 
   router.get('/members/:id/transactions', allow('marketer', 'operator'), async (req, res) => {
     const { limit, cursor } = parse(transactionsQuery, req.query);
-    const before = decodeCursor(cursor);
+    const before = decodeCursor(cursor, readTransactionKey);
     const member = await loadMember(String(req.params.id));
-    const page = await listPointTransactions(ctx.db, member.id, before, limit + 1);
-    const more = page.length > limit;
-    const transactions = page.slice(0, limit);
-    res.json({
-      transactions: transactions.map(transactionView),
-      nextCursor: more ? String(transactions[transactions.length - 1].id) : null,
-    });
+    const rows = await listPointTransactions(ctx.db, member.id, before, limit + 1);
+    const { items, nextCursor } = keysetPage(rows, limit, (t) => t.id);
+    res.json({ transactions: items.map(transactionView), nextCursor });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { ROLES, type Role } from '../../api/auth';
+import { ROLES, type Role } from '../../model/roles';
 import { startTestSystem, KEYS, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 
@@ -17,7 +17,10 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['GET /v1/event-schemas'], '✓ ✓ ✓ ✓'],
   [['POST /v1/campaigns', 'PATCH /v1/campaigns/{id}'], '✓ ✓ – –'],
   [['GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/stats'], '✓ ✓ ✓ –'],
+  [['POST /v1/campaigns/{id}/simulate'], '✓ ✓ ✓ –'],
+  [['POST /v1/campaigns/{id}/replay'], '✓ ✓ – –'],
   [['POST /v1/events'], '✓ – – ✓'],
+  [['GET /v1/events', 'GET /v1/events/{id}'], '✓ ✓ ✓ –'],
   [['PUT /v1/members/{id}', 'GET /v1/members/{id}'], '✓ ✓ ✓ ✓'],
   [['GET /v1/members/{id}/transactions'], '✓ ✓ ✓ –'],
   [['POST /v1/rewards'], '✓ ✓ – –'],
@@ -60,6 +63,7 @@ function concretePath(route: string, f: Fixtures): string {
       'codes/code': f.code,
       'event-schemas/name': f.schemaName,
       'campaigns/id': f.campaignId,
+      'events/id': 'roles-event',
       'members/id': f.memberId,
       'rewards/id': f.rewardId,
       'redemptions/id': f.redemptionId,
