@@ -9,7 +9,6 @@ import type { AppContext } from './context';
 import type { Database, Queryable } from '../db/database';
 import { cachedCodeFamilies } from '../db/code-families';
 import { isMistyped, MISTYPED_CODE_MESSAGE } from '../domain/code-family';
-import { DomainError } from '../model/errors';
 
 /**
  * A code as typed by a person → its record, or the 400/422/404 every code route answers. A code of a

@@ -6,7 +6,7 @@ import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { cancelRequest } from '../schemas/code';
 import { redemptionOutcome } from '../schemas/event';
-import { rewardRedemptionView } from '../schemas/reward';
+import { rewardRedemptionView } from '../../model/reward';
 import { assignReservation } from '../../services/reward-redemptions';
 import { rollBackRedemption } from '../../services/rollback';
 import type { AppContext } from '../../services/context';

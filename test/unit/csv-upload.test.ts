@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readCsv } from '../../api/csv-upload';
+import { readCsv } from '../../services/csv-table';
 
 const limits = { maxBytes: 1 << 20, maxColumns: 64, maxRecordBytes: 4096 };
 
@@ -16,6 +16,6 @@ describe('the CSV record limit', () => {
     ['two fields', (n: number) => `${'a'.repeat(Math.floor(n / 2))},${'b'.repeat(Math.ceil(n / 2))}`],
   ])('%s: a record of exactly the limit is read, one character more is refused', async (_name, record) => {
     expect(await read(`code\n${record(4096)}\n`)).toHaveLength(2);
-    await expect(read(`code\n${record(4097)}\n`)).rejects.toMatchObject({ status: 400, code: 'invalid_csv' });
+    await expect(read(`code\n${record(4097)}\n`)).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_csv' });
   });
 });
