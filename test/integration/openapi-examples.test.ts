@@ -43,8 +43,10 @@ it('every request-body example is accepted by its route', async () => {
   await send('put', '/v1/members/{id}', '/v1/members/shop:10042');
   const campaign = await send('post', '/v1/campaigns', '/v1/campaigns');
   await send('patch', '/v1/campaigns/{id}', `/v1/campaigns/${campaign.id}`);
+  await send('post', '/v1/campaigns/{id}/simulate', `/v1/campaigns/${campaign.id}/simulate`);
   const batch = await send('post', '/v1/code-batches', '/v1/code-batches');
   await send('post', '/v1/events', '/v1/events');
+  await send('post', '/v1/campaigns/{id}/replay', `/v1/campaigns/${campaign.id}/replay`);
 
   const reward = await send('post', '/v1/rewards', '/v1/rewards');
   const rewardCodes = await system.api.post('/v1/code-batches').set(admin())
