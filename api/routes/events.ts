@@ -61,6 +61,6 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     summary: "One decided event: its outcome, reason, effects and its attempt in the code's history",
     tags: ['Campaigns'],
     request: { params: eventIdParam },
-    responses: { 200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } }, ...errorResponses(400, 401, 403, 404) },
   });
 }
