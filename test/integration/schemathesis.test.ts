@@ -54,7 +54,7 @@ it('finds no server error and no answer outside the document, over every operati
     '--checks', 'not_a_server_error,response_schema_conformance,status_code_conformance',
     '--seed', '20261123',
     '--max-examples', MAX_EXAMPLES,
-    '--workers', '2',
+    '--workers', '1', // hypothesis' lambda-source cache is not thread-safe: 2 workers hit a KeyError inside it now and then
     '--generation-database', 'none',
     '--no-shrink',
     '--no-color',
