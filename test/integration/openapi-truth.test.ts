@@ -53,3 +53,11 @@ it("a reward's unknown transaction attribute is reported against the reward, not
   expect(res.status).toBe(400);
   expect(res.body.error).toEqual({ code: 'unknown_attribute', message: 'attribute "colour" is not in the transaction attributes of reward "r-attr"', field: 'attributes.colour' });
 });
+
+it('a campaign date must be a real day, as format date-time says', async () => {
+  const res = await system.api.post('/v1/campaigns').set(system.as('marketer')).send({
+    id: 'feb30', name: 'x', startsAt: '2026-02-30T00:00:00Z', trigger: { event: 'code_entered', codeAttribute: 'code' },
+    rules: [{ name: 'r', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }] }, effects: [{ type: 'add_points', points: 1 }] }],
+  });
+  expect([res.status, res.body.error.code, res.body.error.field]).toEqual([400, 'validation_failed', 'startsAt']);
+});
