@@ -39,3 +39,13 @@ export async function recordRedemptionAttempt(db: Queryable, code: string, event
     [code, eventId, memberId, outcome, reason, actor],
   );
 }
+
+/** The code-history entries one event left (its redemption attempt), oldest first. */
+export async function listEventHistory(db: Queryable, code: string, eventId: string): Promise<Array<CodeHistoryEntry & { code: string }>> {
+  const { rows } = await db.query(
+    `select code, kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId", outcome, reason, actor, at
+       from code_history where code = $1 and event_id = $2 order by id`,
+    [code, eventId],
+  );
+  return rows as Array<CodeHistoryEntry & { code: string }>;
+}

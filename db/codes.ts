@@ -177,3 +177,8 @@ export async function cancelBatchCodes(db: Queryable, batchId: string, limit: nu
   );
   return rowCount ?? 0;
 }
+
+/** A rolled-back code goes back to its pool as unused, without its member (the caller holds its row lock). */
+export async function releaseCode(db: Queryable, code: string): Promise<void> {
+  await db.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [code]);
+}

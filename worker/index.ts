@@ -16,7 +16,6 @@ async function main() {
     taskQueue: config.taskQueue,
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-    lockout: config.lockout,
   });
   logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
   process.send?.({ ready: true });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
-import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+
 
 /**
  * Recorded histories of every workflow, replayed against the current workflow code: a change that would break
@@ -24,11 +24,6 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
   await done(`/v1/code-imports/${imported.body.id}`);
   const cancel = await system.api.post(`/v1/code-batches/${batch.body.id}/cancel`).set(op).send({ reason: 'replay fixture' });
   await done(`/v1/code-batches/${batch.body.id}`);
-  await createCodeEventSchema(system);
-  await createCampaign(system, 'replay');
-  await addCodes(system, 'replay', ['REPLAYCODE1']);
-  await addMembers(system, ['replayer']);
-  await postEvent(system, 'replay-event', 'replayer', 'REPLAYCODE1');
   await system.api.post('/v1/rewards').set(system.as('marketer')).send({ id: 'replay-reward', name: 'r', type: 'coupon', pointsCost: 0 });
   await system.db.query(`insert into codes (code, pool_id) select 'REPLAYRESERVE1', id from code_pools where kind = 'bank'`);
   const reservation = await system.api.post('/v1/rewards/replay-reward/reservations').set(system.as('producer')).send({ expiresInSeconds: 1 });
@@ -37,7 +32,6 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
     'generate-codes': batch.body.workflowId,
     'import-codes': imported.body.workflowId,
     'cancel-code-batch': cancel.body.workflowId,
-    'redeem-code-event': 'redeem-event-replay-event',
     'expire-reservation': `expire-reservation-${reservation.body.id}`,
   };
   const out: Record<string, Uint8Array> = {};
@@ -61,7 +55,7 @@ if (process.env.RECORD_HISTORIES) {
 
 it('replays every recorded workflow history against the current code without a determinism error', async () => {
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.binpb'));
-  expect([...new Set(files.map((f) => f.split('.')[0]))].sort()).toEqual(['cancel-code-batch', 'expire-reservation', 'generate-codes', 'import-codes', 'redeem-code-event']);
+  expect([...new Set(files.map((f) => f.split('.')[0]))].sort()).toEqual(['cancel-code-batch', 'expire-reservation', 'generate-codes', 'import-codes']);
   expect(files).toEqual(expect.arrayContaining(['generate-codes.binpb', 'generate-codes.chunked-job.binpb', 'import-codes.binpb', 'import-codes.chunked-job.binpb']));
   const histories = files.map((f) => ({
     workflowId: f.replace('.binpb', ''),
