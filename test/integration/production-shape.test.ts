@@ -142,8 +142,8 @@ it('two APIs and two workers on the real server finish every job exactly through
 
   // Both workers did part of the chunk work: completions per worker identity (pid@host) from the histories.
   const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
   try {
-    const client = new Client({ connection });
     const identities = new Set<string>();
     for (const workflowId of [generation.body.workflowId, imported.body.workflowId]) {
       const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -153,12 +153,19 @@ it('two APIs and two workers on the real server finish every job exactly through
       }
     }
     expect(identities).toEqual(new Set([String(worker1.pid), String(worker2.pid)]));
+
+    // The operator's CLI against that server, as docs/operations.md runs it: list, describe, and a reset (a new run
+    // replays every chunk, each finds its committed row: still exactly 300,000 codes).
+    const cli = (...args: string[]) => execFileSync(stack.temporalCli!, [...args, '--address', stack.temporalAddress], { encoding: 'utf8' });
+    const workflowId = generation.body.workflowId as string;
+    expect(cli('workflow', 'list')).toContain(workflowId);
+    expect(cli('workflow', 'describe', '--workflow-id', workflowId)).toMatch(/Status\s+COMPLETED/);
+    cli('workflow', 'reset', '--workflow-id', workflowId, '--type', 'FirstWorkflowTask', '--reason', 'production-shape test');
+    await client.workflow.getHandle(workflowId).result();
+    expect((await db.query('select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1', [generation.body.id])).rows[0])
+      .toEqual({ n: 300_000, d: 300_000 });
+    expect(await done(`/v1/code-batches/${generation.body.id}`)).toMatchObject({ status: 'completed', generated: 300_000 });
   } finally {
     await connection.close();
   }
-
-  // The operator's CLI against that server (docs/operations.md): list and describe.
-  const cli = (...args: string[]) => execFileSync(stack.temporalCli!, [...args, '--address', stack.temporalAddress], { encoding: 'utf8' });
-  expect(cli('workflow', 'list')).toContain(generation.body.workflowId);
-  expect(cli('workflow', 'describe', '--workflow-id', generation.body.workflowId)).toMatch(/Status\s+COMPLETED/);
 });
