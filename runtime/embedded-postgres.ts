@@ -100,7 +100,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   } catch (error) {
     await stop();
     const reason = spawnError ? spawnError.message : `${(error as Error).message}. ${lastLines(logFile, logOffset, 3)}`.trim();
-    throw new Error(`PostgreSQL did not start on port ${options.port}: ${reason}\n  (full log: ${logFile})`);
+    throw new Error(`PostgreSQL did not start on port ${options.port}: ${reason}\n  (full log: ${logFile})`, { cause: error });
   }
   return { url, port: options.port, pid: child.pid!, binariesCopiedTo: binaries.copiedTo, stoppedLeftover, stop };
 }

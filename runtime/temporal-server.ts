@@ -165,6 +165,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   } catch (error) {
     await stop();
     const tail = fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
-    throw new Error(`the Temporal server did not start on port ${options.port}: ${(error as Error).message}\n${tail}\n  (full log: ${options.logFile})`);
+    throw new Error(`the Temporal server did not start on port ${options.port}: ${(error as Error).message}\n${tail}\n  (full log: ${options.logFile})`, {
+      cause: error,
+    });
   }
 }

@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { Response, Test } from 'supertest';
-import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
-import { addCodes, anyoneRule, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
-import { KNOWN_OPERATORS } from '../../rules/operators';
-import { FACTS } from '../../rules/facts';
+import { eventually } from '../support/test-system';
+import { addCodes } from '../support/campaign-setup';
 import {
   useHostileSystem,
   hostileSystem,
@@ -14,40 +10,19 @@ import {
   count,
   report,
   TABLES,
-  FINGERPRINT_SQL,
   fingerprint,
   fail,
-  DEADLINE,
-  SLOW_MS,
-  expectErrorShape,
   expectRefused,
   expectNo5xx,
-  FORBIDDEN_CHARS,
   SQL_FRAGMENTS,
-  hostileChar,
   hostileText,
   patternBreaker,
   unknownKey,
   encode,
   wellFormed,
-  isPlainObject,
-  Kind,
-  FITS,
-  wrongValue,
-  nested,
-  withRawField,
-  setPath,
-  JsonEndpoint,
   IMPOSSIBLE_DATES,
-  campaignFieldKinds,
-  JSON_ENDPOINTS,
-  BodyCase,
   described,
-  invalidBodies,
-  hostileMemberIds,
-  idempotencyKey,
   send,
-  sendJson,
 } from '../support/hostile-input';
 
 /* Hostile query strings, code strings, path ids and CSV uploads (helpers and generators: test/support/hostile-input.ts). */

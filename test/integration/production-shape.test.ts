@@ -58,13 +58,14 @@ async function service(entry: string, extra: Record<string, string> = {}): Promi
   return started;
 }
 
-async function call(base: string, method: string, route: string, key: string, body?: unknown, type = 'application/json') {
+/** One API call; T names the fields of the answer the caller reads (an error answer has other fields). */
+async function call<T = Record<string, unknown>>(base: string, method: string, route: string, key: string, body?: unknown, type = 'application/json') {
   const res = await fetch(`${base}${route}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': type }) },
     body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : (body as string),
   });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, any> };
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as T };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,22 +90,23 @@ it('two APIs and two workers on the real server finish every job exactly through
   await fixtures.addCodes(db, { type: 'campaign', id: 'prod' }, codes);
   await fixtures.addMembers(db, codes.map((_, i) => `prod-member-${i}`));
 
-  const generation = await call(bases[0], 'POST', '/v1/code-batches', ADMIN, { quantity: 300_000, length: 12, charset: 'alphanumeric' });
+  type Started = { id: string; workflowId: string };
+  const generation = await call<Started>(bases[0], 'POST', '/v1/code-batches', ADMIN, { quantity: 300_000, length: 12, charset: 'alphanumeric' });
   expect(generation.status).toBe(202);
   const csv = ['code', ...Array.from({ length: 100_000 }, (_, i) => `PRODIMPORT${String(i).padStart(6, '0')}`)].join('\n');
-  const imported = await call(bases[1], 'POST', '/v1/code-imports', ADMIN, csv, 'text/csv');
+  const imported = await call<Started>(bases[1], 'POST', '/v1/code-imports', ADMIN, csv, 'text/csv');
   expect(imported.status).toBe(202);
-  const job = async (route: string) => (await call(live()[live().length - 1], 'GET', route, ADMIN)).body;
+  const job = async (route: string) => (await call<{ status: string; generated: number }>(live()[live().length - 1], 'GET', route, ADMIN)).body;
 
   // The event stream, spread over both APIs; a call cut by the API kill is sent again (same event id) elsewhere.
-  const outcomes = new Map<number, Record<string, any>>();
+  const outcomes = new Map<number, { outcome: string }>();
   let next = 0;
   const callers = Array.from({ length: 8 }, async (_, caller) => {
     while (next < codes.length) {
       const i = next++;
       for (let attempt = 0; !outcomes.has(i); attempt++) {
         const base = live()[(caller + attempt) % live().length];
-        const res = await call(base, 'POST', '/v1/events', PRODUCER, { id: `prod-${i}`, name: 'code_entered', memberId: `prod-member-${i}`, attributes: { code: codes[i] } })
+        const res = await call<{ outcome: string }>(base, 'POST', '/v1/events', PRODUCER, { id: `prod-${i}`, name: 'code_entered', memberId: `prod-member-${i}`, attributes: { code: codes[i] } })
           .catch(() => undefined);
         if (res?.status === 200) outcomes.set(i, res.body);
         else await sleep(200);
@@ -157,7 +159,7 @@ it('two APIs and two workers on the real server finish every job exactly through
     // The operator's CLI against that server, as docs/operations.md runs it: list, describe, and a reset (a new run
     // replays every chunk, each finds its committed row: still exactly 300,000 codes).
     const cli = (...args: string[]) => execFileSync(stack.temporalCli!, [...args, '--address', stack.temporalAddress], { encoding: 'utf8' });
-    const workflowId = generation.body.workflowId as string;
+    const workflowId = generation.body.workflowId;
     expect(cli('workflow', 'list')).toContain(workflowId);
     expect(cli('workflow', 'describe', '--workflow-id', workflowId)).toMatch(/Status\s+COMPLETED/);
     cli('workflow', 'reset', '--workflow-id', workflowId, '--type', 'FirstWorkflowTask', '--reason', 'production-shape test');

@@ -5,7 +5,17 @@ import { parse } from 'yaml';
 // docker-compose.yml can't be run on this machine (no Docker engine), so its wiring is checked here instead.
 const root = path.resolve(__dirname, '../..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
-const services: Record<string, any> = compose.services;
+/** The parts of a compose service these checks read (environment values are strings or numbers in the YAML). */
+type ComposeService = {
+  image?: string;
+  build?: string;
+  command: string[];
+  ports: string[];
+  environment: Record<string, string | number>;
+  depends_on?: Record<string, { condition?: string }>;
+  deploy: { replicas?: string };
+};
+const services: Record<string, ComposeService> = compose.services;
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** dist/x/y.js → x/y.ts: the command must run a file the build produces. */
@@ -49,8 +59,8 @@ describe('docker-compose.yml', () => {
 
   it('starts the API and workers only after the migrations, and lets workers scale out', () => {
     for (const name of ['api', 'worker']) {
-      expect(services[name].depends_on.migrate.condition).toBe('service_completed_successfully');
-      expect(services[name].depends_on.temporal).toBeDefined();
+      expect(services[name].depends_on?.migrate.condition).toBe('service_completed_successfully');
+      expect(services[name].depends_on?.temporal).toBeDefined();
     }
     expect(services.worker.deploy.replicas).toBeDefined();
     expect(services.api.environment.API_KEYS).toMatch(/API_KEYS/);
