@@ -16,6 +16,8 @@ import { describeMemberRoutes, memberRoutes } from './routes/members';
 import { describeRewardRoutes, rewardRoutes } from './routes/rewards';
 import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
+import { consoleRoutes, describeConsoleRoutes } from './routes/console';
+import { consoleStatic } from './console-static';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -29,7 +31,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
   describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeMemberRoutes,
-  describeRewardRoutes, describeRedemptionRoutes,
+  describeRewardRoutes, describeRedemptionRoutes, describeConsoleRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
@@ -61,7 +63,9 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(memberRoutes(ctx));
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));
+  v1.use(consoleRoutes(ctx));
   app.use('/v1', v1);
+  app.use('/console', consoleStatic());
 
   app.use(notFound);
   app.use(errorHandler);

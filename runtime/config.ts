@@ -13,6 +13,8 @@ export interface Config {
   embeddedPostgresPort: number;
   temporalPort: number;
   temporalUiPort: number;
+  /** Base URL of the Temporal Web UI, for the console's links to workflows (npm start fills it in). */
+  temporalUiUrl?: string;
   /** Largest quantity one generation request may ask for (§1: 1,000,000 by default). */
   maxBatchQuantity: number;
   /** Codes generated and inserted by one chunk activity (one transaction). */
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, env),
     temporalPort: int('TEMPORAL_PORT', 7233, env),
     temporalUiPort: int('TEMPORAL_UI_PORT', 8233, env),
+    temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     maxBatchQuantity: int('CODE_BATCH_MAX_QUANTITY', 1_000_000, env),
     chunkSize: int('CODE_CHUNK_SIZE', 50_000, env),
     chunkParallelism: int('CODE_CHUNK_PARALLELISM', 2, env),

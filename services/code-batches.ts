@@ -5,7 +5,7 @@ import type { CreateCodeBatchRequest } from '../api/schemas/code-batch';
 import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
-import { checkKeyspace, keyspaceMessage } from '../domain/keyspace';
+import { checkKeyspace, keyspaceMessage, MAX_KEYSPACE_SHARE } from '../domain/keyspace';
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
@@ -14,10 +14,10 @@ import type { AppContext } from './context';
  * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
  * records the batch and starts its workflow. Refusals leave nothing behind.
  */
-export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchRequest, createdBy: string): Promise<CodeBatch> {
-  const { db, config } = ctx;
-  if (request.quantity > config.maxBatchQuantity) {
-    throw new ApiError(400, 'quantity_above_cap', `quantity may be at most ${config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
+/** Cap, code spec and keyspace of a generation request; shared by the real request and the wizard's dry check. */
+async function assessRequest(ctx: AppContext, request: CreateCodeBatchRequest) {
+  if (request.quantity > ctx.config.maxBatchQuantity) {
+    throw new ApiError(400, 'quantity_above_cap', `quantity may be at most ${ctx.config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
   }
   let spec;
   try {
@@ -27,7 +27,49 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
     throw error;
   }
   const shape = shapeKey(spec);
-  const verdict = checkKeyspace(spec.alphabet.length, spec.length, request.quantity, await codesRequestedInShape(db, shape));
+  const used = await codesRequestedInShape(ctx.db, shape);
+  return { spec, shape, used, verdict: checkKeyspace(spec.alphabet.length, spec.length, request.quantity, used) };
+}
+
+export interface KeyspaceReport {
+  ok: boolean;
+  combinations: string;
+  free: string;
+  used: number;
+  /** Largest quantity this shape accepts in one request now. */
+  maxQuantity: string;
+  minLength: number;
+  alphabetSize: number;
+  message: string;
+}
+
+/** The keyspace verdict for a generation request, without writing anything (the console's live feedback). */
+export async function checkCodeBatchKeyspace(ctx: AppContext, request: CreateCodeBatchRequest): Promise<KeyspaceReport> {
+  const { spec, used, verdict } = await assessRequest(ctx, request);
+  const size = spec.alphabet.length;
+  const maxQuantity = verdict.left / BigInt(Math.round(1 / MAX_KEYSPACE_SHARE));
+  return {
+    ok: verdict.ok,
+    combinations: verdict.combinations.toString(),
+    free: verdict.left.toString(),
+    used,
+    maxQuantity: maxQuantity.toString(),
+    minLength: verdict.minimumLength,
+    alphabetSize: size,
+    message: verdict.ok
+      ? `${request.quantity} codes use ${(Number((BigInt(request.quantity) * 1_000_000n) / (verdict.left || 1n)) / 10_000).toFixed(4)}% of the ` +
+        `${verdict.left} free combinations of ${spec.length} characters from ${size}`
+      : keyspaceMessage(size, spec.length, request.quantity, verdict),
+  };
+}
+
+/**
+ * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
+ * records the batch and starts its workflow. Refusals leave nothing behind.
+ */
+export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchRequest, createdBy: string): Promise<CodeBatch> {
+  const { db, config } = ctx;
+  const { spec, shape, verdict } = await assessRequest(ctx, request);
   if (!verdict.ok) {
     throw new ApiError(422, 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
   }
