@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ApiError } from './errors';
-
-export const ROLES = ['admin', 'marketer', 'operator', 'producer'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../model/roles';
 
 export interface Principal {
   role: Role;
@@ -31,11 +29,6 @@ export function parseApiKeys(spec: string): Map<string, Principal> {
   }
   if (keys.size === 0) throw new Error('API_KEYS holds no keys');
   return keys;
-}
-
-/** One fresh key per role, for `npm start` when API_KEYS is not set. */
-export function makeDevKeys(): string {
-  return ROLES.map((role) => `${role}:dev-${role}-${randomBytes(12).toString('hex')}`).join(',');
 }
 
 export function authenticate(keys: Map<string, Principal>): RequestHandler {

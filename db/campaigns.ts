@@ -1,5 +1,5 @@
 import type { Queryable } from './database';
-import type { CampaignRuleInput } from '../api/schemas/campaign';
+import type { CampaignRuleInput } from '../model/rule';
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 

@@ -1,14 +1,13 @@
 import type { Queryable } from './database';
 import type { CodeSpec } from '../domain/code-spec';
-
-export type BatchStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+import type { BatchSource, BatchStatus } from '../model/batch-status';
 
 export interface CodeBatch {
   id: string;
   poolId: string;
   poolKind: string;
   poolOwnerId: string | null;
-  source: 'generation' | 'import';
+  source: BatchSource;
   status: BatchStatus;
   requested: number;
   /** Derived from committed chunks, so a retried chunk can never count twice. */
@@ -28,7 +27,7 @@ export interface CodeBatch {
 export interface NewCodeBatch {
   id: string;
   poolId: string;
-  source: 'generation' | 'import';
+  source: BatchSource;
   requested: number;
   spec: CodeSpec | null;
   shape: string | null;

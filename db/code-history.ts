@@ -1,5 +1,5 @@
 import type { Queryable } from './database';
-import type { CodeStatus } from '../domain/code-status';
+import type { CodeStatus } from '../model/code-status';
 
 export interface CodeHistoryEntry {
   kind: 'status_change' | 'redemption_attempt';

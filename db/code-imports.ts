@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Queryable } from './database';
 import { copyRows } from './copy';
+import type { ImportRejectionReason } from '../model/import-rejection';
 
 export interface StagedRow {
   rowNumber: number;
@@ -8,13 +9,14 @@ export interface StagedRow {
   code: string | null;
   expiresAt: string | null;
   attributes: Record<string, string> | null;
-  problem: string | null;
+  /** Refused while reading the file (e.g. wrong_column_count), before any check of its content. */
+  problem: ImportRejectionReason | null;
 }
 
 export interface ImportRejection {
   line: number;
   code: string | null;
-  reason: string;
+  reason: ImportRejectionReason;
 }
 
 /** Streams parsed CSV rows, batch by batch, into the staging table; returns how many there were. */

@@ -1,12 +1,5 @@
 import type { Queryable } from './database';
-
-export type PoolKind = 'bank' | 'campaign' | 'reward';
-
-/** Names a pool from the outside: a campaign's or a reward's by its id; no target means the bank. */
-export interface PoolTarget {
-  type: Exclude<PoolKind, 'bank'>;
-  id: string;
-}
+import type { PoolKind, PoolTarget } from '../model/pool';
 
 export interface CodePool {
   id: string;

@@ -1,6 +1,7 @@
 import { escapeLiteral, type PoolClient } from 'pg';
 import type { Queryable } from './database';
-import type { CodeFilters } from '../api/schemas/code-search';
+import type { CodeFilters } from '../model/code-filters';
+import { parsePoolReference } from '../model/pool';
 import { CODE_COLUMNS, type CodeRecord } from './codes';
 
 /**
@@ -12,8 +13,9 @@ function whereClause(filters: CodeFilters & { prefixCode?: string; after?: strin
   const conditions: string[] = [];
   if (filters.pool === 'bank') conditions.push(`c.pool_id = (select id from code_pools where kind = 'bank')`);
   else if (filters.pool) {
-    const separator = filters.pool.indexOf(':');
-    conditions.push(`c.pool_id = (select id from code_pools where kind = ${bind(filters.pool.slice(0, separator))} and owner_id = ${bind(filters.pool.slice(separator + 1))})`);
+    // The filter schema only lets a valid reference through; one that isn't matches no pool rather than all.
+    const target = parsePoolReference(filters.pool) ?? { type: 'campaign', id: '' };
+    conditions.push(`c.pool_id = (select id from code_pools where kind = ${bind(target.type)} and owner_id = ${bind(target.id)})`);
   }
   if (filters.status) conditions.push(`c.status = ${bind(filters.status)}::code_status`);
   if (filters.member) conditions.push(`c.member_id = ${bind(filters.member)}`);

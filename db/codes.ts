@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import type { Queryable } from './database';
 import { copyRows } from './copy';
 
-import type { CodeStatus } from '../domain/code-status';
+import type { CodeStatus } from '../model/code-status';
 
 export interface CodeRecord {
   code: string;

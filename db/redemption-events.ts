@@ -1,8 +1,7 @@
 import type { Queryable } from './database';
+import type { RejectionReason } from '../model/redemption-rejection';
 
-export type RejectionReason =
-  | 'unknown_code' | 'code_used' | 'code_cancelled' | 'wrong_campaign' | 'campaign_inactive' | 'not_started' | 'ended'
-  | 'member_unknown' | 'not_visible' | 'conditions_not_met' | 'frequency_limit' | 'budget_exhausted' | 'too_many_attempts';
+export type { RejectionReason };
 
 /** What the caller of POST /v1/events gets back, stored once per event id. */
 export interface RedemptionOutcome {

@@ -1,5 +1,5 @@
 import type { Queryable } from './database';
-import type { RewardInput } from '../api/schemas/reward';
+import type { RewardInput } from '../model/reward';
 
 export interface Reward extends RewardInput {
   createdAt: Date;

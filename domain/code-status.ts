@@ -1,5 +1,4 @@
-export const CODE_STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled'] as const;
-export type CodeStatus = (typeof CODE_STATUSES)[number];
+import type { CodeStatus } from '../model/code-status';
 
 /** Statuses a code may still be cancelled from (§1): a redeemed code is rolled back instead, never cancelled. */
 export const CANCELLABLE: readonly CodeStatus[] = ['unused', 'reserved'];
@@ -12,7 +11,3 @@ export const IMPORTABLE_TRANSITIONS: Readonly<Partial<Record<CodeStatus, readonl
   fulfilled: ['redeemed', 'awarded'],
   cancelled: CANCELLABLE,
 };
-
-export function isCodeStatus(value: string): value is CodeStatus {
-  return (CODE_STATUSES as readonly string[]).includes(value);
-}

@@ -1,6 +1,8 @@
 import { canonicalForm, MAX_CODE_LENGTH } from './normalize-code';
+import type { ImportRejectionReason } from '../model/import-rejection';
 
-export type RowRejection = 'empty' | 'bad_characters' | 'too_long' | 'bad_expires_at' | 'duplicate_in_file' | 'already_exists';
+/** The reasons a row's own content is refused for (its column count and duplicates are found elsewhere). */
+export type RowRejection = Extract<ImportRejectionReason, 'empty' | 'bad_characters' | 'too_long' | 'bad_expires_at'>;
 
 export type CheckedRow = { ok: true; code: string; expiresAt: string | null } | { ok: false; reason: RowRejection };
 

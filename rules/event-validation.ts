@@ -1,4 +1,5 @@
 import type { EventSchema } from '../db/event-schemas';
+import { isCalendarDate } from '../model/calendar-date';
 
 export type EventAttributes = Record<string, string | number | boolean>;
 
@@ -10,13 +11,6 @@ const MAX_TEXT_LENGTH = 1000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // A zone is required: a date-time without one would be read in the server's local time.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
-
-/** True for a day that exists: `Date` would silently roll 2026-02-30 over into March. */
-export function isCalendarDate(year: number, month: number, day: number): boolean {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0-99 as they are
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
 
 /** An ISO date or zoned date-time as the instant's ISO string, so rules compare one format; null if it is none. */
 function normaliseDate(value: string): string | null {

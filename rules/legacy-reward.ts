@@ -1,5 +1,5 @@
-import { rewardInput, type RewardInput } from '../api/schemas/reward';
-import { isCalendarDate } from './event-validation';
+import { rewardInput, type RewardInput } from '../model/reward';
+import { isCalendarDate } from '../model/calendar-date';
 import { RuleSetError, validateConditions } from './validate-rules';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDevKeys } from '../api/auth';
+import { randomBytes } from 'node:crypto';
+import { ROLES } from '../model/roles';
+
+/** One fresh key per role, for `npm start` when API_KEYS is not set. */
+export function makeDevKeys(): string {
+  return ROLES.map((role) => `${role}:dev-${role}-${randomBytes(12).toString('hex')}`).join(',');
+}
 
 /** Dev keys for `npm start` without API_KEYS: made once and kept in the data folder, so they survive restarts. */
 export function loadOrCreateDevKeys(dataDir: string): string {

@@ -10,6 +10,7 @@ import { ApiClient, ApiResponseError, CliError } from './cli/http';
 import { startProgress } from './cli/progress';
 import { requireCompleted, watchJob, type Job } from './cli/jobs';
 import { downloadCsv } from './cli/download';
+import { parsePoolReference, POOL_REFERENCE_HINT, type PoolTarget } from '../model/pool';
 
 interface GlobalOptions {
   url: string;
@@ -50,10 +51,10 @@ function positiveInt(value: string): number {
 }
 
 /** `campaign:<id>` / `reward:<id>` as the JSON body of a generation wants it (imports pass the string on). */
-function parsePool(value: string): { type: string; id: string } {
-  const match = /^(campaign|reward):(.+)$/.exec(value);
-  if (!match) throw new InvalidArgumentError('use campaign:<id> or reward:<id>');
-  return { type: match[1], id: match[2] };
+function parsePool(value: string): PoolTarget {
+  const target = parsePoolReference(value);
+  if (!target) throw new InvalidArgumentError(POOL_REFERENCE_HINT);
+  return target;
 }
 
 const poolOption = () => new Option('--pool <pool>', 'campaign:<id> or reward:<id> (default: the unassociated bank)');

@@ -1,5 +1,6 @@
-import { ApiError } from '../api/errors';
-import { endsAfterStart, type CreateCampaignRequest, type UpdateCampaignRequest } from '../api/schemas/campaign';
+import { DomainError } from '../model/errors';
+import { loadOrNotFound } from './load-or-not-found';
+import { endsAfterStart, type CampaignPatch, type NewCampaign } from '../model/campaign';
 import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
 import { findEventSchema } from '../db/event-schemas';
 import { findReward } from '../db/rewards';
@@ -8,7 +9,7 @@ import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import { createCodeBatch } from './code-batches';
 import type { AppContext } from './context';
 
-type CampaignFields = Omit<CreateCampaignRequest, 'id' | 'codes'>;
+type CampaignFields = Omit<NewCampaign, 'id' | 'codes'>;
 
 /** Everything a schema can't check: rule sets json-rules-engine must accept, and a trigger that exists. */
 async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
@@ -16,22 +17,22 @@ async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void>
     try {
       validateConditions(rule.conditions, `rules.${i}.conditions`);
     } catch (error) {
-      if (error instanceof RuleSetError) throw new ApiError(400, 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
+      if (error instanceof RuleSetError) throw new DomainError('invalid', 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
       throw error;
     }
   });
   for (const [i, rule] of c.rules.entries()) {
     for (const [j, effect] of rule.effects.entries()) {
       if (effect.type === 'issue_coupon' && !(await findReward(db, effect.rewardId))) {
-        throw new ApiError(400, 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
+        throw new DomainError('invalid', 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
       }
     }
   }
   const schema = await findEventSchema(db, c.trigger.event);
-  if (!schema) throw new ApiError(400, 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
+  if (!schema) throw new DomainError('invalid', 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
   const attribute = schema.attributes.find((a) => a.name === c.trigger.codeAttribute);
   if (!attribute || attribute.type !== 'text') {
-    throw new ApiError(400, 'invalid_trigger', `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`, 'trigger.codeAttribute');
+    throw new DomainError('invalid', 'invalid_trigger', `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`, 'trigger.codeAttribute');
   }
 }
 
@@ -73,25 +74,24 @@ export function toFields(c: Campaign): CampaignFields {
 }
 
 /** Saves a campaign and, when asked, starts generating its codes into its pool. */
-export async function createCampaign(ctx: AppContext, request: CreateCampaignRequest, actor: string): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
+export async function createCampaign(ctx: AppContext, request: NewCampaign, actor: string): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
   const { id, codes, ...fields } = request;
   await validateCampaign(ctx.db, fields);
   const campaign = await insertCampaign(ctx.db, toData(id, fields));
-  if (!campaign) throw new ApiError(409, 'campaign_exists', `a campaign "${id}" exists already`, 'id');
+  if (!campaign) throw new DomainError('conflict', 'campaign_exists', `a campaign "${id}" exists already`, 'id');
   const batch = codes ? await createCodeBatch(ctx, { ...codes.generate, pool: { type: 'campaign', id } }, actor) : null;
   return { campaign, codeBatchId: batch?.id ?? null };
 }
 
 /** Applies a partial change; the merged campaign is validated as a whole, under the row lock. */
-export async function updateCampaign(ctx: AppContext, id: string, changes: UpdateCampaignRequest): Promise<Campaign> {
+export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
   return ctx.db.transaction(async (client) => {
-    const current = await findCampaign(client, id, true);
-    if (!current) throw new ApiError(404, 'campaign_not_found', `no campaign "${id}"`, 'id');
+    const current = await loadOrNotFound(id, (campaignId) => findCampaign(client, campaignId, true), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
     const merged = { ...toFields(current), ...changes } as CampaignFields;
-    if (!endsAfterStart(merged)) throw new ApiError(400, 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
+    if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
     await validateCampaign(client, merged);
     if (merged.budget && merged.budget.cap < current.budgetUsed) {
-      throw new ApiError(409, 'budget_below_used', `the budget has ${current.budgetUsed} used already; the cap can't go below it`, 'budget.cap');
+      throw new DomainError('conflict', 'budget_below_used', `the budget has ${current.budgetUsed} used already; the cap can't go below it`, 'budget.cap');
     }
     return replaceCampaign(client, toData(id, merged));
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApiError } from '../api/errors';
-import type { CreateCodeBatchRequest } from '../api/schemas/code-batch';
+import { DomainError } from '../model/errors';
+import type { CodeGenerationInput } from '../model/code-generation';
 import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
@@ -10,20 +10,16 @@ import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
 
-/**
- * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
- * records the batch and starts its workflow. Refusals leave nothing behind.
- */
 /** Cap, code spec and keyspace of a generation request; shared by the real request and the wizard's dry check. */
-async function assessRequest(ctx: AppContext, request: CreateCodeBatchRequest) {
+async function assessRequest(ctx: AppContext, request: CodeGenerationInput) {
   if (request.quantity > ctx.config.maxBatchQuantity) {
-    throw new ApiError(400, 'quantity_above_cap', `quantity may be at most ${ctx.config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
+    throw new DomainError('invalid', 'quantity_above_cap', `quantity may be at most ${ctx.config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
   }
   let spec;
   try {
     spec = resolveCodeSpec(request);
   } catch (error) {
-    if (error instanceof CodeSpecError) throw new ApiError(400, 'invalid_code_spec', error.message, error.field);
+    if (error instanceof CodeSpecError) throw new DomainError('invalid', 'invalid_code_spec', error.message, error.field);
     throw error;
   }
   const shape = shapeKey(spec);
@@ -43,22 +39,24 @@ export interface KeyspaceReport {
   message: string;
 }
 
+const grouped = (n: bigint | number) => n.toLocaleString('en-US');
+
 /** The keyspace verdict for a generation request, without writing anything (the console's live feedback). */
-export async function checkCodeBatchKeyspace(ctx: AppContext, request: CreateCodeBatchRequest): Promise<KeyspaceReport> {
+export async function checkCodeBatchKeyspace(ctx: AppContext, request: CodeGenerationInput): Promise<KeyspaceReport> {
   const { spec, used, verdict } = await assessRequest(ctx, request);
   const size = spec.alphabet.length;
-  const maxQuantity = verdict.left / BigInt(Math.round(1 / MAX_KEYSPACE_SHARE));
+  const share = verdict.left > 0n ? (request.quantity / Number(verdict.left)) * 100 : Infinity;
   return {
     ok: verdict.ok,
     combinations: verdict.combinations.toString(),
     free: verdict.left.toString(),
     used,
-    maxQuantity: maxQuantity.toString(),
+    maxQuantity: (verdict.left / BigInt(Math.round(1 / MAX_KEYSPACE_SHARE))).toString(),
     minLength: verdict.minimumLength,
     alphabetSize: size,
     message: verdict.ok
-      ? `${request.quantity} codes use ${(Number((BigInt(request.quantity) * 1_000_000n) / (verdict.left || 1n)) / 10_000).toFixed(4)}% of the ` +
-        `${verdict.left} free combinations of ${spec.length} characters from ${size}`
+      ? `${grouped(request.quantity)} codes use ${share.toPrecision(2)}% of the ${grouped(verdict.left)} free combinations ` +
+        `of ${spec.length} characters from ${size} (at most ${MAX_KEYSPACE_SHARE * 100}% allowed)`
       : keyspaceMessage(size, spec.length, request.quantity, verdict),
   };
 }
@@ -67,11 +65,11 @@ export async function checkCodeBatchKeyspace(ctx: AppContext, request: CreateCod
  * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
  * records the batch and starts its workflow. Refusals leave nothing behind.
  */
-export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchRequest, createdBy: string): Promise<CodeBatch> {
+export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
   const { db, config } = ctx;
   const { spec, shape, verdict } = await assessRequest(ctx, request);
   if (!verdict.ok) {
-    throw new ApiError(422, 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
+    throw new DomainError('unprocessable', 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
   }
 
   const id = randomUUID();
@@ -89,7 +87,7 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
       await markBatchFinished(db, id, 'failed', 'the generation workflow could not be started');
-      throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
+      throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
     }
   }
   return (await findBatch(db, id))!;
@@ -101,7 +99,7 @@ export async function createCodeBatch(ctx: AppContext, request: CreateCodeBatchR
  */
 export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason: string, actor: string): Promise<string> {
   if (batch.status === 'pending' || batch.status === 'running') {
-    throw new ApiError(409, 'batch_running', 'the batch is still being filled; cancel it once it has finished', 'id');
+    throw new DomainError('conflict', 'batch_running', 'the batch is still being filled; cancel it once it has finished', 'id');
   }
   const workflowId = `cancel-code-batch-${batch.id}`;
   try {
@@ -112,7 +110,7 @@ export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason:
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; retry shortly');
+      throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; retry shortly');
     }
   }
   return workflowId;

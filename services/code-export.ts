@@ -1,25 +1,22 @@
-import { pipeline } from 'node:stream/promises';
-import type { Response } from 'express';
+import { finished, type Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/database';
 import { exportCodesSql, type ResolvedFilters } from '../db/code-search';
 
 /**
- * Streams the export from PostgreSQL's COPY straight into the HTTP response, with backpressure: the API holds
- * one chunk at a time whatever the size. A client that goes away ends the COPY and frees the connection.
+ * The export as a CSV stream read straight from PostgreSQL's COPY: whoever pipes it (the HTTP route) gets
+ * backpressure, and the API holds one chunk at a time whatever the size. The connection goes back to the pool
+ * when the stream ends; a stream destroyed early (the client went away) ends the COPY and discards the
+ * connection, which is mid-protocol.
  */
-export async function streamCodeExport(db: Database, filters: ResolvedFilters, res: Response): Promise<void> {
+export async function openCodeExport(db: Database, filters: ResolvedFilters): Promise<Readable> {
   const client = await db.connect();
-  let failed: Error | undefined;
   try {
     const copy = client.query(copyTo(exportCodesSql(filters)));
-    res.status(200).type('text/csv').set('Content-Disposition', 'attachment; filename="codes.csv"');
-    await pipeline(copy, res);
+    finished(copy, (error) => client.release(error ?? undefined));
+    return copy;
   } catch (error) {
-    failed = error as Error;
-    // Headers are gone once streaming started: the error handler can only end the response.
+    client.release(error as Error);
     throw error;
-  } finally {
-    client.release(failed);
   }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { ApiError } from '../api/errors';
-import { readCsvTable } from '../api/csv-upload';
+import { DomainError } from '../model/errors';
+import { readCsvTable } from './csv-table';
 import { findBatch, insertBatch, markBatchFinished, setBatchRequested, type CodeBatch } from '../db/code-batches';
-import { resolvePool, type PoolTarget } from '../db/code-pools';
+import { resolvePool } from '../db/code-pools';
+import type { PoolTarget } from '../model/pool';
 import { stageImportRows } from '../db/code-imports';
 import type { importCodesWorkflow } from '../workflows/import-codes';
 import type { AppContext } from './context';
@@ -36,7 +37,7 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
         }));
       }
     })());
-    if (count === 0) throw new ApiError(400, 'empty_file', 'the CSV file has a header but no rows');
+    if (count === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
     await setBatchRequested(client, id, count);
     return count;
   });
@@ -48,7 +49,7 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
     });
   } catch {
     await markBatchFinished(db, id, 'failed', 'the import workflow could not be started');
-    throw new ApiError(503, 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
+    throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
   }
   return (await findBatch(db, id))!;
 }
@@ -56,10 +57,4 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
 /** Limits of an uploaded CSV: the file size is configurable; a field over 4 KB or 64 columns is not a code list. */
 export function csvLimits(config: AppContext['config']) {
   return { maxBytes: config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 };
-}
-
-export function parsePoolQuery(value: string | undefined): PoolTarget | undefined {
-  if (!value) return undefined;
-  const separator = value.indexOf(':');
-  return { type: value.slice(0, separator) as PoolTarget['type'], id: value.slice(separator + 1) };
 }

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { ApiError } from '../api/errors';
-import { readCsvTable } from '../api/csv-upload';
+import { readCsvTable } from './csv-table';
 import { csvLimits } from './code-imports';
 import { recordStatusChange } from '../db/code-history';
 import { setCodeStatus } from '../db/codes';
-import { IMPORTABLE_TRANSITIONS, isCodeStatus, type CodeStatus } from '../domain/code-status';
+import { IMPORTABLE_TRANSITIONS } from '../domain/code-status';
+import { isCodeStatus, type CodeStatus } from '../model/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
 

@@ -1,4 +1,5 @@
-import { ApiError } from '../api/errors';
+import { DomainError } from '../model/errors';
+import { loadOrNotFound } from './load-or-not-found';
 import { findBatch } from '../db/code-batches';
 import { listCodeHistory, recordStatusChange } from '../db/code-history';
 import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
@@ -10,10 +11,8 @@ import type { Queryable } from '../db/database';
 /** A code as typed by a person → its record, or the 400/404 every code route answers. */
 export async function lookupCode(db: Queryable, typed: string, forUpdate = false): Promise<CodeRecord> {
   const code = normalizeCode(typed);
-  if (!code) throw new ApiError(400, 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
-  const record = await findCode(db, code, forUpdate);
-  if (!record) throw new ApiError(404, 'code_not_found', `no code "${code}"`, 'code');
-  return record;
+  if (!code) throw new DomainError('invalid', 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
+  return loadOrNotFound(code, (c) => findCode(db, c, forUpdate), { code: 'code_not_found', message: `no code "${code}"`, field: 'code' });
 }
 
 /** Everything an operator needs to troubleshoot a code: where it came from and everything that happened to it. */
@@ -32,7 +31,7 @@ export async function cancelCode(ctx: AppContext, typed: string, reason: string,
     const record = await lookupCode(client, typed, true);
     if (record.status === 'cancelled') return record;
     if (!CANCELLABLE.includes(record.status)) {
-      throw new ApiError(409, 'code_not_cancellable', `a ${record.status} code can't be cancelled (roll its redemption back instead)`, 'code');
+      throw new DomainError('conflict', 'code_not_cancellable', `a ${record.status} code can't be cancelled (roll its redemption back instead)`, 'code');
     }
     await setCodeStatus(client, record.code, 'cancelled');
     await recordStatusChange(client, record.code, record.status, 'cancelled', actor, reason);

@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ApiError } from '../api/errors';
-import type { z } from '../api/schemas/zod';
-import type { postEventRequest } from '../api/schemas/event';
+import type { z } from '../model/zod';
+import type { postEventRequest } from '../model/event';
 import type { CodeEvent } from '../activities/redemption';
 import { findEventSchema } from '../db/event-schemas';
 import type { RedemptionOutcome } from '../db/redemption-events';

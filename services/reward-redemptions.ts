@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../model/errors';
 import { recordStatusChange } from '../db/code-history';
 import { resolvePool } from '../db/code-pools';
 import { assignCode, setCodeStatus, takeUnusedCode } from '../db/codes';
@@ -23,15 +23,15 @@ function checkAttributes(reward: Reward, attributes: Record<string, unknown>) {
   const schema = { name: reward.id, active: true, createdAt: new Date(), updatedAt: new Date(),
     attributes: reward.transactionAttributes.map((a) => ({ name: a.id, type: a.type, required: a.mandatory })) };
   const checked = validateEventAttributes(schema, attributes);
-  if (!checked.ok) throw new ApiError(400, checked.code, checked.message, checked.field);
+  if (!checked.ok) throw new DomainError('invalid', checked.code, checked.message, checked.field);
   return checked.attributes;
 }
 
 async function lockEligibleMember(client: PoolClient, reward: Reward, memberId: string): Promise<Member> {
   const member = await findMember(client, memberId, true);
-  if (!member) throw new ApiError(422, 'member_unknown', `no member "${memberId}"`, 'memberId');
+  if (!member) throw new DomainError('unprocessable', 'member_unknown', `no member "${memberId}"`, 'memberId');
   const { eligible } = await checkEligibility(reward, member);
-  if (!eligible) throw new ApiError(409, 'not_eligible', `member "${memberId}" is not eligible for reward "${reward.id}"`, 'memberId');
+  if (!eligible) throw new DomainError('conflict', 'not_eligible', `member "${memberId}" is not eligible for reward "${reward.id}"`, 'memberId');
   return member;
 }
 
@@ -39,7 +39,7 @@ async function lockEligibleMember(client: PoolClient, reward: Reward, memberId: 
 async function giveCode(client: PoolClient, reward: Reward, member: Member, code: string, kind: 'redemption' | 'award', id: string, attributes: Record<string, unknown>, actor: string) {
   if (kind === 'redemption' && reward.pointsCost > 0) {
     if (member.balance < reward.pointsCost) {
-      throw new ApiError(409, 'insufficient_points', `the reward costs ${reward.pointsCost} points; the balance is ${member.balance}`, 'memberId');
+      throw new DomainError('conflict', 'insufficient_points', `the reward costs ${reward.pointsCost} points; the balance is ${member.balance}`, 'memberId');
     }
     await bookPoints(client, { memberId: member.id, kind: 'debit', points: reward.pointsCost, source: `reward:${reward.id}`, reference: `reward-redemption:${id}`, attributes });
   }
@@ -49,7 +49,7 @@ async function giveCode(client: PoolClient, reward: Reward, member: Member, code
 
 async function takeRewardCode(client: PoolClient, reward: Reward): Promise<string> {
   const taken = await takeUnusedCode(client, (await resolvePool(client, { type: 'reward', id: reward.id })).id);
-  if (!taken) throw new ApiError(409, 'no_codes_left', `no unused code left for reward "${reward.id}" (nor in the bank)`, 'rewardId');
+  if (!taken) throw new DomainError('conflict', 'no_codes_left', `no unused code left for reward "${reward.id}" (nor in the bank)`, 'rewardId');
   return taken.code;
 }
 
@@ -60,7 +60,7 @@ async function takeRewardCode(client: PoolClient, reward: Reward): Promise<strin
 export async function redeemReward(ctx: AppContext, rewardId: string, request: RedeemRequest, kind: 'redemption' | 'award', actor: string): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
     const reward = await loadReward(client, rewardId);
-    if (!reward.active) throw new ApiError(409, 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
+    if (!reward.active) throw new DomainError('conflict', 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
     const attributes = checkAttributes(reward, request.attributes);
     const member = await lockEligibleMember(client, reward, request.memberId);
     const id = randomUUID();
@@ -80,7 +80,7 @@ export async function redeemReward(ctx: AppContext, rewardId: string, request: R
 export async function reserveReward(ctx: AppContext, rewardId: string, expiresInSeconds: number, actor: string): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
     const reward = await loadReward(client, rewardId);
-    if (!reward.active) throw new ApiError(409, 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
+    if (!reward.active) throw new DomainError('conflict', 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
     const code = await takeRewardCode(client, reward);
     await setCodeStatus(client, code, 'reserved');
     await recordStatusChange(client, code, 'unused', 'reserved', actor, `reward ${reward.id} reservation`);
@@ -100,9 +100,9 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
 export async function assignReservation(ctx: AppContext, id: string, request: RedeemRequest & { as: 'redemption' | 'award' }, actor: string): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
     const reservation = await findRewardRedemption(client, id, true);
-    if (!reservation || reservation.kind !== 'reservation') throw new ApiError(404, 'reservation_not_found', `no reservation "${id}"`, 'id');
+    if (!reservation || reservation.kind !== 'reservation') throw new DomainError('not_found', 'reservation_not_found', `no reservation "${id}"`, 'id');
     if (reservation.status !== 'reserved' || (reservation.reservedUntil && reservation.reservedUntil.getTime() <= Date.now())) {
-      throw new ApiError(409, 'reservation_not_open', `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`, 'id');
+      throw new DomainError('conflict', 'reservation_not_open', `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`, 'id');
     }
     const reward = await loadReward(client, reservation.rewardId);
     const attributes = checkAttributes(reward, request.attributes);

@@ -1,5 +1,6 @@
-import { ApiError } from '../api/errors';
-import type { RewardInput } from '../api/schemas/reward';
+import { DomainError } from '../model/errors';
+import { loadOrNotFound } from './load-or-not-found';
+import type { RewardInput } from '../model/reward';
 import type { Queryable } from '../db/database';
 import { findMember, type Member } from '../db/members';
 import { certificateCounts, findReward, insertReward, listRewards, type Reward } from '../db/rewards';
@@ -21,19 +22,17 @@ export async function createReward(ctx: AppContext, input: RewardInput): Promise
     try {
       validateConditions(group.conditions, `eligibility.${i}.conditions`);
     } catch (error) {
-      if (error instanceof RuleSetError) throw new ApiError(400, 'invalid_rules', error.message, error.field);
+      if (error instanceof RuleSetError) throw new DomainError('invalid', 'invalid_rules', error.message, error.field);
       throw error;
     }
   });
   const reward = await insertReward(ctx.db, input);
-  if (!reward) throw new ApiError(409, 'reward_exists', `a reward "${input.id}" exists already`, 'id');
+  if (!reward) throw new DomainError('conflict', 'reward_exists', `a reward "${input.id}" exists already`, 'id');
   return reward;
 }
 
 export async function loadReward(db: Queryable, id: string): Promise<Reward> {
-  const reward = await findReward(db, id);
-  if (!reward) throw new ApiError(404, 'reward_not_found', `no reward "${id}"`, 'id');
-  return reward;
+  return loadOrNotFound(id, (rewardId) => findReward(db, rewardId), { code: 'reward_not_found', message: `no reward "${id}"`, field: 'id' });
 }
 
 export async function rewardWithCounts(db: Queryable, reward: Reward) {
@@ -43,8 +42,7 @@ export async function rewardWithCounts(db: Queryable, reward: Reward) {
 
 /** The active rewards a member may redeem, in display order; or, for one reward, why not. */
 export async function eligibleRewards(ctx: AppContext, memberId: string, explain?: string) {
-  const member = await findMember(ctx.db, memberId);
-  if (!member) throw new ApiError(404, 'member_not_found', `no member "${memberId}"`, 'id');
+  const member = await loadOrNotFound(memberId, (id) => findMember(ctx.db, id), { code: 'member_not_found', message: `no member "${memberId}"`, field: 'id' });
   if (explain) {
     const reward = await loadReward(ctx.db, explain);
     const { eligible, failedConditions } = await checkEligibility(reward, member);

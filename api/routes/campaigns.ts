@@ -1,11 +1,13 @@
 import { Router } from 'express';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { z } from '../schemas/zod';
-import { campaignIdParam, campaignView, createCampaignRequest, updateCampaignRequest } from '../schemas/campaign';
+import { z } from '../../model/zod';
+import { DomainError } from '../../model/errors';
+import { campaignIdParam, campaignView } from '../schemas/campaign';
+import { campaignPatch, newCampaign } from '../../model/campaign';
 import { findCampaign, listCampaigns, type Campaign } from '../../db/campaigns';
 import { campaignStats } from '../../db/campaign-stats';
 import { campaignTimeseries } from '../../db/campaign-timeseries';
@@ -16,15 +18,13 @@ const view = (c: Campaign, extra: object = {}) => ({ id: c.id, ...toFields(c), .
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
-  const load = async (rawId: string) => {
-    const { id } = campaignIdParam.safeParse({ id: rawId }).data ?? {};
-    const campaign = id ? await findCampaign(ctx.db, id) : null;
-    if (!campaign) throw new ApiError(404, 'campaign_not_found', `no campaign "${rawId}"`, 'id');
-    return campaign;
-  };
+  const load = (rawId: string) =>
+    loadOrNotFound(campaignIdParam.safeParse({ id: rawId }).data?.id, (id) => findCampaign(ctx.db, id), {
+      code: 'campaign_not_found', message: `no campaign "${rawId}"`, field: 'id',
+    });
 
   router.post('/campaigns', allow('marketer'), async (req, res) => {
-    const { campaign, codeBatchId } = await createCampaign(ctx, parse(createCampaignRequest, req.body), req.principal!.id);
+    const { campaign, codeBatchId } = await createCampaign(ctx, parse(newCampaign, req.body), req.principal!.id);
     res.status(201).location(`/v1/campaigns/${campaign.id}`).json(view(campaign, { codeBatchId }));
   });
   router.get('/campaigns', allow('marketer', 'operator'), async (_req, res) => {
@@ -34,7 +34,7 @@ export function campaignRoutes(ctx: AppContext): Router {
     res.json(view(await load(String(req.params.id))));
   });
   router.patch('/campaigns/:id', allow('marketer'), async (req, res) => {
-    const changes = parse(updateCampaignRequest, req.body);
+    const changes = parse(campaignPatch, req.body);
     res.json(view(await updateCampaign(ctx, (await load(String(req.params.id))).id, changes)));
   });
   router.get('/campaigns/:id/stats', allow('marketer', 'operator'), async (req, res) => {
@@ -50,9 +50,9 @@ export function campaignRoutes(ctx: AppContext): Router {
     const { bucket, from, to } = parse(timeseriesQuery, req.query);
     const end = to ? new Date(to) : new Date();
     const start = from ? new Date(from) : new Date(end.getTime() - (bucket === 'hour' ? 48 * 3600_000 : 30 * 86400_000));
-    if (end <= start) throw new ApiError(400, 'validation_failed', 'to must be after from', 'to');
+    if (end <= start) throw new DomainError('invalid', 'validation_failed', 'to must be after from', 'to');
     if ((end.getTime() - start.getTime()) / (bucket === 'hour' ? 3600_000 : 86400_000) > 2000) {
-      throw new ApiError(400, 'validation_failed', 'at most 2,000 buckets: narrow from/to or use a bigger bucket', 'from');
+      throw new DomainError('invalid', 'validation_failed', 'at most 2,000 buckets: narrow from/to or use a bigger bucket', 'from');
     }
     const points = await campaignTimeseries(ctx.db, campaign.id, bucket, start, end);
     res.json({ campaignId: campaign.id, bucket, from: start.toISOString(), to: end.toISOString(), points: points.map((p) => ({ ...p, at: p.at.toISOString() })) });
@@ -97,10 +97,10 @@ const statsView = z
 export function describeCampaignRoutes(registry: OpenAPIRegistry): void {
   const ok = (description: string, schema: z.ZodTypeAny) => ({ description, content: { 'application/json': { schema } } });
   const paths: Array<[method: 'get' | 'post' | 'patch', path: string, summary: string, request: object, status: number, schema: z.ZodTypeAny, errors: number[]]> = [
-    ['post', '/v1/campaigns', 'Create a campaign (rules are checked now, not at redemption time); optionally generate its codes', { body: jsonBody(createCampaignRequest) }, 201, campaignView, [400, 401, 403, 409]],
+    ['post', '/v1/campaigns', 'Create a campaign (rules are checked now, not at redemption time); optionally generate its codes', { body: jsonBody(newCampaign) }, 201, campaignView, [400, 401, 403, 409]],
     ['get', '/v1/campaigns', 'List campaigns in display order', {}, 200, z.object({ campaigns: z.array(campaignView) }), [401, 403]],
     ['get', '/v1/campaigns/{id}', 'One campaign', { params: campaignIdParam }, 200, campaignView, [401, 403, 404]],
-    ['patch', '/v1/campaigns/{id}', 'Change a campaign (the merged campaign is validated as a whole)', { params: campaignIdParam, body: jsonBody(updateCampaignRequest) }, 200, campaignView, [400, 401, 403, 404, 409]],
+    ['patch', '/v1/campaigns/{id}', 'Change a campaign (the merged campaign is validated as a whole)', { params: campaignIdParam, body: jsonBody(campaignPatch) }, 200, campaignView, [400, 401, 403, 404, 409]],
     ['get', '/v1/campaigns/{id}/stats', 'Codes, redemptions, points, budget and rejections by reason', { params: campaignIdParam }, 200, statsView, [401, 403, 404]],
     ['get', '/v1/campaigns/{id}/stats/timeseries', 'Redemptions, points and rejections by reason per hour or day', { params: campaignIdParam, query: timeseriesQuery }, 200, timeseriesView, [400, 401, 403, 404]],
   ];

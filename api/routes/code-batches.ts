@@ -1,11 +1,12 @@
 import { Router } from 'express';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
 import { parse } from '../validate';
-import { batchIdParam, codeBatchView as codeBatchSchema, createCodeBatchRequest } from '../schemas/code-batch';
+import { batchIdParam, codeBatchView as codeBatchSchema } from '../schemas/code-batch';
+import { codeGenerationInput } from '../../model/code-generation';
 import { errorResponses, jsonBody } from '../openapi';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { codeBatchView } from '../views';
 import { cancelCodeBatch, checkCodeBatchKeyspace, createCodeBatch } from '../../services/code-batches';
 import { cancelRequest } from '../schemas/code';
@@ -16,21 +17,19 @@ export function codeBatchRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.post('/code-batches', allow('marketer', 'operator'), async (req, res) => {
-    const request = parse(createCodeBatchRequest, req.body);
+    const request = parse(codeGenerationInput, req.body);
     const batch = await createCodeBatch(ctx, request, req.principal!.id);
     res.status(202).location(`/v1/code-batches/${batch.id}`).json(codeBatchView(batch));
   });
 
   router.post('/code-batches/keyspace-check', allow('marketer', 'operator'), async (req, res) => {
-    res.json(await checkCodeBatchKeyspace(ctx, parse(createCodeBatchRequest, req.body)));
+    res.json(await checkCodeBatchKeyspace(ctx, parse(codeGenerationInput, req.body)));
   });
 
-  const loadBatch = async (rawId: string) => {
-    const { id } = batchIdParam.safeParse({ id: rawId }).data ?? {};
-    const batch = id ? await findBatch(ctx.db, id) : null;
-    if (!batch) throw new ApiError(404, 'batch_not_found', `no code batch with id "${rawId}"`, 'id');
-    return batch;
-  };
+  const loadBatch = (rawId: string) =>
+    loadOrNotFound(batchIdParam.safeParse({ id: rawId }).data?.id, (id) => findBatch(ctx.db, id), {
+      code: 'batch_not_found', message: `no code batch with id "${rawId}"`, field: 'id',
+    });
 
   router.get('/code-batches/:id', allow('marketer', 'operator'), async (req, res) => {
     res.json(codeBatchView(await loadBatch(String(req.params.id))));
@@ -65,7 +64,7 @@ export function describeCodeBatchRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/code-batches/keyspace-check',
     summary: 'Check a generation request against the keyspace rule without creating anything (the wizard\'s live feedback)',
     tags: ['Codes'],
-    request: { body: jsonBody(createCodeBatchRequest) },
+    request: { body: jsonBody(codeGenerationInput) },
     responses: {
       200: { description: 'The verdict', content: { 'application/json': { schema: keyspaceReport } } },
       ...errorResponses(400, 401, 403),
@@ -76,7 +75,7 @@ export function describeCodeBatchRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/code-batches',
     summary: 'Generate codes (a Temporal workflow); answers 202 with the job',
     tags: ['Codes'],
-    request: { body: jsonBody(createCodeBatchRequest) },
+    request: { body: jsonBody(codeGenerationInput) },
     responses: {
       202: { description: 'The batch was accepted and its workflow started', content: { 'application/json': { schema: codeBatchSchema } } },
       ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),

@@ -5,7 +5,7 @@ import bwipjs from 'bwip-js';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { codeParam } from '../schemas/code';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { errorResponses } from '../openapi';
 import { lookupCode } from '../../services/codes';
 import type { AppContext } from '../../services/context';

@@ -6,12 +6,14 @@ import { idempotency } from '../idempotency';
 import { parse } from '../validate';
 import { errorResponses } from '../openapi';
 import { codeImportReportQuery, codeImportView as codeImportSchema, createCodeImportQuery, importIdParam } from '../schemas/code-import';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { codeImportView } from '../views';
-import { createCodeImport, parsePoolQuery } from '../../services/code-imports';
+import { createCodeImport } from '../../services/code-imports';
+import { parsePoolReference } from '../../model/pool';
 import { importCodeStatuses } from '../../services/code-status-imports';
 import { statusImportReport } from '../schemas/code';
 import { findBatch } from '../../db/code-batches';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import { listRejections } from '../../db/code-imports';
 import type { AppContext } from '../../services/context';
 
@@ -25,7 +27,7 @@ export function codeImportUploadRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/code-imports', allow('marketer', 'operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
     const query = parse(createCodeImportQuery, req.query);
-    const batch = await createCodeImport(ctx, parsePoolQuery(query.pool), req, req.principal!.id);
+    const batch = await createCodeImport(ctx, (query.pool && parsePoolReference(query.pool)) || undefined, req, req.principal!.id);
     res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch, []));
   });
   router.post('/code-status-imports', allow('operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
@@ -39,9 +41,13 @@ export function codeImportRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/code-imports/:id', allow('marketer', 'operator'), async (req, res) => {
     const query = parse(codeImportReportQuery, req.query);
-    const { id } = importIdParam.safeParse(req.params).data ?? {};
-    const batch = id ? await findBatch(ctx.db, id) : null;
-    if (!batch || batch.source !== 'import') throw new ApiError(404, 'import_not_found', `no code import with id "${req.params.id}"`, 'id');
+    const findImport = async (id: string) => {
+      const batch = await findBatch(ctx.db, id);
+      return batch?.source === 'import' ? batch : null;
+    };
+    const batch = await loadOrNotFound(importIdParam.safeParse(req.params).data?.id, findImport, {
+      code: 'import_not_found', message: `no code import with id "${req.params.id}"`, field: 'id',
+    });
     res.json(codeImportView(batch, await listRejections(ctx.db, batch.id, query.after, query.limit), query.limit));
   });
   return router;

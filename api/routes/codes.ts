@@ -1,16 +1,18 @@
+import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { cancelRequest, codeDetailView, codePage, codeParam, codeView as codeSchema } from '../schemas/code';
-import { codeFilters, codeSearchQuery, type CodeFilters } from '../schemas/code-search';
+import { codeSearchQuery } from '../schemas/code-search';
+import { codeFilters, type CodeFilters } from '../../model/code-filters';
 import { errorResponses, jsonBody } from '../openapi';
 import { codeView } from '../views';
 import { searchCodes, type ResolvedFilters } from '../../db/code-search';
 import { canonicalForm } from '../../domain/normalize-code';
 import { cancelCode, codeWithHistory } from '../../services/codes';
-import { streamCodeExport } from '../../services/code-export';
+import { openCodeExport } from '../../services/code-export';
 import type { AppContext } from '../../services/context';
 
 /** Filters as typed → filters as stored (the prefix takes the canonical form of a code). */
@@ -41,7 +43,10 @@ export function codeRoutes(ctx: AppContext): Router {
   });
 
   router.get('/codes/export', allow('marketer', 'operator'), async (req, res) => {
-    await streamCodeExport(ctx.db, resolveFilters(parse(codeFilters, req.query)), res);
+    const csv = await openCodeExport(ctx.db, resolveFilters(parse(codeFilters, req.query)));
+    res.status(200).type('text/csv').set('Content-Disposition', 'attachment; filename="codes.csv"');
+    // Headers are gone once streaming started: on a failure the error handler can only end the response.
+    await pipeline(csv, res);
   });
 
   router.get('/codes/:code', allow('marketer', 'operator'), async (req, res) => {

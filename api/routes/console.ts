@@ -1,15 +1,15 @@
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { ROLES } from '../auth';
+import { ROLES } from '../../model/roles';
 import { errorResponses } from '../openapi';
 import { parse } from '../validate';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { codeBatchView as codeBatchSchema } from '../schemas/code-batch';
-import { poolQueryValue } from '../schemas/code-import';
+import { poolQueryValue } from '../../model/code-filters';
 import { campaignRulesJsonSchema } from '../schemas/campaign-rules-schema';
 import { codeBatchView } from '../views';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
+import { DomainError } from '../../model/errors';
 import { listBatches } from '../../db/code-batches';
 import type { AppContext } from '../../services/context';
 
@@ -39,7 +39,7 @@ function decodeBefore(raw: string | undefined) {
   const [at, id] = Buffer.from(raw, 'base64url').toString().split('|');
   const createdAt = new Date(at);
   if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
-    throw new ApiError(400, 'invalid_cursor', 'before: pass nextBefore from the previous page unchanged', 'before');
+    throw new DomainError('invalid', 'invalid_cursor', 'before: pass nextBefore from the previous page unchanged', 'before');
   }
   return { createdAt, id };
 }

@@ -1,16 +1,12 @@
 import { Router } from 'express';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import {
-  eventSchemaInput,
-  eventSchemaList,
-  eventSchemaNameParam,
-  eventSchemaPatch,
-  eventSchemaView as eventSchemaSchema,
-} from '../schemas/event-schema';
+import { eventSchemaList, eventSchemaNameParam, eventSchemaView as eventSchemaSchema } from '../schemas/event-schema';
+import { eventSchemaInput, eventSchemaPatch } from '../../model/event-schema';
 import { insertEventSchema, listEventSchemas, updateEventSchema, type EventSchema } from '../../db/event-schemas';
 import type { AppContext } from '../../services/context';
 
@@ -42,9 +38,9 @@ export function eventSchemaRoutes(ctx: AppContext): Router {
     const rawName = String(req.params.name);
     const changes = parse(eventSchemaPatch, req.body);
     // A name no schema could have is simply not found.
-    const { name } = eventSchemaNameParam.safeParse({ name: rawName }).data ?? {};
-    const schema = name ? await updateEventSchema(ctx.db, name, changes) : null;
-    if (!schema) throw new ApiError(404, 'event_schema_not_found', `no event schema named "${rawName}"`, 'name');
+    const schema = await loadOrNotFound(eventSchemaNameParam.safeParse({ name: rawName }).data?.name, (name) => updateEventSchema(ctx.db, name, changes), {
+      code: 'event_schema_not_found', message: `no event schema named "${rawName}"`, field: 'name',
+    });
     res.json(eventSchemaView(schema));
   });
 

@@ -4,7 +4,8 @@ import { allow } from '../auth';
 import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { postEventRequest, redemptionOutcome } from '../schemas/event';
+import { redemptionOutcome } from '../schemas/event';
+import { postEventRequest } from '../../model/event';
 import { postEvent } from '../../services/events';
 import type { AppContext } from '../../services/context';
 

@@ -1,10 +1,12 @@
 import { Router } from 'express';
+import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { memberIdParam, memberInput, memberView as memberSchema, transactionPage, transactionsQuery } from '../schemas/member';
+import { memberIdParam, memberView as memberSchema, transactionPage, transactionsQuery } from '../schemas/member';
+import { memberInput } from '../../model/member';
 import { findMember, upsertMember, type Member } from '../../db/members';
 import { listPointTransactions, type PointTransaction } from '../../db/points-ledger';
 import type { AppContext } from '../../services/context';
@@ -46,12 +48,10 @@ export function memberRoutes(ctx: AppContext): Router {
   const router = Router();
 
   // An id that no member could have is simply not found; only PUT, which would create it, calls it invalid.
-  const loadMember = async (rawId: string) => {
-    const { id } = memberIdParam.safeParse({ id: rawId }).data ?? {};
-    const member = id ? await findMember(ctx.db, id) : null;
-    if (!member) throw new ApiError(404, 'member_not_found', `no member with id "${rawId}"`, 'id');
-    return member;
-  };
+  const loadMember = (rawId: string) =>
+    loadOrNotFound(memberIdParam.safeParse({ id: rawId }).data?.id, (id) => findMember(ctx.db, id), {
+      code: 'member_not_found', message: `no member with id "${rawId}"`, field: 'id',
+    });
 
   router.put('/members/:id', allow('marketer', 'operator', 'producer'), async (req, res) => {
     const { id } = parse(memberIdParam, { id: String(req.params.id) });

@@ -3,7 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { z } from '../schemas/zod';
+import { z } from '../../model/zod';
 import { cancelRequest } from '../schemas/code';
 import { assignReservation } from '../../services/reward-redemptions';
 import { rollBackRedemption } from '../../services/rollback';

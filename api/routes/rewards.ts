@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError, errorBody } from '../errors';
+import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
-import { z } from '../schemas/zod';
-import { rewardInput } from '../schemas/reward';
+import { z } from '../../model/zod';
+import { rewardInput } from '../../model/reward';
 import { fromLegacyReward } from '../../rules/legacy-reward';
 import { listRewards } from '../../db/rewards';
 import { createReward, eligibleRewards, loadReward, rewardWithCounts } from '../../services/rewards';

@@ -1,6 +1,7 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { z } from './zod';
-import { campaignRule, effect } from './campaign';
+import { z } from '../../model/zod';
+import { campaignRule } from '../../model/rule';
+import { effect } from '../../model/effect';
 import { FACTS } from '../../rules/facts';
 import { BUILT_IN_OPERATORS, EXTRA_OPERATORS } from '../../rules/operators';
 

@@ -1,28 +1,13 @@
-import { z } from './zod';
-import { poolTarget, poolView } from './common';
-
-export const createCodeBatchRequest = z
-  .object({
-    quantity: z.number().int().min(1).openapi({ description: 'Codes to generate (at most CODE_BATCH_MAX_QUANTITY, 1,000,000 by default)', example: 10000 }),
-    length: z.number().int().min(1).max(64).openapi({ description: 'Random characters per code; prefix, suffix and check character come on top', example: 10 }),
-    charset: z.enum(['numeric', 'alpha', 'alphanumeric', 'custom']),
-    alphabet: z.string().min(2).max(36).optional().openapi({ description: 'With charset "custom": the characters to draw from (A-Z, 0-9, no repeats)', example: 'ACDEFHJKMNPRTWXY34679' }),
-    prefix: z.string().max(32).optional().openapi({ example: 'SUMMER-' }),
-    suffix: z.string().max(32).optional(),
-    excludeLookAlikes: z.boolean().default(false).openapi({ description: 'Drop 0, O, 1, I and L from the alphabet' }),
-    checkCharacter: z.enum(['none', 'luhn', 'damm']).default('none').openapi({ description: 'Append a check character (Luhn mod N or Damm) so a mistyped code is refused before any lookup' }),
-    pool: poolTarget.optional(),
-  })
-  .strict()
-  .openapi('CreateCodeBatchRequest');
-
-export type CreateCodeBatchRequest = z.infer<typeof createCodeBatchRequest>;
+import { z } from '../../model/zod';
+import { BATCH_SOURCES, BATCH_STATUSES } from '../../model/batch-status';
+import { CHECK_CHARACTER_KINDS } from '../../model/code-generation';
+import { poolView } from './common';
 
 export const codeBatchView = z
   .object({
     id: z.string().uuid(),
-    source: z.enum(['generation', 'import']),
-    status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+    source: z.enum(BATCH_SOURCES),
+    status: z.enum(BATCH_STATUSES),
     requested: z.number().int(),
     generated: z.number().int().openapi({ description: 'Codes committed so far' }),
     pool: poolView,
@@ -31,7 +16,7 @@ export const codeBatchView = z
       length: z.number().int(),
       prefix: z.string(),
       suffix: z.string(),
-      checkCharacter: z.enum(['none', 'luhn', 'damm']),
+      checkCharacter: z.enum(CHECK_CHARACTER_KINDS),
     }),
     workflowId: z.string().openapi({ description: 'The Temporal workflow that fills the batch (find it in the Temporal UI)' }),
     error: z.string().nullable(),

@@ -1,11 +1,8 @@
-import { z } from './zod';
-import { OWNER_ID, poolView } from './common';
-
-/** `pool=campaign:<id>` or `pool=reward:<id>`; omitted: the unassociated bank. */
-export const poolQueryValue = z
-  .string()
-  .regex(new RegExp(`^(campaign|reward):${OWNER_ID.source.slice(1)}`), 'use campaign:<id> or reward:<id>')
-  .openapi({ example: 'campaign:summer-2026' });
+import { z } from '../../model/zod';
+import { BATCH_STATUSES } from '../../model/batch-status';
+import { poolQueryValue } from '../../model/code-filters';
+import { IMPORT_REJECTION_REASONS } from '../../model/import-rejection';
+import { poolView } from './common';
 
 export const createCodeImportQuery = z.object({ pool: poolQueryValue.optional() }).strict();
 
@@ -21,7 +18,7 @@ export const importIdParam = z.object({ id: z.string().uuid() });
 export const codeImportView = z
   .object({
     id: z.string().uuid(),
-    status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+    status: z.enum(BATCH_STATUSES),
     pool: poolView,
     rows: z.number().int().openapi({ description: 'Data rows in the file (header and blank lines excluded)' }),
     imported: z.number().int(),
@@ -34,7 +31,7 @@ export const codeImportView = z
       z.object({
         line: z.number().int(),
         code: z.string().nullable(),
-        reason: z.enum(['empty', 'bad_characters', 'too_long', 'bad_expires_at', 'duplicate_in_file', 'already_exists', 'wrong_column_count']),
+        reason: z.enum(IMPORT_REJECTION_REASONS),
       }),
     ),
     nextAfter: z.number().int().nullable().openapi({ description: 'Pass as `after` for the next page of refused rows; null at the end' }),

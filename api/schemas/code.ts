@@ -1,4 +1,6 @@
-import { z } from './zod';
+import { z } from '../../model/zod';
+import { BATCH_SOURCES } from '../../model/batch-status';
+import { CODE_STATUSES } from '../../model/code-status';
 import { poolView } from './common';
 
 export const codeParam = z.object({
@@ -8,7 +10,7 @@ export const codeParam = z.object({
 export const codeView = z
   .object({
     code: z.string(),
-    status: z.enum(['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled']),
+    status: z.enum(CODE_STATUSES),
     pool: poolView,
     batchId: z.string().uuid().nullable(),
     memberId: z.string().nullable(),
@@ -25,7 +27,7 @@ export const codeDetailView = codeView
     origin: z
       .object({
         batchId: z.string().uuid(),
-        source: z.enum(['generation', 'import']),
+        source: z.enum(BATCH_SOURCES),
         createdBy: z.string().nullable().openapi({ description: 'Role and key fingerprint of the API key that made the batch' }),
         workflowId: z.string(),
         createdAt: z.string().datetime(),

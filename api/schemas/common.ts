@@ -1,11 +1,5 @@
-import { z } from './zod';
-
-/**
- * Ids of the things a code pool belongs to (campaigns, rewards). One pattern everywhere a pool is named, so a
- * reward id such as "$5_OFF" is also a valid `pool=reward:$5_OFF`.
- */
-export const OWNER_ID = /^[A-Za-z0-9_.:$%-]{1,128}$/;
-export const OWNER_ID_HINT = 'use 1-128 letters, digits and _ . : $ % -';
+import { z } from '../../model/zod';
+import { POOL_KINDS } from '../../model/pool';
 
 export const errorResponse = z
   .object({
@@ -17,17 +11,9 @@ export const errorResponse = z
   })
   .openapi('Error');
 
-export const poolTarget = z
-  .object({
-    type: z.enum(['campaign', 'reward']),
-    id: z.string().regex(OWNER_ID, OWNER_ID_HINT),
-  })
-  .strict()
-  .openapi('PoolTarget', { description: "A campaign's or a reward's code pool. Omitted: the unassociated bank." });
-
 export const poolView = z
   .object({
-    type: z.enum(['bank', 'campaign', 'reward']),
+    type: z.enum(POOL_KINDS),
     id: z.string().nullable().openapi({ description: 'Campaign or reward id; null for the bank' }),
   })
   .openapi('Pool');

@@ -1,23 +1,11 @@
-import { z } from './zod';
-
-export const postEventRequest = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'use 1-128 letters, digits and _ . : -').openapi({ description: 'Unique per event: the same id twice is one redemption', example: 'pos-42-0001' }),
-    name: z.string().min(1).max(64).openapi({ example: 'code_entered' }),
-    memberId: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'use 1-128 letters, digits and _ . : @ -'),
-    attributes: z.record(z.unknown()).default({}).openapi({ description: "Checked against the event schema's typed attributes", example: { code: 'SUMMER-4F7K9QX2', store: 'paris-01' } }),
-  })
-  .strict()
-  .openapi('PostEventRequest');
+import { z } from '../../model/zod';
+import { REDEMPTION_OUTCOMES, REDEMPTION_REJECTION_REASONS } from '../../model/redemption-rejection';
 
 export const redemptionOutcome = z
   .object({
     eventId: z.string(),
-    outcome: z.enum(['redeemed', 'rejected']),
-    reason: z
-      .enum(['unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign', 'campaign_inactive', 'not_started', 'ended', 'member_unknown',
-        'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted', 'too_many_attempts'])
-      .optional(),
+    outcome: z.enum(REDEMPTION_OUTCOMES),
+    reason: z.enum(REDEMPTION_REJECTION_REASONS).optional(),
     campaignId: z.string().optional(),
     code: z.string().optional(),
     memberId: z.string(),

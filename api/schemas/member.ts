@@ -1,34 +1,5 @@
-import { z } from './zod';
-import { isCalendarDate } from '../../rules/event-validation';
-
-const label = z.string().min(1).max(64);
-const labels = z.array(label).max(100).default([]);
-
-const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
-  // Year 0 is a calendar date to JavaScript but not to PostgreSQL (1 BC comes before 1 AD).
-  .refine((s) => Number(s.slice(0, 4)) >= 1 && isCalendarDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))), 'not a real date')
-  .openapi({ example: '2026-03-01' });
-
-const attributeValue = z.union([z.string(), z.number(), z.boolean()]).nullable();
-const MAX_ATTRIBUTES = 50;
-
-export const memberInput = z
-  .object({
-    tier: label.nullable().optional().openapi({ example: 'gold' }),
-    segments: labels.openapi({ example: ['newsletter'] }),
-    tags: labels,
-    enrolledAt: calendarDate.nullable().optional(),
-    attributes: z
-      .record(attributeValue)
-      .refine((a) => Object.keys(a).length <= MAX_ATTRIBUTES, `at most ${MAX_ATTRIBUTES} attributes`)
-      .default({}),
-  })
-  .strict()
-  .openapi('MemberInput', { description: 'The whole profile: a field left out is cleared (the balance is never touched)' });
-
-export type MemberInputBody = z.infer<typeof memberInput>;
+import { z } from '../../model/zod';
+import { memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/member';
 
 export const memberIdParam = z
   .object({
@@ -43,7 +14,7 @@ export const memberView = z
     segments: z.array(z.string()),
     tags: z.array(z.string()),
     enrolledAt: z.string().nullable().openapi({ example: '2026-03-01' }),
-    attributes: z.record(attributeValue),
+    attributes: z.record(memberAttributeValue),
     balance: z.number().int().openapi({ description: 'Points available' }),
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),
@@ -60,7 +31,7 @@ export const transactionsQuery = z
 export const pointTransactionView = z
   .object({
     id: z.number().int(),
-    kind: z.enum(['credit', 'debit']),
+    kind: z.enum(POINT_TRANSACTION_KINDS),
     points: z.number().int(),
     source: z.string(),
     reference: z.string().openapi({ description: 'Unique: an effect retried under the same reference is booked once' }),

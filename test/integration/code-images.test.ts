@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { startTestSystem, type TestSystem } from '../support/test-system';
-import type { Role } from '../../api/auth';
+import type { Role } from '../../model/roles';
 
 let system: TestSystem;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { ROLES, type Role } from '../../api/auth';
+import { ROLES, type Role } from '../../model/roles';
 import { startTestSystem, KEYS, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 

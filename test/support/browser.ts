@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Role } from '../../api/auth';
+import type { Role } from '../../model/roles';
 import { startTestSystem, KEYS, type TestSystem, type TestSystemOptions } from './test-system';
 
 /** Debian's chromium (`.ci/run` installs it): Playwright can't download its own browsers here. */

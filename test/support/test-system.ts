@@ -8,7 +8,8 @@ import { loadConfig, type Config } from '../../runtime/config';
 import { connectTemporalClient } from '../../runtime/temporal-client';
 import { createWorker } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
-import { parseApiKeys, type Role } from '../../api/auth';
+import { parseApiKeys } from '../../api/auth';
+import type { Role } from '../../model/roles';
 import type { ActivityFaults } from '../../activities';
 
 export const KEYS: Record<Role, string> = {

@@ -1,4 +1,5 @@
-import { isCalendarDate, validateEventAttributes } from '../../rules/event-validation';
+import { validateEventAttributes } from '../../rules/event-validation';
+import { isCalendarDate } from '../../model/calendar-date';
 import type { EventSchema } from '../../db/event-schemas';
 
 const schema: EventSchema = {

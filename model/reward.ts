@@ -1,7 +1,5 @@
 import { z } from './zod';
-import { OWNER_ID, OWNER_ID_HINT } from './common';
-
-const id = z.string().regex(OWNER_ID, OWNER_ID_HINT);
+import { ownerId } from './ids';
 
 export const eligibilityGroup = z
   .object({
@@ -14,11 +12,13 @@ export const eligibilityGroup = z
   .strict()
   .openapi('EligibilityGroup');
 
+export const TRANSACTION_ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'date'] as const;
+
 export const transactionAttribute = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
     name: z.string().min(1).max(100),
-    type: z.enum(['text', 'number', 'boolean', 'date']),
+    type: z.enum(TRANSACTION_ATTRIBUTE_TYPES),
     mandatory: z.boolean().default(false),
   })
   .strict();
@@ -26,7 +26,7 @@ export const transactionAttribute = z
 /** The native reward shape (the legacy seed shape goes through rules/legacy-reward.ts first). */
 export const rewardInput = z
   .object({
-    id,
+    id: ownerId,
     name: z.string().min(1).max(200),
     active: z.boolean().default(true),
     type: z.string().min(1).max(64).openapi({ example: 'coupon_based_reward' }),

@@ -1,6 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
-import { ApiError } from './errors';
+import { DomainError } from '../model/errors';
 
 export interface CsvLimits {
   maxBytes: number;
@@ -13,13 +13,13 @@ export interface CsvRecord {
   fields: string[];
 }
 
-/** Counts bytes as they stream, refusing the upload (413) past the limit without reading the rest into memory. */
+/** Counts bytes as they stream, refusing the upload (too_large) past the limit without reading the rest into memory. */
 function byteLimit(maxBytes: number): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
-      if (seen > maxBytes) callback(new ApiError(413, 'upload_too_large', `the CSV file is larger than ${maxBytes} bytes`));
+      if (seen > maxBytes) callback(new DomainError('too_large', 'upload_too_large', `the CSV file is larger than ${maxBytes} bytes`));
       else callback(null, chunk);
     },
   });
@@ -31,7 +31,7 @@ const BATCH_RECORDS = 1000;
  * Parses a CSV upload as a stream of batches of records with their line numbers (batches keep the per-record
  * cost of async iteration out of the callers' loops). Handles what spreadsheets write: a BOM,
  * CRLF, quoted fields with commas and newlines, blank lines (skipped). Broken quoting or an oversized field
- * refuses the whole file with a 400 naming the line, before anything is committed.
+ * refuses the whole file (invalid, naming the line), before anything is committed.
  */
 export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerator<CsvRecord[]> {
   const limiter = byteLimit(limits.maxBytes);
@@ -48,7 +48,7 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
       line += 1 + (raw.replace(/(\r\n|\r|\n)$/, '').match(/\r\n|\r|\n/g)?.length ?? 0);
       if (raw.trim() === '') continue; // a blank line (a quoted empty cell "" is a row)
       if (record.length > limits.maxColumns) {
-        throw new ApiError(400, 'invalid_csv', `line ${start}: more than ${limits.maxColumns} columns`);
+        throw new DomainError('invalid', 'invalid_csv', `line ${start}: more than ${limits.maxColumns} columns`);
       }
       batch.push({ line: start, fields: record });
       if (batch.length === BATCH_RECORDS) {
@@ -60,7 +60,7 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new ApiError(400, 'invalid_csv', `${line ? `line ${line}: ` : ''}${error.message}`);
+      throw new DomainError('invalid', 'invalid_csv', `${line ? `line ${line}: ` : ''}${error.message}`);
     }
     throw error;
   } finally {
@@ -71,12 +71,12 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
 
 /**
  * Reads the header row (refusing a file without the required columns) and returns the data rows after it, in
- * batches. An empty file is a 400.
+ * batches. An empty file is refused.
  */
 export async function readCsvTable(body: Readable, limits: CsvLimits, required: string[]): Promise<{ header: string[]; batches: AsyncGenerator<CsvRecord[]> }> {
   const batches = readCsv(body, limits);
   const first = await batches.next();
-  if (first.done) throw new ApiError(400, 'empty_file', 'the CSV file is empty');
+  if (first.done) throw new DomainError('invalid', 'empty_file', 'the CSV file is empty');
   const [headerRecord, ...rest] = first.value;
   const header = readHeader(headerRecord.fields, required);
   async function* rows() {
@@ -90,9 +90,9 @@ export async function readCsvTable(body: Readable, limits: CsvLimits, required: 
 function readHeader(fields: string[], required: string[]): string[] {
   const header = fields.map((f) => f.trim().toLowerCase());
   for (const name of required) {
-    if (!header.includes(name)) throw new ApiError(400, 'invalid_csv', `the header row must name a "${name}" column (found: ${header.join(', ') || 'nothing'})`);
+    if (!header.includes(name)) throw new DomainError('invalid', 'invalid_csv', `the header row must name a "${name}" column (found: ${header.join(', ') || 'nothing'})`);
   }
   const repeated = header.find((name, i) => header.indexOf(name) !== i);
-  if (repeated !== undefined) throw new ApiError(400, 'invalid_csv', `the header names the column "${repeated}" twice`);
+  if (repeated !== undefined) throw new DomainError('invalid', 'invalid_csv', `the header names the column "${repeated}" twice`);
   return header;
 }

@@ -1,0 +1,63 @@
+import { z } from './zod';
+import { ownerId } from './ids';
+import { codeGenerationInput } from './code-generation';
+import { campaignRule } from './rule';
+import { visibility } from './visibility';
+import { frequency } from './frequency';
+import { budget } from './budget';
+
+export const CAMPAIGN_STATUSES = ['draft', 'active', 'inactive'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-12-01T00:00:00Z' });
+
+/** Everything that defines a campaign, apart from its id. */
+export const campaignFields = {
+  name: z.string().min(1).max(200),
+  description: z.string().max(5000).optional(),
+  translations: z
+    .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag such as fr or pt-BR'), z.object({ name: z.string().max(200).optional(), description: z.string().max(5000).optional() }).strict())
+    .default({}),
+  startsAt: instant.optional(),
+  endsAt: instant.optional(),
+  displayOrder: z.number().int().min(0).max(1_000_000).default(0),
+  visibility: visibility.default({ type: 'everyone' }),
+  status: z.enum(CAMPAIGN_STATUSES).default('draft').openapi({ description: 'Only active campaigns redeem codes' }),
+  trigger: z
+    .object({ event: z.string().min(1).max(64), codeAttribute: z.string().min(1).max(64) })
+    .strict()
+    .openapi({ description: 'The custom event that carries a code, and which of its attributes holds it' }),
+  rules: z.array(campaignRule).min(1).max(50).openapi({ description: 'Evaluated in order; the first rule whose conditions hold applies its effects' }),
+  frequency: frequency.optional().openapi({ description: 'Per member: at most `count` redemptions per calendar period (UTC)' }),
+  budget: budget.optional(),
+};
+
+export const endsAfterStart = (c: { startsAt?: string; endsAt?: string }) => !c.startsAt || !c.endsAt || Date.parse(c.endsAt) > Date.parse(c.startsAt);
+const dateRangeIssue = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
+
+/** A new campaign, optionally with a generation of its codes (as POST /v1/code-batches, into its own pool). */
+export const newCampaign = z
+  .object({
+    id: ownerId,
+    ...campaignFields,
+    codes: z
+      .object({ generate: codeGenerationInput.omit({ pool: true }) })
+      .strict()
+      .optional()
+      .openapi({ description: "Generate the campaign's codes now (a generation job, as POST /v1/code-batches); more can be added or imported later" }),
+  })
+  .strict()
+  .refine(endsAfterStart, dateRangeIssue)
+  .openapi('CreateCampaignRequest');
+
+/** A change to a campaign: any of its fields, at least one. */
+export const campaignPatch = z
+  .object(Object.fromEntries(Object.entries(campaignFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])) as {
+    [K in keyof typeof campaignFields]: z.ZodOptional<(typeof campaignFields)[K]>;
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
+  .openapi('UpdateCampaignRequest');
+
+export type NewCampaign = z.infer<typeof newCampaign>;
+export type CampaignPatch = z.infer<typeof campaignPatch>;

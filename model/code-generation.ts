@@ -1,0 +1,22 @@
+import { z } from './zod';
+import { poolTarget } from './pool';
+
+export const CHECK_CHARACTER_KINDS = ['none', 'luhn', 'damm'] as const;
+
+/** What a generation asks for: how many codes, their shape, and the pool they go into. */
+export const codeGenerationInput = z
+  .object({
+    quantity: z.number().int().min(1).openapi({ description: 'Codes to generate (at most CODE_BATCH_MAX_QUANTITY, 1,000,000 by default)', example: 10000 }),
+    length: z.number().int().min(1).max(64).openapi({ description: 'Random characters per code; prefix, suffix and check character come on top', example: 10 }),
+    charset: z.enum(['numeric', 'alpha', 'alphanumeric', 'custom']),
+    alphabet: z.string().min(2).max(36).optional().openapi({ description: 'With charset "custom": the characters to draw from (A-Z, 0-9, no repeats)', example: 'ACDEFHJKMNPRTWXY34679' }),
+    prefix: z.string().max(32).optional().openapi({ example: 'SUMMER-' }),
+    suffix: z.string().max(32).optional(),
+    excludeLookAlikes: z.boolean().default(false).openapi({ description: 'Drop 0, O, 1, I and L from the alphabet' }),
+    checkCharacter: z.enum(CHECK_CHARACTER_KINDS).default('none').openapi({ description: 'Append a check character (Luhn mod N or Damm) so a mistyped code is refused before any lookup' }),
+    pool: poolTarget.optional(),
+  })
+  .strict()
+  .openapi('CreateCodeBatchRequest');
+
+export type CodeGenerationInput = z.infer<typeof codeGenerationInput>;

@@ -1,0 +1,7 @@
+/** Where a code is in its life (PRODUCT.md §1); the database enum `code_status` holds the same values. */
+export const CODE_STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled'] as const;
+export type CodeStatus = (typeof CODE_STATUSES)[number];
+
+export function isCodeStatus(value: string): value is CodeStatus {
+  return (CODE_STATUSES as readonly string[]).includes(value);
+}

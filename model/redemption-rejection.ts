@@ -1,0 +1,9 @@
+/** Why a code event was not redeemed, in the order the redemption checks them. */
+export const REDEMPTION_REJECTION_REASONS = [
+  'unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign', 'campaign_inactive', 'not_started', 'ended', 'member_unknown',
+  'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted', 'too_many_attempts',
+] as const;
+export type RejectionReason = (typeof REDEMPTION_REJECTION_REASONS)[number];
+
+export const REDEMPTION_OUTCOMES = ['redeemed', 'rejected'] as const;
+export type RedemptionOutcomeKind = (typeof REDEMPTION_OUTCOMES)[number];
