@@ -17,6 +17,7 @@ import { loadOrCreateDevKeys } from '../runtime/dev-keys';
 import { parseApiKeys } from '../api/auth';
 import { createApp } from '../api/app';
 import { createWorker } from '../worker/create-worker';
+import { ensureConsoleBuilt } from './build-console';
 
 async function main() {
   const config = loadConfig();
@@ -40,6 +41,8 @@ async function main() {
       databaseUrl = await ensureDatabase(pg.url, 'loyalty');
     }
     await migrate(databaseUrl);
+    // The console is built on first start and whenever its sources changed since (a few seconds, then cached).
+    await ensureConsoleBuilt();
 
     let temporalAddress = config.temporalAddress;
     let temporalUi = 'the UI of your Temporal cluster';
@@ -56,6 +59,7 @@ async function main() {
       stops.push(() => temporal.stop());
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl!;
+      config.temporalUiUrl ??= temporal.uiUrl;
     }
 
     const db = new Database(databaseUrl);
@@ -80,6 +84,7 @@ async function main() {
 
     console.log('\nThe loyalty codes campaign runner is up.');
     console.log(`  API:          http://localhost:${config.port}  (docs: http://localhost:${config.port}/docs)`);
+    console.log(`  Console:      http://localhost:${config.port}/console  (sign in with a marketer, operator or admin key)`);
     console.log(`  Temporal UI:  ${temporalUi}`);
     console.log(`  API keys${config.apiKeys ? ' (from API_KEYS)' : ' (dev keys, kept in ' + path.join(config.dataDir, 'dev-api-keys') + ')'}:`);
     for (const entry of apiKeys.split(',')) {

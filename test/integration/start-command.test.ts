@@ -53,6 +53,10 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     const first = await start(env);
     expect(first.output()).toContain(`http://localhost:${ports.PORT}`);
     expect(first.output()).toContain(`http://localhost:${ports.TEMPORAL_UI_PORT}`);
+    expect(first.output()).toContain(`http://localhost:${ports.PORT}/console`);
+    const consolePage = await fetch(`http://127.0.0.1:${ports.PORT}/console/campaigns`); // any console path: the SPA
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
     const key = /operator\s+(\S+)/.exec(first.output())![1];
     const api = `http://127.0.0.1:${ports.PORT}`;
     const res = await fetch(`${api}/v1/code-batches`, {
