@@ -84,7 +84,7 @@ async function main() {
 
     console.log('\nThe loyalty codes campaign runner is up.');
     console.log(`  API:          http://localhost:${config.port}  (docs: http://localhost:${config.port}/docs)`);
-    console.log(`  Console:      http://localhost:${config.port}/console  (sign in with a marketer, operator or admin key)`);
+    console.log(`  Console:      http://localhost:${config.port}/console  (sign in with one of the keys below)`);
     console.log(`  Temporal UI:  ${temporalUi}`);
     console.log(`  API keys${config.apiKeys ? ' (from API_KEYS)' : ' (dev keys, kept in ' + path.join(config.dataDir, 'dev-api-keys') + ')'}:`);
     for (const entry of apiKeys.split(',')) {
