@@ -7,13 +7,16 @@ import { createBenchContext } from './context';
 import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
+import { benchConsoleSize, benchDashboard } from './console';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  const only = process.env.BENCH_ONLY; // "generation", "io" or "redemption"
+  const only = process.env.BENCH_ONLY; // "generation", "io", "redemption", "console" or "dashboard"
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
+  if (!only || only === 'console') await benchConsoleSize();
+  if (only === 'console') return;
   const services = await startBenchServices();
   try {
     // Each section gets a fresh API process, so its peak RSS belongs to that section alone.
@@ -28,6 +31,10 @@ async function main() {
     if (!only || only === 'redemption') {
       const ctx = await createBenchContext(services, large);
       await benchRedemptions(ctx, events).finally(() => ctx.close());
+    }
+    if (!only || only === 'dashboard') {
+      const ctx = await createBenchContext(services, large);
+      await benchDashboard(ctx, main, Number(process.env.BENCH_DASHBOARD_EVENTS ?? 100_000)).finally(() => ctx.close());
     }
   } finally {
     await services.stop();

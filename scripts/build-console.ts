@@ -48,7 +48,7 @@ export async function ensureConsoleBuilt(options: { force?: boolean; log?: (line
   log('Building the console (dist/console)...');
   writeTypes(document);
   const vite = await import('vite');
-  await vite.build({ configFile: path.join(consoleSrc, 'vite.config.ts'), logLevel: 'warn' });
+  await vite.build({ configFile: path.join(consoleSrc, 'vite.config.mts'), logLevel: 'warn' });
   fs.writeFileSync(marker, digest);
   return outDir;
 }

@@ -57,7 +57,7 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
       return page;
     },
     async shot(page, name) {
-      await page.evaluate(() => window.scrollTo(0, 0)); // a full-page capture of a scrolled page repeats the header
+      await page.evaluate('window.scrollTo(0, 0)'); // a full-page capture of a scrolled page repeats the header
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
     },
     async stop() {

@@ -20,7 +20,7 @@ export default function TimeseriesChart({ times, series, height = 260 }: { times
         height,
         scales: { x: { time: true } },
         axes: [{}, { label: 'events' }],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.color + '22', width: 2, points: { show: true } }))],
+        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.color + '18', width: 2, points: { show: false } }))],
       },
       [times, ...series.map((s) => s.values)],
       el,

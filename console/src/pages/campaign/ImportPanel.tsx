@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, FileInput, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, raw, type Schemas } from '../../api/client';
@@ -24,6 +24,11 @@ export function ImportPanel({ pool }: { pool: string }) {
     queryFn: () => ok(api.GET('/v1/code-imports/{id}', { params: { path: { id: importId! }, query: { limit: 1000 } as never } })),
     refetchInterval: (q) => (q.state.data && ['completed', 'failed', 'cancelled'].includes(q.state.data.status) ? false : 800),
   });
+  const finished = report.data && ['completed', 'failed', 'cancelled'].includes(report.data.status);
+  useEffect(() => {
+    // The imported codes, counts and job status change once the import is done.
+    if (finished) for (const key of ['codes', 'stats', 'jobs']) queryClient.invalidateQueries({ queryKey: [key] });
+  }, [finished]);
   const upload = async () => {
     if (!file) return;
     setBusy(true);

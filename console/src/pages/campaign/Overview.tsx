@@ -17,6 +17,15 @@ function Chart({ id }: { id: string }) {
   });
   const points = series.data?.points ?? [];
   const reasons = [...new Set(points.flatMap((p) => Object.keys(p.rejected)))].sort();
+  // The API sends only buckets with events: the chart shows every bucket of the range, empty ones as zero.
+  const step = bucket === 'hour' ? 3600_000 : 86400_000;
+  const byTime = new Map(points.map((p) => [Date.parse(p.at), p]));
+  const times: number[] = [];
+  if (series.data) {
+    const first = Math.floor(Date.parse(series.data.from) / step) * step;
+    for (let t = first; t <= Date.parse(series.data.to); t += step) times.push(t);
+  }
+  const at = (t: number) => byTime.get(t);
   return (
     <Paper withBorder p="md" radius="md">
       <Group justify="space-between" mb="sm">
@@ -29,10 +38,10 @@ function Chart({ id }: { id: string }) {
       ) : (
         <Suspense fallback={<Loader aria-label="Loading the chart" />}>
           <TimeseriesChart
-            times={points.map((p) => Date.parse(p.at) / 1000)}
+            times={times.map((t) => t / 1000)}
             series={[
-              { label: 'redeemed', color: '#2f9e44', values: points.map((p) => p.redeemed) },
-              ...reasons.map((r, i) => ({ label: r, color: PALETTE[i % PALETTE.length], values: points.map((p) => p.rejected[r] ?? 0) })),
+              { label: 'redeemed', color: '#2f9e44', values: times.map((t) => at(t)?.redeemed ?? 0) },
+              ...reasons.map((r, i) => ({ label: r, color: PALETTE[i % PALETTE.length], values: times.map((t) => at(t)?.rejected[r] ?? 0) })),
             ]}
           />
         </Suspense>
@@ -58,8 +67,8 @@ export function Overview({ id }: { id: string }) {
         <StatCard label="Remaining" value={fmt(s?.codes.unused)} />
         <StatCard label="Cancelled" value={fmt(s?.codes.cancelled)} />
         <StatCard label="Points issued" value={fmt(s?.pointsIssued)} />
-        <StatCard label="Budget" value={s?.budget ? `${fmt(s.budget.used)} / ${fmt(s.budget.cap)}` : 'No cap'}
-          hint={s?.budget && <><Progress value={(s.budget.used / s.budget.cap) * 100} size="sm" mt={4} aria-label="Budget used" />{fmt(s.budget.left)} {s.budget.kind} left</>} />
+        <StatCard label="Budget used" value={s?.budget ? fmt(s.budget.used) : 'No cap'}
+          hint={s?.budget && <><Progress value={(s.budget.used / s.budget.cap) * 100} size="sm" my={4} aria-label="Budget used" />of {fmt(s.budget.cap)} {s.budget.kind} · {fmt(s.budget.left)} left</>} />
       </SimpleGrid>
       <Chart id={id} />
       {rejections.length > 0 && (

@@ -3,11 +3,11 @@ import { defineConfig } from 'vite';
 
 // The console is served by the API at /console; the build lands in dist/console (ignored by git).
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/console/',
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
-    outDir: path.join(__dirname, '..', 'dist', 'console'),
+    outDir: path.join(import.meta.dirname, '..', 'dist', 'console'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
