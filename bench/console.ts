@@ -41,7 +41,7 @@ export async function benchDashboard(ctx: BenchContext, codes: number, events: n
   await ctx.db.query(
     `insert into codes (code, pool_id, status)
      select 'DASH' || lpad(g::text, 10, '0'), (select id from code_pools where kind = 'campaign' and owner_id = $1),
-            case when g % 10 = 0 then 'redeemed' else 'unused' end
+            (case when g % 10 = 0 then 'redeemed' else 'unused' end)::code_status
        from generate_series(1, $2) g`,
     [id, codes],
   );
