@@ -1,9 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
-import { findBatch, markBatchFinished, markBatchRunning } from '../db/code-batches';
-import { claimChunk, recordChunk } from '../db/code-batch-chunks';
+import { findBatch } from '../db/code-batches';
 import { copyNewCodes, insertCodesSkippingExisting } from '../db/codes';
 import { CodeGenerator } from '../domain/code-generator';
+import { chunkedJobBookkeeping, runChunkOnce, type ChunkFaults, type ChunkWork } from './chunked-job';
+
+export type { ChunkFaults };
 
 export interface GenerateCodeChunkInput {
   batchId: string;
@@ -17,69 +20,56 @@ export interface GenerateCodeChunkResult {
   alreadyDone: boolean;
 }
 
-/** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
-export interface ChunkFaults {
-  beforeCommit?(input: { chunkIndex?: number; eventId?: string }, attempt: number): void;
-  afterCommit?(input: { chunkIndex?: number; eventId?: string }, attempt: number): void;
-}
-
 // Redraw rounds without progress before a chunk gives up: only reachable when the keyspace is exhausted.
 const MAX_ROUNDS_WITHOUT_PROGRESS = 20;
 
-export function createCodeGenerationActivities(db: Database, faults: ChunkFaults = {}) {
-  return {
-    async markBatchRunning(batchId: string): Promise<void> {
-      await markBatchRunning(db, batchId);
-    },
+/** Draws and inserts exactly `size` new codes of the batch's shape, redrawing codes that exist already. */
+async function generateInto(client: PoolClient, input: GenerateCodeChunkInput): Promise<ChunkWork<GenerateCodeChunkResult>> {
+  const batch = await findBatch(client, input.batchId);
+  if (!batch?.spec) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} is not a generation`, 'BatchNotFound');
+  const generator = new CodeGenerator(batch.spec);
 
-    async finishBatch(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
-      await markBatchFinished(db, batchId, status, error);
-    },
+  let inserted = 0;
+  let redraws = 0;
+  const firstDraw = generator.distinct(input.size);
+  Context.current().heartbeat();
+  if (await copyNewCodes(client, batch.poolId, batch.id, firstDraw)) {
+    inserted = input.size;
+  } else {
+    // Some drawn codes exist already (another batch of the same shape): insert the rest, redraw the gap.
+    let draw = firstDraw;
+    let idleRounds = 0;
+    for (;;) {
+      const added = await insertCodesSkippingExisting(client, batch.poolId, batch.id, draw);
+      inserted += added;
+      redraws += draw.size - added;
+      if (inserted === input.size) break;
+      idleRounds = added === 0 ? idleRounds + 1 : 0;
+      if (idleRounds >= MAX_ROUNDS_WITHOUT_PROGRESS) {
+        throw ApplicationFailure.nonRetryable('no free codes left in this keyspace', 'KeyspaceExhausted');
+      }
+      draw = generator.distinct(input.size - inserted);
+    }
+  }
+  return { result: { inserted, alreadyDone: false }, inserted, redraws };
+}
+
+export function createCodeGenerationActivities(db: Database, faults: ChunkFaults = {}) {
+  // Activity names are part of recorded workflow histories: keep them.
+  const { markRunning: markBatchRunning, finish: finishBatch } = chunkedJobBookkeeping(db);
+  return {
+    markBatchRunning,
+    finishBatch,
 
     /**
-     * Generates and inserts exactly `size` new codes in one transaction, together with the chunk's row in
-     * code_batch_chunks. Retried after a crash before the commit, it starts over (nothing was written); retried
-     * after the commit, it finds the chunk row and returns the committed count. Codes never leave the worker.
+     * Generates and inserts exactly `size` new codes in one transaction with the chunk's row (runChunkOnce):
+     * a retry never doubles a chunk. Codes never leave the worker.
      */
     async generateCodeChunk(input: GenerateCodeChunkInput): Promise<GenerateCodeChunkResult> {
-      const { attempt } = Context.current().info;
-      const result = await db.transaction(async (client) => {
-        Context.current().heartbeat();
-        const claim = await claimChunk(client, input.batchId, input.chunkIndex);
-        if (!claim.claimed) return { inserted: claim.inserted, alreadyDone: true };
-
-        const batch = await findBatch(client, input.batchId);
-        if (!batch?.spec) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} is not a generation`, 'BatchNotFound');
-        const generator = new CodeGenerator(batch.spec);
-
-        let inserted = 0;
-        let redraws = 0;
-        const firstDraw = generator.distinct(input.size);
-        Context.current().heartbeat();
-        if (await copyNewCodes(client, batch.poolId, batch.id, firstDraw)) {
-          inserted = input.size;
-        } else {
-          // Some drawn codes exist already (another batch of the same shape): insert the rest, redraw the gap.
-          let draw = firstDraw;
-          let idleRounds = 0;
-          for (;;) {
-            const added = await insertCodesSkippingExisting(client, batch.poolId, batch.id, draw);
-            inserted += added;
-            redraws += draw.size - added;
-            if (inserted === input.size) break;
-            idleRounds = added === 0 ? idleRounds + 1 : 0;
-            if (idleRounds >= MAX_ROUNDS_WITHOUT_PROGRESS) {
-              throw ApplicationFailure.nonRetryable('no free codes left in this keyspace', 'KeyspaceExhausted');
-            }
-            draw = generator.distinct(input.size - inserted);
-          }
-        }
-        await recordChunk(client, input.batchId, input.chunkIndex, inserted, redraws);
-        faults.beforeCommit?.(input, attempt);
-        return { inserted, alreadyDone: false };
+      return runChunkOnce(db, input, faults, {
+        work: (client) => generateInto(client, input),
+        alreadyDone: async (_client, inserted) => ({ inserted, alreadyDone: true }),
       });
-      faults.afterCommit?.(input, attempt);
-      return result;
     },
   };
 }

@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
-import { findBatch, markBatchFinished, markBatchRunning } from '../db/code-batches';
-import { claimChunk, recordChunk } from '../db/code-batch-chunks';
-import { deleteStagedRows, insertRejections, readStagedRows, type ImportRejection } from '../db/code-imports';
+import { findBatch } from '../db/code-batches';
+import { countRejectionsInRows, deleteStagedRows, insertRejections, readStagedRows, type ImportRejection } from '../db/code-imports';
 import { batchesOfCodes, insertImportedCodes, type ImportedCode } from '../db/codes';
 import { checkImportRow } from '../domain/import-row';
-import type { ChunkFaults } from './code-generation';
+import { chunkedJobBookkeeping, runChunkOnce, type ChunkFaults, type ChunkWork } from './chunked-job';
 
 export interface ImportCodeChunkInput {
   batchId: string;
@@ -19,65 +19,51 @@ export interface ImportCodeChunkResult {
   rejected: number;
 }
 
-export function createCodeImportActivities(db: Database, faults: ChunkFaults = {}) {
-  return {
-    async markImportRunning(batchId: string): Promise<void> {
-      await markBatchRunning(db, batchId);
-    },
+/** Valid staged rows become unused codes of the pool; every other row goes to the row report. */
+async function importRows(client: PoolClient, input: ImportCodeChunkInput): Promise<ChunkWork<ImportCodeChunkResult>> {
+  const batch = await findBatch(client, input.batchId);
+  if (!batch) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} does not exist`, 'BatchNotFound');
 
-    /** Ends the import; the staged file is no longer needed once every chunk has committed. */
-    async finishImport(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
-      if (status === 'completed') await deleteStagedRows(db, batchId);
-      await markBatchFinished(db, batchId, status, error);
-    },
+  const rejections: ImportRejection[] = [];
+  const candidates = new Map<string, ImportedCode & { line: number }>();
+  for (const row of await readStagedRows(client, input.batchId, input.fromRow, input.toRow)) {
+    const checked = row.problem ? ({ ok: false, reason: row.problem } as const) : checkImportRow(row.code, row.expiresAt);
+    if (!checked.ok) rejections.push({ line: row.line, code: row.code, reason: checked.reason });
+    else if (candidates.has(checked.code)) rejections.push({ line: row.line, code: checked.code, reason: 'duplicate_in_file' });
+    else candidates.set(checked.code, { code: checked.code, expiresAt: checked.expiresAt, attributes: row.attributes, line: row.line });
+  }
+
+  Context.current().heartbeat();
+  const inserted = await insertImportedCodes(client, batch.poolId, batch.id, [...candidates.values()]);
+  const refused = [...candidates.values()].filter((c) => !inserted.has(c.code));
+  if (refused.length > 0) {
+    // An earlier chunk of this same file holds the code: a duplicate in the file, not a pre-existing code.
+    const owners = await batchesOfCodes(client, refused.map((c) => c.code));
+    for (const c of refused) {
+      rejections.push({ line: c.line, code: c.code, reason: owners.get(c.code) === batch.id ? 'duplicate_in_file' : 'already_exists' });
+    }
+  }
+  await insertRejections(client, input.batchId, rejections);
+  return { result: { imported: inserted.size, rejected: rejections.length }, inserted: inserted.size };
+}
+
+export function createCodeImportActivities(db: Database, faults: ChunkFaults = {}) {
+  // Activity names are part of recorded workflow histories: keep them. The staged file is no longer needed
+  // once every chunk has committed.
+  const { markRunning: markImportRunning, finish: finishImport } = chunkedJobBookkeeping(db, (batchId) => deleteStagedRows(db, batchId));
+  return {
+    markImportRunning,
+    finishImport,
 
     /**
-     * Imports staged rows [fromRow, toRow): valid codes become unused codes of the pool, every other row goes to
-     * the row report, all in one transaction with the chunk's marker row, so a retry redoes or skips it whole.
+     * Imports staged rows [fromRow, toRow) in one transaction with the chunk's row (runChunkOnce), codes and
+     * row report together, so a retry redoes or skips the chunk whole.
      */
     async importCodeChunk(input: ImportCodeChunkInput): Promise<ImportCodeChunkResult> {
-      const attempt = Context.current().info.attempt;
-      const result = await db.transaction(async (client) => {
-        Context.current().heartbeat();
-        const claim = await claimChunk(client, input.batchId, input.chunkIndex);
-        if (!claim.claimed) {
-          const { rows } = await client.query(
-            `select count(*)::int as n from code_import_rejections r join code_import_rows s
-               on s.batch_id = r.batch_id and s.line = r.line
-              where r.batch_id = $1 and s.row_number >= $2 and s.row_number < $3`,
-            [input.batchId, input.fromRow, input.toRow],
-          );
-          return { imported: claim.inserted, rejected: rows[0].n as number };
-        }
-        const batch = await findBatch(client, input.batchId);
-        if (!batch) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} does not exist`, 'BatchNotFound');
-
-        const rejections: ImportRejection[] = [];
-        const candidates = new Map<string, ImportedCode & { line: number }>();
-        for (const row of await readStagedRows(client, input.batchId, input.fromRow, input.toRow)) {
-          const checked = row.problem ? ({ ok: false, reason: row.problem } as const) : checkImportRow(row.code, row.expiresAt);
-          if (!checked.ok) rejections.push({ line: row.line, code: row.code, reason: checked.reason });
-          else if (candidates.has(checked.code)) rejections.push({ line: row.line, code: checked.code, reason: 'duplicate_in_file' });
-          else candidates.set(checked.code, { code: checked.code, expiresAt: checked.expiresAt, attributes: row.attributes, line: row.line });
-        }
-
-        Context.current().heartbeat();
-        const inserted = await insertImportedCodes(client, batch.poolId, batch.id, [...candidates.values()]);
-        const refused = [...candidates.values()].filter((c) => !inserted.has(c.code));
-        if (refused.length > 0) {
-          // An earlier chunk of this same file holds the code: a duplicate in the file, not a pre-existing code.
-          const owners = await batchesOfCodes(client, refused.map((c) => c.code));
-          for (const c of refused) {
-            rejections.push({ line: c.line, code: c.code, reason: owners.get(c.code) === batch.id ? 'duplicate_in_file' : 'already_exists' });
-          }
-        }
-        await insertRejections(client, input.batchId, rejections);
-        await recordChunk(client, input.batchId, input.chunkIndex, inserted.size, 0);
-        faults.beforeCommit?.(input, attempt);
-        return { imported: inserted.size, rejected: rejections.length };
+      return runChunkOnce(db, input, faults, {
+        work: (client) => importRows(client, input),
+        alreadyDone: async (client, imported) => ({ imported, rejected: await countRejectionsInRows(client, input.batchId, input.fromRow, input.toRow) }),
       });
-      faults.afterCommit?.(input, attempt);
-      return result;
     },
   };
 }

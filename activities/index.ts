@@ -2,22 +2,19 @@ import type { Database } from '../db/database';
 import { createCodeGenerationActivities, type ChunkFaults } from './code-generation';
 import { createCodeImportActivities } from './code-import';
 import { createCodeCancellationActivities } from './code-cancellation';
-import { createRedemptionActivities, type LockoutPolicy } from './redemption';
 import { createReservationActivities } from './reservations';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
   import?: ChunkFaults;
-  redemption?: ChunkFaults;
 }
 
 /** Every activity the worker registers, bound to the database. */
-export function createActivities(db: Database, lockout: LockoutPolicy, faults: ActivityFaults = {}) {
+export function createActivities(db: Database, faults: ActivityFaults = {}) {
   return {
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),
-    ...createRedemptionActivities(db, lockout, faults.redemption),
     ...createReservationActivities(db),
   };
 }

@@ -11,6 +11,7 @@ import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
 import { codeImportRoutes, codeImportUploadRoutes, describeCodeImportRoutes } from './routes/code-imports';
 import { campaignRoutes, describeCampaignRoutes } from './routes/campaigns';
 import { describeEventRoutes, eventRoutes } from './routes/events';
+import { describeSimulationRoutes, simulationRoutes } from './routes/simulation';
 import { describeEventSchemaRoutes, eventSchemaRoutes } from './routes/event-schemas';
 import { describeMemberRoutes, memberRoutes } from './routes/members';
 import { describeRewardRoutes, rewardRoutes } from './routes/rewards';
@@ -30,7 +31,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
-  describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeMemberRoutes,
+  describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeSimulationRoutes, describeMemberRoutes,
   describeRewardRoutes, describeRedemptionRoutes, describeConsoleRoutes,
 ];
 
@@ -60,6 +61,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(eventSchemaRoutes(ctx));
   v1.use(campaignRoutes(ctx));
   v1.use(eventRoutes(ctx));
+  v1.use(simulationRoutes(ctx));
   v1.use(memberRoutes(ctx));
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));

@@ -17,9 +17,13 @@ async function main() {
     logger.info({ port: config.port }, 'API listening');
     process.send?.({ ready: true }); // a parent that forked us (bench) waits for this
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => server.close(() => Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0))));
-  }
+  const stop = () => server.close(() => Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+  // Forked by a supervisor (`npm start`): when it dies, so do we, rather than hold the port as an orphan.
+  process.once('disconnect', () => {
+    stop();
+    setTimeout(() => process.exit(0), 5000).unref(); // keep-alive connections must not hold the exit
+  });
 }
 
 main().catch((error) => {

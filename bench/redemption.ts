@@ -2,19 +2,25 @@ import { resolvePool } from '../db/code-pools';
 import { count, type BenchContext } from './context';
 
 const CONCURRENCY = 16;
+const TARGETS = { rate16: 1000, p50at16: 15, p99at16: 50, p50at1: 3 };
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Runs `total` calls with CONCURRENCY callers in flight; returns per-call latencies (ms) and the wall time. */
-async function drive(total: number, call: (i: number) => Promise<void>, concurrency = CONCURRENCY, first = 0): Promise<{ latencies: number[]; wallMs: number }> {
+interface Run {
+  latencies: number[];
+  wallMs: number;
+}
+
+/** Runs calls `first`..`first + total - 1` with `concurrency` callers in flight; per-call latencies (ms), wall time. */
+async function drive(total: number, call: (i: number) => Promise<void>, concurrency: number, first = 0): Promise<Run> {
   const latencies: number[] = [];
   let next = first;
-  total += first;
+  const end = first + total;
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
+    while (next < end) {
       const i = next++;
       const t = performance.now();
       await call(i);
@@ -24,18 +30,17 @@ async function drive(total: number, call: (i: number) => Promise<void>, concurre
   return { latencies: latencies.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
 
-function report(label: string, r: { latencies: number[]; wallMs: number }) {
-  const perSecond = r.latencies.length / (r.wallMs / 1000);
-  console.log(`${label}: ${count(Math.round(perSecond))}/s, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms`);
-  return perSecond;
-}
+const stats = (r: Run) => ({ rate: r.latencies.length / (r.wallMs / 1000), p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99) });
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /**
- * §5: redemptions through the whole path (HTTP → workflow → one transaction → answer) at 16 concurrent callers,
- * beside bare single-statement redemption transactions against the same database.
+ * §5 / issue 12: POST /v1/events over HTTP (read, pure decision, one guarded write, answer) at 1 and 16 callers,
+ * beside bare single-statement redemption transactions against the same database in the same run.
  */
 export async function benchRedemptions(ctx: BenchContext, total: number): Promise<void> {
-  console.log(`\n## Redemptions (${count(total)} events, ${CONCURRENCY} concurrent callers)`);
+  const unloaded = Math.min(300, Math.floor(total / 10));
+  console.log(`\n## Redemptions (${count(unloaded)} events at 1 caller, then ${count(total)} at ${CONCURRENCY} callers)`);
   const { db } = ctx;
   await db.query(`insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`);
   await db.query(
@@ -44,23 +49,21 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
              '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
      on conflict do nothing`,
   );
+  const n = total + unloaded;
   const pool = await resolvePool(db, { type: 'campaign', id: 'bench' });
   const bank = await resolvePool(db, undefined);
-  await db.query(`insert into codes (code, pool_id) select 'RDM' || g, $1 from generate_series(1, $2) g`, [pool.id, total]);
-  await db.query(`insert into codes (code, pool_id) select 'BARE' || g, $1 from generate_series(1, $2) g`, [bank.id, total]);
-  await db.query(`insert into members (id) select 'bench-' || g from generate_series(1, $1) g on conflict do nothing`, [total]);
+  await db.query(`insert into codes (code, pool_id) select 'RDM' || g, $1 from generate_series(1, $2) g`, [pool.id, n]);
+  await db.query(`insert into codes (code, pool_id) select 'BARE' || g, $1 from generate_series(1, $2) g`, [bank.id, n]);
+  await db.query(`insert into members (id) select 'bench-' || g from generate_series(1, $1) g on conflict do nothing`, [n]);
   await db.query('vacuum analyze');
 
-  const bare = await drive(total, async (i) => {
+  const bare = async (i: number) => {
     const { rowCount } = await db.query(
       `update codes set status = 'redeemed', member_id = $2, redeemed_at = now() where code = $1 and status = 'unused'`,
       [`BARE${i + 1}`, `bench-${i + 1}`],
     );
     if (rowCount !== 1) throw new Error('bare redemption failed');
-  });
-  const bareRate = report('baseline: bare single-statement redemption transactions', bare);
-
-  const worker = await ctx.startWorker();
+  };
   const redeem = async (i: number) => {
     const res = await fetch(`${ctx.baseUrl}/v1/events`, {
       method: 'POST',
@@ -70,14 +73,21 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
     const outcome = (await res.json()) as { outcome?: string };
     if (outcome.outcome !== 'redeemed') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
   };
-  try {
-    // Unloaded first (one caller), for the latency of the path itself; then the 16 callers the target names.
-    const unloaded = Math.min(200, Math.floor(total / 10));
-    report('full path, 1 caller (unloaded latency)', await drive(unloaded, redeem, 1));
-    const full = await drive(total - unloaded, redeem, CONCURRENCY, unloaded);
-    const fullRate = report(`full path: HTTP → workflow → transaction → answer, ${CONCURRENCY} callers`, full);
-    console.log(`full path throughput: ${(fullRate / bareRate).toFixed(2)}x the bare transactions (targets: p50 <= 50 ms, p99 <= 150 ms)`);
-  } finally {
-    await worker.stop();
-  }
+
+  // Warm-up (connections, prepared statements, JIT) outside the measured runs.
+  await drive(50, redeem, 4, n - 50);
+  const bare1 = stats(await drive(unloaded, bare, 1));
+  const bare16 = stats(await drive(total, bare, CONCURRENCY, unloaded));
+  const path1 = stats(await drive(unloaded, redeem, 1));
+  const path16 = stats(await drive(total - 50, redeem, CONCURRENCY, unloaded));
+
+  console.log('| path | 1 caller p50 | 16 callers |');
+  console.log('| --- | --- | --- |');
+  console.log(`| bare single-statement transaction | ${ms(bare1.p50)} | ${count(Math.round(bare16.rate))}/s, p50 ${ms(bare16.p50)}, p99 ${ms(bare16.p99)} |`);
+  console.log(`| POST /v1/events (read, decide, one guarded write) | ${ms(path1.p50)} | ${count(Math.round(path16.rate))}/s, p50 ${ms(path16.p50)}, p99 ${ms(path16.p99)} |`);
+  console.log(`| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`);
+  console.log(
+    `targets: 16 callers >= ${TARGETS.rate16}/s ${verdict(path16.rate >= TARGETS.rate16)}, p50 <= ${TARGETS.p50at16} ms ${verdict(path16.p50 <= TARGETS.p50at16)}, ` +
+      `p99 <= ${TARGETS.p99at16} ms ${verdict(path16.p99 <= TARGETS.p99at16)}; 1 caller p50 <= ${TARGETS.p50at1} ms ${verdict(path1.p50 <= TARGETS.p50at1)}`,
+  );
 }

@@ -82,3 +82,8 @@ export async function consumeBudget(db: Queryable, campaignId: string, amount: n
   );
   return rowCount === 1;
 }
+
+/** Gives back what `consumeBudget` took (a rollback). */
+export async function releaseBudget(db: Queryable, campaignId: string, amount: number): Promise<void> {
+  await db.query(`update campaigns set budget_used = budget_used - $2 where id = $1`, [campaignId, amount]);
+}

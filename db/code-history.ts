@@ -1,8 +1,8 @@
 import type { Queryable } from './database';
-import type { CodeStatus } from '../model/code-status';
+import type { CodeHistoryKind, CodeStatus } from '../model/code-status';
 
 export interface CodeHistoryEntry {
-  kind: 'status_change' | 'redemption_attempt';
+  kind: CodeHistoryKind;
   fromStatus: CodeStatus | null;
   toStatus: CodeStatus | null;
   eventId: string | null;
@@ -38,4 +38,14 @@ export async function recordRedemptionAttempt(db: Queryable, code: string, event
     `insert into code_history (code, kind, event_id, member_id, outcome, reason, actor) values ($1, 'redemption_attempt', $2, $3, $4, $5, $6)`,
     [code, eventId, memberId, outcome, reason, actor],
   );
+}
+
+/** The code-history entries one event left (its redemption attempt), oldest first. */
+export async function listEventHistory(db: Queryable, code: string, eventId: string): Promise<Array<CodeHistoryEntry & { code: string }>> {
+  const { rows } = await db.query(
+    `select code, kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId", outcome, reason, actor, at
+       from code_history where code = $1 and event_id = $2 order by id`,
+    [code, eventId],
+  );
+  return rows as Array<CodeHistoryEntry & { code: string }>;
 }

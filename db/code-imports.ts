@@ -57,3 +57,14 @@ export async function listRejections(db: Queryable, batchId: string, afterLine: 
   );
   return rows as ImportRejection[];
 }
+
+/** Rows of the staged range [fromRow, toRow) the report refused: what a chunk committed earlier counted. */
+export async function countRejectionsInRows(db: Queryable, batchId: string, fromRow: number, toRow: number): Promise<number> {
+  const { rows } = await db.query(
+    `select count(*)::int as n from code_import_rejections r join code_import_rows s
+       on s.batch_id = r.batch_id and s.line = r.line
+      where r.batch_id = $1 and s.row_number >= $2 and s.row_number < $3`,
+    [batchId, fromRow, toRow],
+  );
+  return rows[0].n as number;
+}

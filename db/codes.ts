@@ -150,3 +150,35 @@ export async function takeUnusedCode(db: Queryable, poolId: string): Promise<{ c
   const bank = await db.query(take.replace('$1', `(select id from code_pools where kind = 'bank')`), []);
   return bank.rows[0] ? { code: bank.rows[0].code, fromBank: true } : null;
 }
+
+/** Locks the given codes in code order (so concurrent lockers never deadlock each other) and reads their status. */
+export async function lockCodeStatuses(db: Queryable, codes: string[]): Promise<Map<string, CodeStatus>> {
+  const sorted = [...new Set(codes)].sort();
+  const { rows } = await db.query(`select code, status from codes where code = any($1::text[]) order by code for update`, [sorted]);
+  return new Map(rows.map((r: { code: string; status: CodeStatus }) => [r.code, r.status]));
+}
+
+/**
+ * Cancels up to `limit` still-cancellable codes of a batch and records each change in code_history, in one
+ * statement. Idempotent by construction: a retry only finds the codes not yet cancelled. Returns how many it
+ * cancelled; SKIP LOCKED passes codes a redemption holds (a later round finds them).
+ */
+export async function cancelBatchCodes(db: Queryable, batchId: string, limit: number, actor: string, reason: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `with picked as (
+       select code, status from codes where batch_id = $1 and status in ('unused', 'reserved')
+        order by code limit $2 for update skip locked),
+     cancelled as (
+       update codes c set status = 'cancelled', status_changed_at = now() from picked
+        where c.code = picked.code returning c.code, picked.status as previous)
+     insert into code_history (code, kind, from_status, to_status, actor, reason)
+     select code, 'status_change', previous, 'cancelled', $3, $4 from cancelled`,
+    [batchId, limit, actor, reason],
+  );
+  return rowCount ?? 0;
+}
+
+/** A rolled-back code goes back to its pool as unused, without its member (the caller holds its row lock). */
+export async function releaseCode(db: Queryable, code: string): Promise<void> {
+  await db.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [code]);
+}

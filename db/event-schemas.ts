@@ -39,3 +39,11 @@ export async function listEventSchemas(db: Queryable): Promise<EventSchema[]> {
   const { rows } = await db.query(`select ${COLUMNS} from event_schemas order by name`);
   return rows as EventSchema[];
 }
+
+/** A schema with a version string that changes with every edit (the redemption read returns the same string). */
+export async function findEventSchemaVersion(db: Queryable, name: string): Promise<{ schema: EventSchema; version: string } | null> {
+  const { rows } = await db.query(`select ${COLUMNS}, updated_at::text || active::text as version from event_schemas where name = $1`, [name]);
+  if (!rows[0]) return null;
+  const { version, ...schema } = rows[0] as EventSchema & { version: string };
+  return { schema, version };
+}

@@ -35,3 +35,9 @@ export async function findMember(db: Queryable, id: string, forUpdate = false): 
   const { rows } = await db.query(`select ${COLUMNS} from members where id = $1 ${forUpdate ? 'for update' : ''}`, [id]);
   return (rows[0] as Member | undefined) ?? null;
 }
+
+/** Several members at once (the what-if replay), by id. */
+export async function findMembers(db: Queryable, ids: string[]): Promise<Map<string, Member>> {
+  const { rows } = await db.query(`select ${COLUMNS} from members where id = any($1::text[])`, [ids]);
+  return new Map((rows as Member[]).map((m) => [m.id, m]));
+}

@@ -75,3 +75,89 @@ export async function redemptionsInPeriod(db: Queryable, campaignId: string, mem
   );
   return rows[0].n as number;
 }
+
+export interface RollbackTarget {
+  result: RedemptionOutcome;
+  points: number;
+  rolledBackAt: Date | null;
+  campaignId: string;
+  budgetKind: 'points' | 'redemptions' | null;
+}
+
+/** A recorded event with its campaign's budget kind, row-locked so two rollbacks of one event run one at a time. */
+export async function lockEventForRollback(db: Queryable, eventId: string): Promise<RollbackTarget | null> {
+  const { rows } = await db.query(
+    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind"
+       from redemption_events e left join campaigns c on c.id = e.campaign_id where e.event_id = $1 for update of e`,
+    [eventId],
+  );
+  return (rows[0] as RollbackTarget | undefined) ?? null;
+}
+
+/** From now on the event no longer counts toward frequency limits (nor as a redemption in the stats). */
+export async function markEventRolledBack(db: Queryable, eventId: string): Promise<void> {
+  await db.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
+}
+
+/** One recorded event as operators search it (GET /v1/events). */
+export interface RedemptionEventRecord {
+  eventId: string;
+  memberId: string | null;
+  campaignId: string | null;
+  code: string | null;
+  outcome: 'redeemed' | 'rejected';
+  reason: RejectionReason | null;
+  points: number;
+  result: RedemptionOutcome;
+  rolledBackAt: Date | null;
+  createdAt: Date;
+  /** Position for keyset paging: created_at at full precision, then the event id. */
+  sortKey: string;
+}
+
+export interface RedemptionEventFilters {
+  eventId?: string;
+  memberId?: string;
+  code?: string;
+  campaignId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Newest first; `after` is the sortKey of the last record of the previous page. */
+export async function searchRedemptionEvents(db: Queryable, f: RedemptionEventFilters, after: { at: string; eventId: string } | null, limit: number): Promise<RedemptionEventRecord[]> {
+  const { rows } = await db.query(
+    `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
+            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", created_at::text || '|' || event_id as "sortKey"
+       from redemption_events
+      where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
+        and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
+        and ($7::timestamptz is null or (created_at, event_id) < ($7::timestamptz, $8::text))
+      order by created_at desc, event_id desc limit $9`,
+    [f.eventId ?? null, f.memberId ?? null, f.code ?? null, f.campaignId ?? null, f.from ?? null, f.to ?? null, after?.at ?? null, after?.eventId ?? null, limit],
+  );
+  return rows as RedemptionEventRecord[];
+}
+
+/** A recorded event as the what-if replay re-decides it. */
+export interface ReplayableEvent {
+  eventId: string;
+  memberId: string;
+  outcome: 'redeemed' | 'rejected';
+  reason: RejectionReason | null;
+  points: number;
+  attributes: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** A campaign's last `limit` events, oldest first (the order they were decided in). */
+export async function listLastCampaignEvents(db: Queryable, campaignId: string, limit: number): Promise<ReplayableEvent[]> {
+  const { rows } = await db.query(
+    `select * from (
+       select event_id as "eventId", member_id as "memberId", outcome, reason, points::float8 as points, attributes, created_at as "createdAt"
+         from redemption_events where campaign_id = $1 and rolled_back_at is null order by created_at desc limit $2) e
+     order by "createdAt"`,
+    [campaignId, limit],
+  );
+  return rows as ReplayableEvent[];
+}

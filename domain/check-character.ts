@@ -1,3 +1,5 @@
+import type { CHECK_CHARACTER_KINDS } from '../model/code-generation';
+
 /**
  * Check characters let a mistyped code be refused before any database lookup.
  *
@@ -10,7 +12,7 @@
  *   (x∘y = 2x + y mod N), for 10 (Damm's published table) and for sizes 2^a·m with a ≥ 2 and m odd
  *   (GF(2^a) × Z_m); sizes 2 mod 4 other than 10 (e.g. 26 letters) are refused with a clear message.
  */
-export type CheckCharacterKind = 'none' | 'luhn' | 'damm';
+export type CheckCharacterKind = (typeof CHECK_CHARACTER_KINDS)[number];
 
 export class CheckCharacterError extends Error {}
 

@@ -1,14 +1,16 @@
+import type { CHARSET_NAMES } from '../model/code-generation';
+
 /**
  * Code alphabets. Every stored code is normalised to upper-case A–Z and 0–9 (see normalize-code.ts),
  * so an alphabet may only use those characters: a code then survives any case or spacing a member types.
  */
-export const CHARSETS = {
+export type CharsetName = (typeof CHARSET_NAMES)[number];
+
+export const CHARSETS: Record<Exclude<CharsetName, 'custom'>, string> = {
   numeric: '0123456789',
   alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
   alphanumeric: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-} as const;
-
-export type CharsetName = keyof typeof CHARSETS | 'custom';
+};
 
 /** Characters people confuse when reading a printed code: 0/O and 1/I/L. */
 export const LOOK_ALIKES = '0O1IL';

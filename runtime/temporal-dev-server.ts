@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { assertPortFree, commandLine, readPidFile, stopPid } from './processes';
 
 export interface RunningTemporal {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
+  /** Set when a dev server left by a crashed run was found through the pid file and stopped first. */
+  stoppedLeftover?: number;
   stop(): Promise<void>;
 }
 
@@ -18,6 +21,8 @@ export interface TemporalDevServerOptions {
   uiPort?: number;
   headless?: boolean;
   logFile?: string;
+  /** Where the server's pid is kept while it runs, so a start after a crash finds and stops the leftover. */
+  pidFile?: string;
 }
 
 /** Resolves once something accepts TCP connections on the port, or rejects after the timeout. */
@@ -56,23 +61,44 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   if (options.headless || !options.uiPort) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  const stoppedLeftover = options.pidFile ? await stopLeftover(options.pidFile) : undefined;
+  await assertPortFree(options.port, 'Temporal', 'TEMPORAL_PORT');
+  if (!options.headless && options.uiPort) await assertPortFree(options.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
   const log = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', log, log] });
+  // Its own process group: Ctrl-C in the terminal reaches it through our shutdown, after the worker has stopped.
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', log, log], detached: true });
+  if (typeof log === 'number') fs.closeSync(log);
   let exited = false;
+  let spawnError: Error | undefined;
+  child.once('error', (error) => ((spawnError = error), (exited = true)));
   child.once('exit', () => (exited = true));
-  await waitForPort(options.port, 60_000, () => !exited);
+  if (options.pidFile && child.pid) fs.writeFileSync(options.pidFile, `${child.pid}\n`);
+  const stop = async () => {
+    if (!exited && child.pid) await stopPid(child.pid, 'SIGTERM', 10_000);
+    if (options.pidFile && readPidFile(options.pidFile) === child.pid) fs.rmSync(options.pidFile, { force: true });
+  };
+  try {
+    await waitForPort(options.port, 60_000, () => !exited);
+  } catch (error) {
+    await stop();
+    const tail = options.logFile ? fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n') : '';
+    throw new Error(`the Temporal dev server did not start on port ${options.port}: ${spawnError?.message ?? (tail || (error as Error).message)}`);
+  }
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.headless || !options.uiPort ? undefined : `http://localhost:${options.uiPort}`,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
+    stoppedLeftover,
+    stop,
   };
+}
+
+async function stopLeftover(pidFile: string): Promise<number | undefined> {
+  const pid = readPidFile(pidFile);
+  fs.rmSync(pidFile, { force: true });
+  if (!pid || !commandLine(pid).includes('start-dev')) return undefined;
+  await stopPid(pid, 'SIGTERM', 10_000);
+  return pid;
 }
 
 /** A port the OS says is free right now. */

@@ -32,7 +32,11 @@ function writeTypes(document: string): void {
   const tmp = path.join(root, 'dist', 'openapi.json');
   fs.mkdirSync(path.dirname(tmp), { recursive: true });
   fs.writeFileSync(tmp, document);
-  execFileSync(path.join(root, 'node_modules', '.bin', 'openapi-typescript'), [tmp, '-o', typesFile, '--silent'], { stdio: 'inherit' });
+  try {
+    execFileSync(path.join(root, 'node_modules', '.bin', 'openapi-typescript'), [tmp, '-o', typesFile], { stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`openapi-typescript failed: ${(error as { stderr?: Buffer }).stderr?.toString() ?? error}`);
+  }
 }
 
 /** Builds the console when it is missing or older than its sources; returns where it is. */

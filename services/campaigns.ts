@@ -11,9 +11,9 @@ import type { AppContext } from './context';
 
 type CampaignFields = Omit<NewCampaign, 'id' | 'codes'>;
 
-/** Everything a schema can't check: rule sets json-rules-engine must accept, and a trigger that exists. */
-async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
-  c.rules.forEach((rule, i) => {
+/** The save-time checks of a rule set (a campaign's, or a draft the simulator runs): 400 naming the spot. */
+export async function validateRuleSet(db: Queryable, rules: CampaignFields['rules']): Promise<void> {
+  rules.forEach((rule, i) => {
     try {
       validateConditions(rule.conditions, `rules.${i}.conditions`);
     } catch (error) {
@@ -21,13 +21,18 @@ async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void>
       throw error;
     }
   });
-  for (const [i, rule] of c.rules.entries()) {
+  for (const [i, rule] of rules.entries()) {
     for (const [j, effect] of rule.effects.entries()) {
       if (effect.type === 'issue_coupon' && !(await findReward(db, effect.rewardId))) {
         throw new DomainError('invalid', 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
       }
     }
   }
+}
+
+/** Everything a schema can't check: rule sets json-rules-engine must accept, and a trigger that exists. */
+async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
+  await validateRuleSet(db, c.rules);
   const schema = await findEventSchema(db, c.trigger.event);
   if (!schema) throw new DomainError('invalid', 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
   const attribute = schema.attributes.find((a) => a.name === c.trigger.codeAttribute);

@@ -3,9 +3,9 @@ import type { PoolClient } from 'pg';
 import { readCsvTable } from './csv-table';
 import { csvLimits } from './code-imports';
 import { recordStatusChange } from '../db/code-history';
-import { setCodeStatus } from '../db/codes';
+import { lockCodeStatuses, setCodeStatus } from '../db/codes';
 import { IMPORTABLE_TRANSITIONS } from '../domain/code-status';
-import { isCodeStatus, type CodeStatus } from '../model/code-status';
+import { isCodeStatus } from '../model/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
 
@@ -43,9 +43,7 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
   };
 
   const apply = async (client: PoolClient, rows: Row[]) => {
-    const codes = [...new Set(rows.flatMap((r) => (r.code ? [r.code] : [])))].sort();
-    const { rows: found } = await client.query(`select code, status from codes where code = any($1::text[]) order by code for update`, [codes]);
-    const current = new Map(found.map((r: { code: string; status: CodeStatus }) => [r.code, r.status]));
+    const current = await lockCodeStatuses(client, rows.flatMap((r) => (r.code ? [r.code] : [])));
     for (const row of rows) {
       const from = row.code ? current.get(row.code) : undefined;
       if (!row.code) reject(row, 'invalid_code');

@@ -6,11 +6,13 @@ import { resolvePool } from '../db/code-pools';
 import { assignCode, setCodeStatus, takeUnusedCode } from '../db/codes';
 import { findMember, type Member } from '../db/members';
 import { bookPoints } from '../db/points-ledger';
+import { enqueueOutbox } from '../db/outbox';
 import { findRewardRedemption, insertRewardRedemption, updateRewardRedemption, type RewardRedemption } from '../db/reward-redemptions';
 import type { Reward } from '../db/rewards';
 import { validateEventAttributes } from '../rules/event-validation';
 import type { expireReservationWorkflow } from '../workflows/expire-reservation';
 import { checkEligibility, loadReward } from './rewards';
+import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
 
 export interface RedeemRequest {
@@ -45,6 +47,11 @@ async function giveCode(client: PoolClient, reward: Reward, member: Member, code
   }
   await assignCode(client, code, kind === 'redemption' ? 'redeemed' : 'awarded', member.id);
   await recordStatusChange(client, code, 'unused', kind === 'redemption' ? 'redeemed' : 'awarded', actor, `reward ${reward.id} ${kind}`);
+  // Followed up (webhooks) by Temporal once committed, never if this transaction rolls back.
+  await enqueueOutbox(client, 'reward.redeemed', {
+    version: 1, redemptionId: id, rewardId: reward.id, memberId: member.id, code, kind,
+    points: kind === 'redemption' ? reward.pointsCost : 0, occurredAt: new Date().toISOString(),
+  });
 }
 
 async function takeRewardCode(client: PoolClient, reward: Reward): Promise<string> {
@@ -99,8 +106,11 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
 /** Gives a reserved code to a member, as a redemption (points debited) or an award, before the reservation expires. */
 export async function assignReservation(ctx: AppContext, id: string, request: RedeemRequest & { as: 'redemption' | 'award' }, actor: string): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
-    const reservation = await findRewardRedemption(client, id, true);
-    if (!reservation || reservation.kind !== 'reservation') throw new DomainError('not_found', 'reservation_not_found', `no reservation "${id}"`, 'id');
+    const findReservation = async (reservationId: string) => {
+      const found = await findRewardRedemption(client, reservationId, true);
+      return found?.kind === 'reservation' ? found : null;
+    };
+    const reservation = await loadOrNotFound(id, findReservation, { code: 'reservation_not_found', message: `no reservation "${id}"`, field: 'id' });
     if (reservation.status !== 'reserved' || (reservation.reservedUntil && reservation.reservedUntil.getTime() <= Date.now())) {
       throw new DomainError('conflict', 'reservation_not_open', `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`, 'id');
     }

@@ -1,10 +1,13 @@
 import type { PoolClient } from 'pg';
-import { ApiError } from '../api/errors';
+import { releaseBudget } from '../db/campaigns';
 import { recordStatusChange } from '../db/code-history';
-import { findCode } from '../db/codes';
+import { findCode, releaseCode } from '../db/codes';
+import { enqueueOutbox } from '../db/outbox';
 import { bookPoints } from '../db/points-ledger';
 import { findRewardRedemption, updateRewardRedemption } from '../db/reward-redemptions';
-import type { RedemptionOutcome } from '../db/redemption-events';
+import { lockEventForRollback, markEventRolledBack } from '../db/redemption-events';
+import { budgetCost } from '../domain/redemption-decision';
+import { DomainError } from '../model/errors';
 import type { AppContext } from './context';
 
 const CHECK_VIOLATION = '23514';
@@ -13,7 +16,7 @@ const CHECK_VIOLATION = '23514';
 async function freeCode(client: PoolClient, code: string, actor: string, reason: string) {
   const record = await findCode(client, code, true);
   if (!record || record.status === 'unused' || record.status === 'cancelled') return;
-  await client.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [code]);
+  await releaseCode(client, code);
   await recordStatusChange(client, code, record.status, 'unused', actor, `rollback: ${reason}`);
 }
 
@@ -23,7 +26,7 @@ async function takeBackPoints(client: PoolClient, entry: Parameters<typeof bookP
     await bookPoints(client, entry);
   } catch (error) {
     if ((error as { code?: string }).code !== CHECK_VIOLATION) throw error;
-    throw new ApiError(409, 'points_already_spent', `member "${entry.memberId}" has spent the points to take back; credit them first`, 'id');
+    throw new DomainError('conflict', 'points_already_spent', `member "${entry.memberId}" has spent the points to take back; credit them first`, 'id');
   }
 }
 
@@ -41,15 +44,11 @@ async function rollBackReward(client: PoolClient, id: string, reason: string, ac
 
 /** Campaign redemption: points taken back, budget restored, frequency no longer counting it, codes freed. */
 async function rollBackCampaign(client: PoolClient, eventId: string, reason: string, actor: string) {
-  const { rows } = await client.query(
-    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind"
-       from redemption_events e left join campaigns c on c.id = e.campaign_id where e.event_id = $1 for update of e`,
-    [eventId],
-  );
-  if (!rows[0]) return null;
-  const { result, points, rolledBackAt, campaignId, budgetKind } = rows[0] as { result: RedemptionOutcome; points: number; rolledBackAt: Date | null; campaignId: string; budgetKind: string | null };
+  const event = await lockEventForRollback(client, eventId);
+  if (!event) return null;
+  const { result, points, rolledBackAt, campaignId, budgetKind } = event;
   const view = () => ({ type: 'campaign', eventId, campaignId, status: 'rolled_back' as const, outcome: result });
-  if (result.outcome !== 'redeemed') throw new ApiError(409, 'not_redeemed', `event "${eventId}" was rejected: there is nothing to roll back`, 'id');
+  if (result.outcome !== 'redeemed') throw new DomainError('conflict', 'not_redeemed', `event "${eventId}" was rejected: there is nothing to roll back`, 'id');
   if (rolledBackAt) return view();
   for (const effect of result.effects ?? []) {
     if (effect.type === 'add_points') {
@@ -58,9 +57,10 @@ async function rollBackCampaign(client: PoolClient, eventId: string, reason: str
       await freeCode(client, effect.code as string, actor, reason);
     }
   }
-  if (budgetKind) await client.query(`update campaigns set budget_used = budget_used - $2 where id = $1`, [campaignId, budgetKind === 'points' ? points : 1]);
-  await client.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
+  if (budgetKind) await releaseBudget(client, campaignId, budgetCost(budgetKind, points));
+  await markEventRolledBack(client, eventId);
   await freeCode(client, result.code!, actor, reason);
+  await enqueueOutbox(client, 'redemption.rolled_back', { version: 1, eventId, campaignId, memberId: result.memberId, code: result.code, reason, occurredAt: new Date().toISOString() });
   return view();
 }
 
@@ -71,7 +71,7 @@ async function rollBackCampaign(client: PoolClient, eventId: string, reason: str
 export async function rollBackRedemption(ctx: AppContext, id: string, reason: string, actor: string) {
   return ctx.db.transaction(async (client) => {
     const result = (await rollBackReward(client, id, reason, actor)) ?? (await rollBackCampaign(client, id, reason, actor));
-    if (!result) throw new ApiError(404, 'redemption_not_found', `no reward redemption or campaign event "${id}"`, 'id');
+    if (!result) throw new DomainError('not_found', 'redemption_not_found', `no reward redemption or campaign event "${id}"`, 'id');
     return result;
   });
 }

@@ -11,8 +11,6 @@ export interface WorkerOptions {
   /** A pre-built workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
   faults?: ActivityFaults;
-  /** Failed-code guessing lockout (config LOCKOUT_MAX_FAILURES, LOCKOUT_WINDOW_SECONDS). */
-  lockout: { maxFailures: number; windowSeconds: number };
 }
 
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -22,7 +20,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db, options.lockout, options.faults),
+    activities: createActivities(options.db, options.faults),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),

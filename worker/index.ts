@@ -16,14 +16,19 @@ async function main() {
     taskQueue: config.taskQueue,
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-    lockout: config.lockout,
   });
   logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
   process.send?.({ ready: true });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  const shutdown = () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, shutdown);
+  // Forked by a supervisor (`npm start`): when it dies, so do we, rather than run on as an orphan.
+  process.once('disconnect', shutdown);
   await worker.run();
   await connection.close();
   await db.close();
+  if (process.connected) process.disconnect(); // the IPC channel (our 'disconnect' listener) would keep us alive
 }
 
 main().catch((error) => {

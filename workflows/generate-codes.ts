@@ -1,6 +1,6 @@
-import { ApplicationFailure, CancellationScope, defineQuery, rootCause, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, setHandler } from '@temporalio/workflow';
 import type { CodeGenerationActivities } from '../activities/code-generation';
-import { bookkeepingActivities, chunkActivities, runChunks } from './run-chunks';
+import { bookkeepingActivities, chunkActivities, runChunkedJob } from './chunked-job';
 
 export interface GenerateCodesInput {
   batchId: string;
@@ -29,22 +29,23 @@ export async function generateCodesWorkflow(input: GenerateCodesInput): Promise<
   const progress: GenerationProgress = { requested: input.quantity, generated: 0, chunksDone: 0, chunksTotal };
   setHandler(generationProgressQuery, () => progress);
 
-  await bookkeeping.markBatchRunning(input.batchId);
-  try {
-    await runChunks(chunksTotal, input.parallelism, async (index) => {
+  await runChunkedJob({
+    batchId: input.batchId,
+    chunksTotal,
+    parallelism: input.parallelism,
+    markRunning: bookkeeping.markBatchRunning,
+    finish: bookkeeping.finishBatch,
+    runChunk: async (index) => {
       const size = Math.min(input.chunkSize, input.quantity - index * input.chunkSize);
       const { inserted } = await chunkActivity(index)({ batchId: input.batchId, chunkIndex: index, size });
       progress.generated += inserted;
       progress.chunksDone++;
-    });
-    if (progress.generated !== input.quantity) {
-      throw ApplicationFailure.nonRetryable(`generated ${progress.generated} of ${input.quantity} codes`, 'CountMismatch');
-    }
-  } catch (error) {
-    // Non-cancellable: a cancelled workflow would otherwise cancel this activity before it is even scheduled.
-    await CancellationScope.nonCancellable(() => bookkeeping.finishBatch(input.batchId, 'failed', rootCause(error) ?? String(error)));
-    throw error;
-  }
-  await bookkeeping.finishBatch(input.batchId, 'completed');
+    },
+    verify: () => {
+      if (progress.generated !== input.quantity) {
+        throw ApplicationFailure.nonRetryable(`generated ${progress.generated} of ${input.quantity} codes`, 'CountMismatch');
+      }
+    },
+  });
   return progress;
 }

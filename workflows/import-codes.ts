@@ -1,6 +1,6 @@
-import { CancellationScope, defineQuery, rootCause, setHandler } from '@temporalio/workflow';
+import { defineQuery, setHandler } from '@temporalio/workflow';
 import type { CodeImportActivities } from '../activities/code-import';
-import { bookkeepingActivities, chunkActivities, runChunks } from './run-chunks';
+import { bookkeepingActivities, chunkActivities, runChunkedJob } from './chunked-job';
 
 export interface ImportCodesInput {
   batchId: string;
@@ -30,9 +30,13 @@ export async function importCodesWorkflow(input: ImportCodesInput): Promise<Impo
   const progress: ImportProgress = { rows: input.rows, processed: 0, imported: 0, rejected: 0, chunksDone: 0, chunksTotal };
   setHandler(importProgressQuery, () => progress);
 
-  await bookkeeping.markImportRunning(input.batchId);
-  try {
-    await runChunks(chunksTotal, input.parallelism, async (index) => {
+  await runChunkedJob({
+    batchId: input.batchId,
+    chunksTotal,
+    parallelism: input.parallelism,
+    markRunning: bookkeeping.markImportRunning,
+    finish: bookkeeping.finishImport,
+    runChunk: async (index) => {
       const fromRow = index * input.chunkSize;
       const toRow = Math.min(fromRow + input.chunkSize, input.rows);
       const result = await chunkActivity(index)({ batchId: input.batchId, chunkIndex: index, fromRow, toRow });
@@ -40,12 +44,7 @@ export async function importCodesWorkflow(input: ImportCodesInput): Promise<Impo
       progress.imported += result.imported;
       progress.rejected += result.rejected;
       progress.chunksDone++;
-    });
-  } catch (error) {
-    // Non-cancellable: a cancelled workflow would otherwise cancel this activity before it is even scheduled.
-    await CancellationScope.nonCancellable(() => bookkeeping.finishImport(input.batchId, 'failed', rootCause(error) ?? String(error)));
-    throw error;
-  }
-  await bookkeeping.finishImport(input.batchId, 'completed');
+    },
+  });
   return progress;
 }

@@ -2,5 +2,4 @@
 export { generateCodesWorkflow, generationProgressQuery } from './generate-codes';
 export { importCodesWorkflow, importProgressQuery } from './import-codes';
 export { cancelCodeBatchWorkflow, cancelledCountQuery } from './cancel-code-batch';
-export { redeemCodeEventWorkflow } from './redeem-code-event';
 export { expireReservationWorkflow } from './expire-reservation';

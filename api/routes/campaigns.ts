@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { BUDGET_KINDS } from '../../model/budget';
 import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
@@ -90,7 +91,7 @@ const statsView = z
     redemptions: z.number(),
     pointsIssued: z.number(),
     rejections: z.record(z.number()).openapi({ description: 'Rejected events by reason' }),
-    budget: z.object({ kind: z.enum(['points', 'redemptions']), cap: z.number(), used: z.number(), left: z.number() }).nullable(),
+    budget: z.object({ kind: z.enum(BUDGET_KINDS), cap: z.number(), used: z.number(), left: z.number() }).nullable(),
   })
   .openapi('CampaignStats');
 

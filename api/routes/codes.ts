@@ -8,6 +8,7 @@ import { cancelRequest, codeDetailView, codePage, codeParam, codeView as codeSch
 import { codeSearchQuery } from '../schemas/code-search';
 import { codeFilters, type CodeFilters } from '../../model/code-filters';
 import { errorResponses, jsonBody } from '../openapi';
+import { decodeCursor, keysetPage } from '../cursor';
 import { codeView } from '../views';
 import { searchCodes, type ResolvedFilters } from '../../db/code-search';
 import { canonicalForm } from '../../domain/normalize-code';
@@ -23,23 +24,17 @@ function resolveFilters(filters: CodeFilters): ResolvedFilters {
   return { ...filters, prefixCode };
 }
 
-const encodeCursor = (code: string) => Buffer.from(code).toString('base64url');
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const code = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[A-Z0-9]{1,64}$/.test(code)) throw new ApiError(400, 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
-  return code;
-}
+// A code search page's key is the last code shown, in its stored form.
+const readCodeKey = (text: string) => (/^[A-Z0-9]{1,64}$/.test(text) ? text : undefined);
 
 export function codeRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/codes', allow('marketer', 'operator'), async (req, res) => {
     const { limit, cursor, ...filters } = parse(codeSearchQuery, req.query);
-    const page = await searchCodes(ctx.db, resolveFilters(filters), decodeCursor(cursor), limit + 1);
-    const more = page.length > limit;
-    const codes = page.slice(0, limit);
-    res.json({ codes: codes.map(codeView), nextCursor: more ? encodeCursor(codes[codes.length - 1].code) : null });
+    const rows = await searchCodes(ctx.db, resolveFilters(filters), decodeCursor(cursor, readCodeKey), limit + 1);
+    const { items, nextCursor } = keysetPage(rows, limit, (c) => c.code);
+    res.json({ codes: items.map(codeView), nextCursor });
   });
 
   router.get('/codes/export', allow('marketer', 'operator'), async (req, res) => {

@@ -4,10 +4,15 @@ import { allow } from '../auth';
 import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
+import { z } from '../../model/zod';
 import { redemptionOutcome } from '../schemas/event';
 import { postEventRequest } from '../../model/event';
+import { eventDetailView, eventPage, eventSearchQuery } from '../schemas/event-search';
 import { postEvent } from '../../services/events';
+import { getEvent, searchEvents } from '../../services/event-log';
 import type { AppContext } from '../../services/context';
+
+const eventIdParam = z.object({ id: z.string().min(1).max(128) });
 
 export function eventRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -19,6 +24,12 @@ export function eventRoutes(ctx: AppContext): Router {
     }
     res.json(outcome);
   });
+  router.get('/events', allow('marketer', 'operator'), async (req, res) => {
+    res.json(await searchEvents(ctx, parse(eventSearchQuery, req.query)));
+  });
+  router.get('/events/:id', allow('marketer', 'operator'), async (req, res) => {
+    res.json(await getEvent(ctx, parse(eventIdParam, { id: String(req.params.id) }).id));
+  });
   return router;
 }
 
@@ -26,14 +37,30 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/events',
-    summary: 'Post a custom event; a code it carries is redeemed exactly once (a workflow keyed by the event id) and the outcome answered',
-    description: 'Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key.',
+    summary: 'Post a custom event; a code it carries is redeemed exactly once (keyed by the event id) and the outcome answered',
+    description: 'Decided in one PostgreSQL transaction in the API (no workflow on the answer path). Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key. The same event id again answers the stored outcome.',
     tags: ['Campaigns'],
     request: { body: jsonBody(postEventRequest) },
     responses: {
       200: { description: 'The outcome', content: { 'application/json': { schema: redemptionOutcome } } },
-      ...errorResponses(400, 401, 403, 422),
+      ...errorResponses(400, 401, 403, 422, 503),
       429: { description: 'Too many failed code attempts', content: { 'application/json': { schema: redemptionOutcome } } },
     },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/events',
+    summary: 'Search decided events (newest first, keyset paging): by event id, member, code, campaign, time',
+    tags: ['Campaigns'],
+    request: { query: eventSearchQuery },
+    responses: { 200: { description: 'One page', content: { 'application/json': { schema: eventPage } } }, ...errorResponses(400, 401, 403) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/events/{id}',
+    summary: "One decided event: its outcome, reason, effects and its attempt in the code's history",
+    tags: ['Campaigns'],
+    request: { params: eventIdParam },
+    responses: { 200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } }, ...errorResponses(401, 403, 404) },
   });
 }

@@ -1,8 +1,8 @@
 import { Router } from 'express';
+import { decodeCursor, keysetPage } from '../cursor';
 import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
-import { ApiError } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { memberIdParam, memberView as memberSchema, transactionPage, transactionsQuery } from '../schemas/member';
@@ -37,12 +37,8 @@ function transactionView(t: PointTransaction) {
   };
 }
 
-// The cursor is the last id shown; 15 digits keep it a safe integer for the bigint comparison.
-function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(cursor)) throw new ApiError(400, 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
-  return Number(cursor);
-}
+// A transaction page's key is the last id shown; 15 digits keep it a safe integer for the bigint comparison.
+const readTransactionKey = (text: string) => (/^\d{1,15}$/.test(text) ? Number(text) : undefined);
 
 export function memberRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -67,15 +63,11 @@ export function memberRoutes(ctx: AppContext): Router {
 
   router.get('/members/:id/transactions', allow('marketer', 'operator'), async (req, res) => {
     const { limit, cursor } = parse(transactionsQuery, req.query);
-    const before = decodeCursor(cursor);
+    const before = decodeCursor(cursor, readTransactionKey);
     const member = await loadMember(String(req.params.id));
-    const page = await listPointTransactions(ctx.db, member.id, before, limit + 1);
-    const more = page.length > limit;
-    const transactions = page.slice(0, limit);
-    res.json({
-      transactions: transactions.map(transactionView),
-      nextCursor: more ? String(transactions[transactions.length - 1].id) : null,
-    });
+    const rows = await listPointTransactions(ctx.db, member.id, before, limit + 1);
+    const { items, nextCursor } = keysetPage(rows, limit, (t) => t.id);
+    res.json({ transactions: items.map(transactionView), nextCursor });
   });
 
   return router;

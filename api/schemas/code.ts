@@ -1,6 +1,6 @@
 import { z } from '../../model/zod';
 import { BATCH_SOURCES } from '../../model/batch-status';
-import { CODE_STATUSES } from '../../model/code-status';
+import { CODE_HISTORY_KINDS, CODE_STATUSES } from '../../model/code-status';
 import { poolView } from './common';
 
 export const codeParam = z.object({
@@ -35,7 +35,7 @@ export const codeDetailView = codeView
       .nullable(),
     history: z.array(
       z.object({
-        kind: z.enum(['status_change', 'redemption_attempt']),
+        kind: z.enum(CODE_HISTORY_KINDS),
         fromStatus: z.string().nullable(),
         toStatus: z.string().nullable(),
         eventId: z.string().nullable(),

@@ -1,12 +1,13 @@
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { addCodes } from '../support/fixtures';
 import type { Role } from '../../model/roles';
 
 let system: TestSystem;
 beforeAll(async () => {
   system = await startTestSystem();
-  await system.db.query(`insert into codes (code, pool_id) select 'IMG4TEST77', id from code_pools where kind = 'bank'`);
+  await addCodes(system.db, 'bank', ['IMG4TEST77']);
 });
 afterAll(() => system?.stop());
 

@@ -1,4 +1,5 @@
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
+import { addCodes } from '../support/fixtures';
 
 // Chunk 1 fails once before its commit, chunk 2 once after it: the retries must double nothing.
 const injected: string[] = [];
@@ -16,7 +17,7 @@ beforeAll(async () => {
     env: { CODE_CHUNK_SIZE: '3' },
     faults: { import: { beforeCommit: failOnce(1, 'before-commit'), afterCommit: failOnce(2, 'after-commit') } },
   });
-  await system.db.query(`insert into codes (code, pool_id) select 'EXIST0001', id from code_pools where kind = 'bank'`);
+  await addCodes(system.db, 'bank', ['EXIST0001']);
 });
 afterAll(() => system?.stop());
 

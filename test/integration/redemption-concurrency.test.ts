@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import { startTestSystem, KEYS, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 
-// The first attempt of event "lost-reply" fails after its transaction committed, as if the worker died before
-// reporting: the retry must find the event decided and book nothing more.
+// The first attempt of event "lost-reply" fails after its transaction committed, as if the API died before
+// answering: the producer's retry (same event id) must find the event decided and book nothing more.
 const lostReplies: string[] = [];
 let system: TestSystem;
 let server: Server;
@@ -90,10 +90,12 @@ it('the same event id posted 20 times at once books once and answers the same ev
   expect(await ledgerCount(`member_id = 'repeat'`, [])).toBe(1);
 });
 
-it('an activity that fails after its commit is retried and books once', async () => {
+it('a decision whose answer is lost after its commit is answered again on retry and books once', async () => {
   await createCampaign(system, 'lost');
   await addCodes(system, 'lost', ['LOSTREPLY1']);
   await addMembers(system, ['unlucky']);
+  const lost = await postEvent(system, 'lost-reply', 'unlucky', 'LOSTREPLY1');
+  expect(lost.status).toBe(500); // the answer never came; the producer sends the same event again
   const res = await postEvent(system, 'lost-reply', 'unlucky', 'LOSTREPLY1');
   expect(res.body).toMatchObject({ outcome: 'redeemed', code: 'LOSTREPLY1' });
   expect(lostReplies).toEqual(['lost-reply']);

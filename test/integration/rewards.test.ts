@@ -1,6 +1,6 @@
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
-import { resolvePool } from '../../db/code-pools';
+import { addCodes as addPoolCodes, addMembersWithPoints, balanceOf, codeStatus } from '../support/fixtures';
 
 let system: TestSystem;
 beforeAll(async () => {
@@ -14,21 +14,9 @@ async function createReward(body: Record<string, unknown>) {
   if (res.status !== 201) throw new Error(`reward: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
-async function addRewardCodes(rewardId: string, codes: string[]) {
-  const pool = await resolvePool(system.db, { type: 'reward', id: rewardId });
-  await system.db.query(`insert into codes (code, pool_id) select unnest($1::text[]), $2`, [codes, pool.id]);
-}
-/** Members with a starting balance, booked as a real ledger credit. */
-async function membersWithPoints(ids: string[], points: number, profile = {}) {
-  await addMembers(system, ids, profile);
-  await system.db.query(
-    `with m as (select unnest($1::text[]) as id)
-     insert into point_transactions (member_id, kind, points, source, reference) select id, 'credit', $2, 'test', 'seed:' || id from m`,
-    [ids, points],
-  );
-  await system.db.query(`update members set balance = $2 where id = any($1)`, [ids, points]);
-}
-const balance = async (id: string) => Number((await system.db.query(`select balance from members where id = $1`, [id])).rows[0].balance);
+const addRewardCodes = (rewardId: string, codes: string[]) => addPoolCodes(system.db, { type: 'reward', id: rewardId }, codes);
+const membersWithPoints = (ids: string[], points: number, profile = {}) => addMembersWithPoints(system.db, ids, points, profile);
+const balance = (id: string) => balanceOf(system.db, id);
 const redeem = (rewardId: string, memberId: string, attributes = {}) =>
   system.api.post(`/v1/rewards/${rewardId}/redemptions`).set(mk('producer')).send({ memberId, attributes });
 
@@ -137,8 +125,7 @@ describe('redeem, award, bank, concurrency', () => {
 
   it('falls back to the bank, awards without a debit, and refuses a missing mandatory attribute', async () => {
     await createReward({ id: 'tote', name: 'Tote', pointsCost: 10, transactionAttributes: [{ id: 'store', name: 'Store', type: 'text', mandatory: true }] });
-    const bank = await resolvePool(system.db, undefined);
-    await system.db.query(`insert into codes (code, pool_id) values ('BANK0001', $1)`, [bank.id]);
+    await addPoolCodes(system.db, 'bank', ['BANK0001']);
     await membersWithPoints(['shopper'], 50);
     const missing = await redeem('tote', 'shopper');
     expect([missing.status, missing.body.error.code, missing.body.error.field]).toEqual([400, 'missing_attribute', 'attributes.store']);
@@ -160,7 +147,7 @@ describe('reservations and rollback', () => {
     await addRewardCodes('pen', ['PEN1', 'PEN2']);
     const short = await system.api.post('/v1/rewards/pen/reservations').set(mk('producer')).send({ expiresInSeconds: 2 });
     expect([short.status, short.body.status]).toEqual([201, 'reserved']);
-    const code = async (c: string) => (await system.db.query(`select status from codes where code = $1`, [c])).rows[0].status;
+    const code = (c: string) => codeStatus(system.db, c);
     expect(await code(short.body.code)).toBe('reserved');
     const long = await system.api.post('/v1/rewards/pen/reservations').set(mk('producer')).send({ expiresInSeconds: 600 });
     await membersWithPoints(['writer'], 5);

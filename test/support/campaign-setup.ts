@@ -1,5 +1,5 @@
 import type { TestSystem } from './test-system';
-import { resolvePool } from '../../db/code-pools';
+import * as fixtures from './fixtures';
 
 /** An event schema carrying a code, a store and an amount. */
 export async function createCodeEventSchema(system: TestSystem, name = 'code_entered') {
@@ -26,16 +26,12 @@ export async function createCampaign(system: TestSystem, id: string, fields: Rec
 }
 
 /** Puts codes straight into a campaign's pool (generation is tested on its own). */
-export async function addCodes(system: TestSystem, campaignId: string, codes: string[]) {
-  const pool = await resolvePool(system.db, { type: 'campaign', id: campaignId });
-  await system.db.query(`insert into codes (code, pool_id) select unnest($1::text[]), $2`, [codes, pool.id]);
+export function addCodes(system: TestSystem, campaignId: string, codes: string[]) {
+  return fixtures.addCodes(system.db, { type: 'campaign', id: campaignId }, codes);
 }
 
-export async function addMembers(system: TestSystem, ids: string[], profile: { tier?: string; segments?: string[]; tags?: string[]; enrolledAt?: string } = {}) {
-  await system.db.query(
-    `insert into members (id, tier, segments, tags, enrolled_at) select unnest($1::text[]), $2, $3, $4, $5`,
-    [ids, profile.tier ?? null, profile.segments ?? [], profile.tags ?? [], profile.enrolledAt ?? null],
-  );
+export function addMembers(system: TestSystem, ids: string[], profile: fixtures.MemberProfile = {}) {
+  return fixtures.addMembers(system.db, ids, profile);
 }
 
 export function postEvent(system: TestSystem, id: string, memberId: string, code: string, extra: Record<string, unknown> = {}, name = 'code_entered') {

@@ -11,6 +11,7 @@ import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import type { Role } from '../../model/roles';
 import type { ActivityFaults } from '../../activities';
+import type { ServiceFaults } from '../../services/context';
 
 export const KEYS: Record<Role, string> = {
   admin: 'test-admin-key-0001',
@@ -55,7 +56,7 @@ export async function createTestDatabase(): Promise<string> {
  */
 export interface TestSystemOptions {
   env?: Record<string, string>;
-  faults?: ActivityFaults;
+  faults?: ActivityFaults & ServiceFaults;
   /** false: no worker in the test process (crash tests run the worker as a child process they can kill). */
   inProcessWorker?: boolean;
   /** A Temporal server of the test's own (restart tests); default: the shared one. */
@@ -80,11 +81,10 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     faults: options.faults,
-    lockout: config.lockout,
   });
   const running = inProcess?.worker.run();
   const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');
-  const app = createApp({ db, temporal, config }, parseApiKeys(apiKeys));
+  const app = createApp({ db, temporal, config, faults: options.faults }, parseApiKeys(apiKeys));
   return {
     api: request(app),
     app,

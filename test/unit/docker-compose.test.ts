@@ -62,3 +62,15 @@ describe('docker-compose.yml', () => {
     expect(pkg.scripts.build).toMatch(/cp -r db\/migrations dist\/db/);
   });
 });
+
+describe('Dockerfile', () => {
+  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+
+  it('prebuilds the workflow bundle and points the production worker at it', () => {
+    const bundle = /npm run bundle-workflows -- (\S+)/.exec(dockerfile)?.[1];
+    expect(bundle).toBeDefined();
+    expect(pkg.scripts['bundle-workflows']).toMatch(/scripts\/bundle-workflows\.ts/);
+    expect(dockerfile).toContain(`ENV WORKFLOW_BUNDLE_PATH=/app/${bundle}`);
+    expect(fs.readFileSync(path.join(root, 'worker/index.ts'), 'utf8')).toContain('process.env.WORKFLOW_BUNDLE_PATH');
+  });
+});

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, rootCause } from '@temporalio/workflow';
 
 /**
  * Runs chunk 0 … total-1 with at most `parallelism` in flight, in index order. Deterministic: the order in
@@ -30,4 +30,34 @@ export function chunkActivities<A extends object>(chunkIndex: number, finalFailu
 /** Activities that only record a job's state. */
 export function bookkeepingActivities<A extends object>() {
   return proxyActivities<A>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });
+}
+
+/** A job over a code batch, run in chunks: the one skeleton of generation and import. */
+export interface ChunkedJob {
+  batchId: string;
+  chunksTotal: number;
+  parallelism: number;
+  /** The job's bookkeeping activities (their names are in recorded histories, so each job keeps its own). */
+  markRunning(batchId: string): Promise<void>;
+  finish(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void>;
+  runChunk(index: number): Promise<void>;
+  /** Throws when the chunks' results don't add up (checked before the job is marked completed). */
+  verify?(): void;
+}
+
+/**
+ * Marks the batch running, runs every chunk, then marks it completed, or failed with the root cause of the
+ * first failure. The command sequence (running, chunks, finish) is what recorded histories replay.
+ */
+export async function runChunkedJob(job: ChunkedJob): Promise<void> {
+  await job.markRunning(job.batchId);
+  try {
+    await runChunks(job.chunksTotal, job.parallelism, job.runChunk);
+    job.verify?.();
+  } catch (error) {
+    // Non-cancellable: a cancelled workflow would otherwise cancel this activity before it is even scheduled.
+    await CancellationScope.nonCancellable(() => job.finish(job.batchId, 'failed', rootCause(error) ?? String(error)));
+    throw error;
+  }
+  await job.finish(job.batchId, 'completed');
 }

@@ -1,0 +1,64 @@
+import { Context } from '@temporalio/activity';
+import type { PoolClient } from 'pg';
+import type { Database } from '../db/database';
+import { markBatchFinished, markBatchRunning } from '../db/code-batches';
+import { claimChunk, recordChunk } from '../db/code-batch-chunks';
+
+/** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
+export interface ChunkFaults {
+  beforeCommit?(input: { chunkIndex?: number; eventId?: string }, attempt: number): void;
+  afterCommit?(input: { chunkIndex?: number; eventId?: string }, attempt: number): void;
+}
+
+export interface ChunkInput {
+  batchId: string;
+  chunkIndex: number;
+}
+
+/** What a chunk's work committed: its result, and the counts its code_batch_chunks row keeps. */
+export interface ChunkWork<R> {
+  result: R;
+  inserted: number;
+  redraws?: number;
+}
+
+/**
+ * The bookkeeping of every chunked job over a code batch (generation, import): running, then completed or
+ * failed. `onCompleted` runs before the batch is marked completed (e.g. dropping an import's staged rows).
+ */
+export function chunkedJobBookkeeping(db: Database, onCompleted?: (batchId: string) => Promise<void>) {
+  return {
+    async markRunning(batchId: string): Promise<void> {
+      await markBatchRunning(db, batchId);
+    },
+    async finish(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
+      if (status === 'completed') await onCompleted?.(batchId);
+      await markBatchFinished(db, batchId, status, error);
+    },
+  };
+}
+
+/**
+ * Runs one chunk exactly once. In one transaction: claims the chunk's row in code_batch_chunks, does the work
+ * and records the chunk. Retried after a crash before the commit, it starts over (nothing was written); retried
+ * after the commit, it finds the chunk row and answers with `alreadyDone` instead.
+ */
+export async function runChunkOnce<I extends ChunkInput, R>(
+  db: Database,
+  input: I,
+  faults: ChunkFaults,
+  steps: { work(client: PoolClient): Promise<ChunkWork<R>>; alreadyDone(client: PoolClient, inserted: number): Promise<R> },
+): Promise<R> {
+  const { attempt } = Context.current().info;
+  const result = await db.transaction(async (client) => {
+    Context.current().heartbeat();
+    const claim = await claimChunk(client, input.batchId, input.chunkIndex);
+    if (!claim.claimed) return steps.alreadyDone(client, claim.inserted);
+    const done = await steps.work(client);
+    await recordChunk(client, input.batchId, input.chunkIndex, done.inserted, done.redraws ?? 0);
+    faults.beforeCommit?.(input, attempt);
+    return done.result;
+  });
+  faults.afterCommit?.(input, attempt);
+  return result;
+}

@@ -1,0 +1,42 @@
+import { z } from '../../model/zod';
+import { redemptionOutcome } from './event';
+
+const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-11-01T00:00:00Z' });
+
+export const eventSearchQuery = z
+  .object({
+    eventId: z.string().min(1).max(128).optional(),
+    memberId: z.string().min(1).max(128).optional(),
+    code: z.string().min(1).max(200).optional().openapi({ description: 'Case, spaces and dashes ignored' }),
+    campaignId: z.string().min(1).max(128).optional(),
+    from: instant.optional().openapi({ description: 'Recorded at or after' }),
+    to: instant.optional().openapi({ description: 'Recorded before' }),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(400).optional().openapi({ description: '`nextCursor` of the previous page' }),
+  })
+  .strict();
+
+export const eventRecordView = z
+  .object({
+    eventId: z.string(),
+    memberId: z.string().nullable(),
+    campaignId: z.string().nullable(),
+    code: z.string().nullable().openapi({ description: 'The code the attempt was recorded against, when one was found' }),
+    outcome: z.enum(['redeemed', 'rejected']),
+    reason: z.string().nullable(),
+    points: z.number(),
+    rolledBackAt: z.string().nullable(),
+    createdAt: z.string(),
+    result: redemptionOutcome.openapi({ description: 'The outcome exactly as the producer got it (and gets again for the same event id)' }),
+  })
+  .openapi('EventRecord');
+
+export const eventPage = z.object({ items: z.array(eventRecordView), nextCursor: z.string().nullable() }).openapi('EventPage');
+
+export const eventDetailView = eventRecordView
+  .extend({
+    history: z
+      .array(z.object({ code: z.string(), kind: z.string(), outcome: z.string().nullable(), reason: z.string().nullable(), actor: z.string().nullable(), at: z.string() }))
+      .openapi({ description: "The attempt in the code's history" }),
+  })
+  .openapi('EventDetail');

@@ -1,0 +1,31 @@
+import { z } from './zod';
+import { campaignRule } from './rule';
+import { memberInput, memberAttributeValue } from './member';
+
+/** A member profile typed into the simulator instead of a stored member. */
+export const simulatedMember = memberInput
+  .extend({ balance: z.number().int().min(0).max(1_000_000_000_000).default(0) })
+  .partial({ attributes: true })
+  .openapi('SimulatedMember');
+
+const draftRules = z.array(campaignRule).min(1).max(50).openapi({ description: "A draft rule set, checked like a campaign's rules at save time" });
+
+export const simulateRequest = z
+  .object({
+    memberId: z.string().min(1).max(128).optional().openapi({ description: 'A stored member (its profile, balance and redemptions so far); or give `member`' }),
+    member: simulatedMember.optional(),
+    code: z.string().min(1).max(200).optional().openapi({ description: 'A code to check too; without one the code checks are skipped' }),
+    attributes: z.record(memberAttributeValue).default({}).openapi({ description: 'Event attributes the rules see as `event.attributes`' }),
+    rules: draftRules.optional().openapi({ description: "A draft rule set to try instead of the campaign's own" }),
+  })
+  .strict()
+  .refine((b) => (b.memberId === undefined) !== (b.member === undefined), { message: 'give either memberId or member', path: ['memberId'] })
+  .openapi('SimulateRequest');
+
+export const replayRequest = z
+  .object({ rules: draftRules, limit: z.number().int().min(1).max(10_000).default(1000) })
+  .strict()
+  .openapi('ReplayRequest');
+
+export type SimulateRequest = z.infer<typeof simulateRequest>;
+export type ReplayRequest = z.infer<typeof replayRequest>;

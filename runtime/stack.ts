@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from '../db/migrate';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { ensureTemporalCli } from './temporal-cli';
+import { startTemporalDevServer, type RunningTemporal } from './temporal-dev-server';
+import { startTemporalServer, TEMPORAL_SHARDS } from './temporal-server';
+import { ensureTemporalServer } from './temporal-server-tools';
+import { workflowBundle } from './workflow-bundle';
+import { failpoint, Teardown } from './teardown';
+
+/**
+ * The one start helper behind `npm start`, the integration tests' global setup and the bench: PostgreSQL
+ * (embedded, or DATABASE_URL), migrations, Temporal (a dev server, or TEMPORAL_ADDRESS) and the workflow bundle.
+ * Every step registers its stop on `teardown` the moment it has started something, so a failure at any step (the
+ * caller runs `teardown.run()`) leaves nothing behind.
+ */
+export interface StackOptions {
+  /** Where the cluster, Temporal's SQLite file and the logs live. */
+  dataDir: string;
+  toolsDir: string;
+  databaseName: string;
+  /** External PostgreSQL (the database `databaseName` is created on it when missing): no embedded server. */
+  databaseUrl?: string;
+  /** External Temporal: no dev server. */
+  temporalAddress?: string;
+  postgresPort: number;
+  temporalPort: number;
+  /** The dev server's Web UI port; omitted: headless. */
+  temporalUiPort?: number;
+  /** Keep Temporal's state in a SQLite file in the data folder (omitted: in memory, for tests). */
+  temporalPersistent: boolean;
+  /** `server`: the real Temporal server on this PostgreSQL (its own databases) instead of the dev server. */
+  temporalRuntime?: 'dev' | 'server';
+  teardown: Teardown;
+  /** One line per finished step ("Database", "PostgreSQL on port …"). */
+  progress?: (step: string, detail: string) => void;
+}
+
+export interface Stack {
+  databaseUrl: string;
+  /** The admin URL of the embedded server (tests create one database per file from a template). */
+  adminUrl?: string;
+  postgresPort?: number;
+  temporalAddress: string;
+  temporalUi?: string;
+  temporalCli?: string;
+  workflowBundlePath: string;
+  logsDir: string;
+}
+
+/**
+ * The three first steps run side by side but read in a fixed order: a finished step's line waits for the lines
+ * of the steps before it. Lines of a step still under way (the one-off CLI build) print at once.
+ */
+function inOrder(print: (step: string, detail: string) => void, order: string[]) {
+  const done = new Map<string, string[]>();
+  let next = 0;
+  return (step: string, detail: string, finished = true) => {
+    if (!finished) return print(step, detail);
+    done.set(step, [...(done.get(step) ?? []), detail]);
+    while (next < order.length && done.has(order[next])) {
+      for (const line of done.get(order[next])!) print(order[next], line);
+      next++;
+    }
+  };
+}
+
+const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { teardown } = options;
+  const progress = inOrder(options.progress ?? (() => undefined), ['Database', 'Temporal', 'Workflows']);
+  const logsDir = path.join(options.dataDir, 'logs');
+  fs.mkdirSync(logsDir, { recursive: true });
+  failpoint('data');
+
+  // PostgreSQL + migrations, Temporal and the bundle don't depend on each other (but the real Temporal server
+  // keeps its state in PostgreSQL): started side by side.
+  let postgresReady!: (adminUrl: string) => void;
+  let postgresFailed!: (error: unknown) => void;
+  const postgres = new Promise<string>((resolve, reject) => ((postgresReady = resolve), (postgresFailed = reject)));
+  postgres.catch(() => undefined);
+  const database = (async () => {
+    const started = Date.now();
+    let adminUrl: string | undefined;
+    let databaseUrl: string;
+    if (options.databaseUrl) {
+      databaseUrl = options.databaseUrl;
+      postgresReady(databaseUrl);
+      progress('Database', `PostgreSQL at ${new URL(databaseUrl).host} (DATABASE_URL)`);
+    } else {
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(options.dataDir, 'postgres'),
+        port: options.postgresPort,
+        logFile: path.join(logsDir, 'postgres.log'),
+      });
+      teardown.add('PostgreSQL', () => pg.stop());
+      adminUrl = pg.url;
+      postgresReady(pg.url);
+      databaseUrl = await ensureDatabase(pg.url, options.databaseName);
+      const notes = [
+        pg.stoppedLeftover ? `stopped the server a previous run left (pid ${pg.stoppedLeftover}) first` : '',
+        pg.binariesCopiedTo ? `binaries copied for the postgres OS user to ${pg.binariesCopiedTo}` : '',
+      ].filter(Boolean);
+      progress('Database', `PostgreSQL on port ${pg.port} (${elapsed(started)})${notes.map((n) => `\n                ${n}`).join('')}`);
+    }
+    failpoint('database');
+    await migrate(databaseUrl);
+    failpoint('migrate');
+    return { adminUrl, databaseUrl };
+  })();
+  database.catch(postgresFailed);
+
+  const temporal = (async () => {
+    if (options.temporalAddress) {
+      progress('Temporal', `${options.temporalAddress} (TEMPORAL_ADDRESS)`);
+      failpoint('temporal');
+      return { address: options.temporalAddress, ui: undefined, cli: undefined };
+    }
+    const cli = await ensureTemporalCli(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
+    const started = Date.now();
+    let server: RunningTemporal;
+    if (options.temporalRuntime === 'server') {
+      const tools = await ensureTemporalServer(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
+      server = await startTemporalServer({
+        tools,
+        cliPath: cli,
+        postgresAdminUrl: await postgres,
+        dir: path.join(options.dataDir, 'temporal-server'),
+        port: options.temporalPort,
+        uiPort: options.temporalUiPort,
+        shards: TEMPORAL_SHARDS,
+        logFile: path.join(logsDir, 'temporal.log'),
+      });
+    } else {
+      server = await startTemporalDevServer({
+        cliPath: cli,
+        dbFile: options.temporalPersistent ? path.join(options.dataDir, 'temporal.sqlite') : undefined,
+        port: options.temporalPort,
+        uiPort: options.temporalUiPort,
+        headless: !options.temporalUiPort,
+        logFile: path.join(logsDir, 'temporal.log'),
+        pidFile: path.join(options.dataDir, 'temporal.pid'),
+      });
+    }
+    const kind = options.temporalRuntime === 'server' ? `server ${TEMPORAL_SHARDS} shards on PostgreSQL` : 'dev server';
+    teardown.add(`the Temporal ${kind}`, () => server.stop());
+    const leftover = server.stoppedLeftover ? `, stopped the one a previous run left (pid ${server.stoppedLeftover}) first` : '';
+    progress('Temporal', `${kind} on port ${options.temporalPort} (${elapsed(started)}${leftover})`);
+    failpoint('temporal');
+    return { address: server.address, ui: server.uiUrl, cli };
+  })();
+
+  const bundle = (async () => {
+    const started = Date.now();
+    const built = await workflowBundle();
+    progress('Workflows', built.reused ? 'bundle unchanged, reused' : `bundle built (${elapsed(started)}), reused until the workflow code changes`);
+    failpoint('bundle');
+    return built.path;
+  })();
+
+  const [db, tmp, bundlePath] = await Promise.allSettled([database, temporal, bundle]);
+  for (const result of [db, tmp, bundlePath]) if (result.status === 'rejected') throw result.reason;
+  const value = <T>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
+  return {
+    databaseUrl: value(db).databaseUrl,
+    adminUrl: value(db).adminUrl,
+    postgresPort: options.databaseUrl ? undefined : options.postgresPort,
+    temporalAddress: value(tmp).address,
+    temporalUi: value(tmp).ui,
+    temporalCli: value(tmp).cli,
+    workflowBundlePath: value(bundlePath),
+    logsDir,
+  };
+}

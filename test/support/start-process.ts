@@ -1,0 +1,106 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { isListening } from '../../runtime/processes';
+import { freePort } from '../../runtime/temporal-dev-server';
+
+/** Runs the README's start command as a user would, and finds anything it left behind. */
+
+export interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export interface StartEnv {
+  env: Record<string, string>;
+  ports: number[];
+  /** Every process the start command starts inherits it: how orphans are found. */
+  mark: string;
+  dataDir: string;
+}
+
+/** A data folder under /tmp and free ports; `mark` tags every descendant process through its environment. */
+export async function startEnv(extra: Record<string, string> = {}): Promise<StartEnv> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-start-'));
+  fs.chmodSync(dataDir, 0o777);
+  const named = { PORT: await freePort(), EMBEDDED_POSTGRES_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
+  const mark = crypto.randomBytes(6).toString('hex');
+  const env = {
+    DATA_DIR: dataDir,
+    LOYALTY_TEST_MARK: mark,
+    ...Object.fromEntries(Object.entries(named).map(([k, v]) => [k, String(v)])),
+    ...extra,
+  };
+  return { env, ports: Object.values(named), mark, dataDir };
+}
+
+/** The start script as `npm start` runs it, in its own process group (so Ctrl-C can reach the whole group). */
+export function spawnStart(env: Record<string, string>, cwd = path.resolve(__dirname, '../..')): Started {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: '', API_KEYS: '', DATABASE_URL: '', TEMPORAL_ADDRESS: '', LOYALTY_FAIL_AT: '', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+export async function waitForOutput(started: Started, text: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!started.output().includes(text)) {
+    if (started.child.exitCode !== null || Date.now() > deadline) throw new Error(`waited for "${text}" in:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function startUp(env: Record<string, string>, cwd?: string): Promise<Started> {
+  const started = spawnStart(env, cwd);
+  await waitForOutput(started, 'Press Ctrl-C to stop.');
+  return started;
+}
+
+export async function ctrlC(started: Started): Promise<number | null> {
+  process.kill(-started.child.pid!, 'SIGINT');
+  return started.exited;
+}
+
+/** Processes whose environment carries the mark (any descendant of a start run with it), as "pid command". */
+export function markedProcesses(mark: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`LOYALTY_TEST_MARK=${mark}`)) {
+        found.push(`${entry} ${fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 100)}`);
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** What is left running and listening after a start has exited: both must be empty. */
+export async function leftovers(setup: StartEnv): Promise<{ processes: string[]; listening: number[] }> {
+  const listening: number[] = [];
+  for (const port of setup.ports) if (await isListening(port)) listening.push(port);
+  return { processes: markedProcesses(setup.mark), listening };
+}
+
+/** Last resort for a failing test: stop whatever a start left, so one failure doesn't leak into the machine. */
+export function killMarked(mark: string): void {
+  for (const line of markedProcesses(mark)) {
+    try {
+      process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
