@@ -1,22 +1,12 @@
 import { lazy, Suspense, useState } from 'react';
 import { Alert, Badge, Button, Code, Group, Loader, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { raw, ApiProblem } from '../../api/client';
+import { api, ok, ApiProblem, type Schemas } from '../../api/client';
 import { ErrorNote, fmt } from '../../components/common';
 
 const RulesEditor = lazy(() => import('../../components/RulesEditor'));
 
-interface Outcome {
-  outcome: 'redeemed' | 'rejected';
-  reason?: string;
-  points?: number;
-  effects?: unknown[];
-  failedConditions?: Array<{ rule: string; fact: string; path?: string; operator: string; value?: unknown; factValue?: unknown }>;
-}
-interface ReplayTotals { redeemed: number; rejected: number; byReason: Record<string, number>; points: number }
-interface Replay {
-  events: number; current: ReplayTotals; draft: ReplayTotals; budgetUsed: { current: number; draft: number };
-  changed: Array<{ eventId: string; memberId: string; current: { outcome: string; reason?: string; points: number }; draft: { outcome: string; reason?: string; points: number } }>;
-}
+type Outcome = Schemas['SimulationResult'];
+type Replay = Schemas['ReplayResult'];
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const show = (v: unknown) => (v === undefined ? '–' : JSON.stringify(v));
@@ -60,26 +50,28 @@ export function Simulator({ id, rulesText }: { id: string; rulesText: string }) 
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const post = async <T,>(path: string, body: object): Promise<T | null> => {
+  const run = async <T,>(call: () => Promise<T>): Promise<T | null> => {
     setBusy(true);
     setError(null);
     try {
-      return (await (await raw(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as T;
+      return await call();
     } catch (e) {
-      setError(e instanceof ApiProblem && e.status === 404 && e.code !== 'campaign_not_found' ? new ApiProblem(404, 'not_available', `this API has no ${path.split('/').pop()} endpoint yet`) : e);
+      setError(e);
       return null;
     } finally {
       setBusy(false);
     }
   };
+  const path = { params: { path: { id } } };
   const draftRules = () => (useDraft ? { rules: JSON.parse(draft) } : {});
   const simulate = async () => {
     let attrs: object;
     try { attrs = JSON.parse(attributes || '{}'); } catch { return setError(new ApiProblem(0, 'invalid_json', 'Event attributes must be a JSON object')); }
     const member = who === 'member' ? { memberId } : { member: { ...(profile.tier ? { tier: profile.tier } : {}), segments: list(profile.segments), tags: list(profile.tags), balance: profile.balance } };
-    setResult(await post<Outcome>(`/v1/campaigns/${encodeURIComponent(id)}/simulate`, { ...member, ...(code ? { code } : {}), attributes: attrs, ...draftRules() }));
+    const body = { ...member, ...(code ? { code } : {}), attributes: attrs, ...draftRules() } as Schemas['SimulateRequest'];
+    setResult(await run(() => ok(api.POST('/v1/campaigns/{id}/simulate', { ...path, body }))));
   };
-  const runReplay = async () => setReplay(await post<Replay>(`/v1/campaigns/${encodeURIComponent(id)}/replay`, { rules: JSON.parse(draft), limit }));
+  const runReplay = async () => setReplay(await run(() => ok(api.POST('/v1/campaigns/{id}/replay', { ...path, body: { rules: JSON.parse(draft), limit } }))));
 
   return (
     <Stack>
