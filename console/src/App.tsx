@@ -54,12 +54,12 @@ export function App() {
     <MeContext.Provider value={me}>
       <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
         <AppShell.Header>
-          <Group h="100%" px="md" justify="space-between">
-            <Group gap="sm">
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
               <Title order={4}>Loyalty codes</Title>
             </Group>
-            <Group gap="sm">
+            <Group gap="xs" wrap="nowrap">
               <Badge variant="light" size="lg" aria-label={`Signed in as ${me.role}`}>{me.role}</Badge>
               <Button variant="subtle" size="xs" onClick={() => { session.clear(); setMe(null); }}>Sign out</Button>
             </Group>

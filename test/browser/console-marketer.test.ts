@@ -153,6 +153,9 @@ test('events posted through the API show on the dashboard with the same numbers 
   await page.getByRole('button', { name: 'Simulate' }).click();
   await result.getByText('redeemed', { exact: true }).waitFor();
   await h.shot(page, '11-simulator-gold');
+  // The what-if replay of the saved rules over the recorded events: nothing would change.
+  await page.getByRole('button', { name: 'Replay' }).click();
+  await page.getByTestId('replay-result').getByText('No outcome would change.').waitFor();
   const after = (await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)).rows[0];
   expect(after).toEqual(before);
 });
