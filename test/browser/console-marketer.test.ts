@@ -153,9 +153,13 @@ test('events posted through the API show on the dashboard with the same numbers 
   await page.getByRole('button', { name: 'Simulate' }).click();
   await result.getByText('redeemed', { exact: true }).waitFor();
   await h.shot(page, '11-simulator-gold');
-  // The what-if replay of the saved rules over the recorded events: nothing would change.
+  // What-if: a draft that lets silver members in too, replayed over the recorded events.
+  await page.getByRole('switch', { name: 'Use a draft rule set instead of the saved rules' }).check({ force: true });
+  await setEditorText(page, JSON.stringify([{ name: 'gold and silver', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] }, effects: [{ type: 'add_points', points: 100 }] }], null, 2));
   await page.getByRole('button', { name: 'Replay' }).click();
-  await page.getByTestId('replay-result').getByText('No outcome would change.').waitFor();
+  const replay = page.getByTestId('replay-result');
+  await replay.getByText(/1 events would change, e\.g\. silver-1: rejected → redeemed/).waitFor();
+  await h.shot(page, '11b-replay');
   const after = (await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)).rows[0];
   expect(after).toEqual(before);
 });
