@@ -56,7 +56,8 @@ export function Simulator({ id, rulesText }: { id: string; rulesText: string }) 
     try {
       return await call();
     } catch (e) {
-      setError(e);
+      // A draft that is not JSON fails before any request: say so like the API would.
+      setError(e instanceof SyntaxError ? new ApiProblem(0, 'invalid_json', `the draft rules are not valid JSON: ${e.message}`) : e);
       return null;
     } finally {
       setBusy(false);
@@ -68,8 +69,10 @@ export function Simulator({ id, rulesText }: { id: string; rulesText: string }) 
     let attrs: object;
     try { attrs = JSON.parse(attributes || '{}'); } catch { return setError(new ApiProblem(0, 'invalid_json', 'Event attributes must be a JSON object')); }
     const member = who === 'member' ? { memberId } : { member: { ...(profile.tier ? { tier: profile.tier } : {}), segments: list(profile.segments), tags: list(profile.tags), balance: profile.balance } };
-    const body = { ...member, ...(code ? { code } : {}), attributes: attrs, ...draftRules() } as Schemas['SimulateRequest'];
-    setResult(await run(() => ok(api.POST('/v1/campaigns/{id}/simulate', { ...path, body }))));
+    setResult(await run(() => {
+      const body = { ...member, ...(code ? { code } : {}), attributes: attrs, ...draftRules() } as Schemas['SimulateRequest'];
+      return ok(api.POST('/v1/campaigns/{id}/simulate', { ...path, body }));
+    }));
   };
   const runReplay = async () => setReplay(await run(() => ok(api.POST('/v1/campaigns/{id}/replay', { ...path, body: { rules: JSON.parse(draft), limit } }))));
 
