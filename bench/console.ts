@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureConsoleBuilt } from '../scripts/build-console';
+import { resolvePool } from '../db/code-pools';
 import { count, type BenchContext } from './context';
 
 /** The console's first download: the entry script and what index.html preloads (editor and charts load later). */
@@ -38,6 +39,7 @@ export async function benchDashboard(ctx: BenchContext, codes: number, events: n
   });
   if (!created.ok) throw new Error(`campaign: ${created.status} ${await created.text()}`);
   // Rows straight into the tables: what is measured is reading them, not writing them.
+  await resolvePool(ctx.db, { type: 'campaign', id });
   await ctx.db.query(
     `insert into codes (code, pool_id, status)
      select 'DASH' || lpad(g::text, 10, '0'), (select id from code_pools where kind = 'campaign' and owner_id = $1),

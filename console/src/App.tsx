@@ -68,9 +68,7 @@ export function App() {
         <AppShell.Navbar p="sm" aria-label="Main">
           <Stack gap={4}>
             {NAV.filter((n) => !n.needs || can(me, n.needs)).map((n) => (
-              <span key={n.to} aria-current={path.startsWith(n.to) || (n.to === '/campaigns' && path === '/') ? 'page' : undefined} className="nav-wrap">
-                <Link to={n.to} className="nav-link">{n.label}</Link>
-              </span>
+              <Link key={n.to} to={n.to} className="nav-link" current={path.startsWith(n.to) || (n.to === '/campaigns' && path === '/')}>{n.label}</Link>
             ))}
           </Stack>
         </AppShell.Navbar>
