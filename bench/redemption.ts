@@ -1,4 +1,8 @@
 import { resolvePool } from '../db/code-pools';
+import { readRedemptionSnapshot } from '../db/redemption-fast-path';
+import { loadConfig } from '../runtime/config';
+import { postEvent } from '../services/events';
+import type { AppContext } from '../services/context';
 import { count, type BenchContext } from './context';
 
 const CONCURRENCY = 16;
@@ -49,7 +53,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
              '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
      on conflict do nothing`,
   );
-  const n = total + unloaded;
+  const n = 2 * (total + unloaded) + 100; // HTTP runs, in-process runs, two warm-ups
   const pool = await resolvePool(db, { type: 'campaign', id: 'bench' });
   const bank = await resolvePool(db, undefined);
   await db.query(`insert into codes (code, pool_id) select 'RDM' || g, $1 from generate_series(1, $2) g`, [pool.id, n]);
@@ -75,16 +79,40 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   };
 
   // Warm-up (connections, prepared statements, JIT) outside the measured runs.
-  await drive(50, redeem, 4, n - 50);
+  await drive(50, redeem, 4, n - 100);
   const bare1 = stats(await drive(unloaded, bare, 1));
   const bare16 = stats(await drive(total, bare, CONCURRENCY, unloaded));
   const path1 = stats(await drive(unloaded, redeem, 1));
   const path16 = stats(await drive(total - 50, redeem, CONCURRENCY, unloaded));
 
+  // Where the time goes: the same service called in this process (no HTTP, express, auth), and its read alone.
+  const app = { db, config: loadConfig(ctx.env), temporal: undefined } as unknown as AppContext;
+  const offset = total + unloaded;
+  const direct = async (i: number) => {
+    const outcome = await postEvent(app, { id: `direct-${i}`, name: 'code_entered', memberId: `bench-${i + 1}`, attributes: { code: `RDM${i + 1}` } }, 'bench');
+    if (outcome.outcome !== 'redeemed') throw new Error(`direct ${i}: ${JSON.stringify(outcome)}`);
+  };
+  const read = async (i: number) => {
+    await readRedemptionSnapshot(db.pool, { eventId: `read-${i}`, eventName: 'code_entered', candidateCodes: { code: `RDM${i + 1}` }, memberId: `bench-${i + 1}`, apiKey: 'bench', lockoutWindowSeconds: 900 });
+  };
+  await drive(50, direct, 4, n - 50);
+  const direct1 = stats(await drive(unloaded, direct, 1, offset));
+  const direct16 = stats(await drive(total - 50, direct, CONCURRENCY, offset + unloaded));
+  const health = async () => {
+    if ((await fetch(`${ctx.baseUrl}/healthz`)).status !== 200) throw new Error('healthz');
+  };
+  const http1 = stats(await drive(unloaded, health, 1));
+  const http16 = stats(await drive(total, health, CONCURRENCY));
+  const read1 = stats(await drive(unloaded, read, 1, offset));
+  const read16 = stats(await drive(total, read, CONCURRENCY, offset));
+
   console.log('| path | 1 caller p50 | 16 callers |');
   console.log('| --- | --- | --- |');
   console.log(`| bare single-statement transaction | ${ms(bare1.p50)} | ${count(Math.round(bare16.rate))}/s, p50 ${ms(bare16.p50)}, p99 ${ms(bare16.p99)} |`);
   console.log(`| POST /v1/events (read, decide, one guarded write) | ${ms(path1.p50)} | ${count(Math.round(path16.rate))}/s, p50 ${ms(path16.p50)}, p99 ${ms(path16.p99)} |`);
+  console.log(`| profile: the same service in-process (no HTTP) | ${ms(direct1.p50)} | ${count(Math.round(direct16.rate))}/s, p50 ${ms(direct16.p50)}, p99 ${ms(direct16.p99)} |`);
+  console.log(`| profile: GET /healthz over HTTP (one trivial query) | ${ms(http1.p50)} | ${count(Math.round(http16.rate))}/s, p50 ${ms(http16.p50)}, p99 ${ms(http16.p99)} |`);
+  console.log(`| profile: its read statement alone | ${ms(read1.p50)} | ${count(Math.round(read16.rate))}/s, p50 ${ms(read16.p50)}, p99 ${ms(read16.p99)} |`);
   console.log(`| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`);
   console.log(
     `targets: 16 callers >= ${TARGETS.rate16}/s ${verdict(path16.rate >= TARGETS.rate16)}, p50 <= ${TARGETS.p50at16} ms ${verdict(path16.p50 <= TARGETS.p50at16)}, ` +

@@ -70,8 +70,8 @@ describe('the database restarted mid-job', () => {
 
     await stream;
     await expectExact(system, batch, 100_000);
-    // Events in flight during the outage waited for the database (their workflow retried); any that arrived
-    // while it was down got a 503 and were sent again. Either way, nothing doubled:
+    // Events in flight during the outage, and any that arrived while it was down, got a 503 (nothing written)
+    // and were sent again with the same event id. Either way, nothing doubled:
     expect(outcomes.filter((o) => o.outcome === 'redeemed').length).toBe(80);
     expect(outcomes.filter((o) => o.reason === 'budget_exhausted').length).toBe(40);
     const ledger = await system.db.query(`select count(*)::int as n from point_transactions where source = 'campaign:restart'`);

@@ -71,6 +71,7 @@ it('a 100,000-row CSV import finishes exactly after its worker is SIGKILLed mid-
 });
 
 it('a stream of redemption events books each event exactly once across a SIGKILLed worker, budget exact', async () => {
+  worker ??= await startWorker(); // events need no worker any more; it is killed to prove they don't notice
   await createCodeEventSchema(system);
   await createCampaign(system, 'killed', { budget: { kind: 'points', cap: 2000 } }); // 10 points each: 200 fit
   const codes = Array.from({ length: 300 }, (_, i) => `KILLED${i}`);
