@@ -57,11 +57,11 @@ export function App() {
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-              <Title order={4}>Loyalty codes</Title>
+              <Title order={4} style={{ whiteSpace: 'nowrap' }} visibleFrom="xs">Loyalty codes</Title>
             </Group>
             <Group gap="xs" wrap="nowrap">
-              <Badge variant="light" size="lg" aria-label={`Signed in as ${me.role}`}>{me.role}</Badge>
-              <Button variant="subtle" size="xs" onClick={() => { session.clear(); setMe(null); }}>Sign out</Button>
+              <Badge variant="light" size="md" aria-label={`Signed in as ${me.role}`}>{me.role}</Badge>
+              <Button variant="subtle" size="compact-xs" onClick={() => { session.clear(); setMe(null); }}>Sign out</Button>
             </Group>
           </Group>
         </AppShell.Header>
