@@ -3,7 +3,8 @@ import pinoHttp from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { logger } from '../runtime/logger';
 import { authenticate, type Principal } from './auth';
-import { ApiError, errorHandler, notFound } from './errors';
+import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
+import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
@@ -29,6 +30,21 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** Runs a body middleware but keeps its refusal for the route's role check (api/auth.ts allow): 403 before 400. */
+function deferBodyErrors(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const keep = (error?: unknown) => {
+      if (error !== undefined && error !== null) req.bodyError = error;
+      next();
+    };
+    try {
+      middleware(req, res, keep);
+    } catch (error) {
+      keep(error);
+    }
+  };
+}
+
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
   describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeSimulationRoutes, describeMemberRoutes,
@@ -52,7 +68,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const v1 = express.Router();
   v1.use(authenticate(keys));
   v1.use(codeImportUploadRoutes(ctx));
-  v1.use(requireJsonBody, express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
+  v1.use(deferBodyErrors(requireJsonBody), deferBodyErrors(express.json({ limit: ctx.config.maxBodyBytes, strict: true })));
   v1.use(idempotency(ctx.db));
   v1.use(codeBatchRoutes(ctx));
   v1.use(codeImportRoutes(ctx));
@@ -69,6 +85,14 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   app.use('/v1', v1);
   app.use('/console', consoleStatic());
 
+  // The document's paths, not express's: they name the image files the `:image` route serves (a unit test keeps
+  // the two equal).
+  const documented = Object.entries(openApiDocument.paths ?? {}).map(([path, item]) => ({ path, methods: Object.keys(item ?? {}) }));
+  app.use(methodNotAllowed((path) => {
+    const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -1,4 +1,5 @@
 import { Database } from '../db/database';
+import { freePort } from '../runtime/temporal-dev-server';
 import { startServiceProcess, type BenchServices, type ServiceProcess } from './services';
 
 // An admin key reaches every route the benchmarks drive (generation, imports, exports, events).
@@ -16,7 +17,7 @@ export interface BenchContext {
 }
 
 export async function createBenchContext(services: BenchServices, maxQuantity: number): Promise<BenchContext> {
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const env = {
     DATABASE_URL: services.databaseUrl,
     TEMPORAL_ADDRESS: services.temporalAddress,

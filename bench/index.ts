@@ -8,11 +8,12 @@ import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
 import { benchConsoleSize, benchDashboard } from './console';
+import { benchRuntimes } from './runtimes';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  const only = process.env.BENCH_ONLY; // "generation", "io", "redemption", "console" or "dashboard"
+  const only = process.env.BENCH_ONLY; // "generation", "io", "redemption", "runtimes", "console" or "dashboard"
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
   if (!only || only === 'console') await benchConsoleSize();
@@ -39,6 +40,7 @@ async function main() {
   } finally {
     await services.stop();
   }
+  if (!only || only === 'runtimes') await benchRuntimes(Number(process.env.BENCH_RUNTIME_CODES ?? 300_000));
 }
 
 main().catch((error) => {

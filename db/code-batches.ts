@@ -119,3 +119,15 @@ export async function markBatchFinished(db: Queryable, id: string, status: 'comp
     [id, status, error ?? null],
   );
 }
+
+/** Jobs (generations and imports) whose row says `running`: what the reconciler compares with Temporal. */
+export async function listRunningBatches(db: Queryable): Promise<Array<{ id: string; workflowId: string }>> {
+  const { rows } = await db.query(`select id, workflow_id as "workflowId" from code_batches where status = 'running' order by created_at`);
+  return rows as Array<{ id: string; workflowId: string }>;
+}
+
+/** Locks a batch row while it is still `running` (false once it isn't): a reset's new run waits on the lock. */
+export async function lockRunningBatch(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);
+  return rowCount === 1;
+}

@@ -4,6 +4,8 @@ import { DomainError } from '../model/errors';
 import type { CodeGenerationInput } from '../model/code-generation';
 import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
+import { forgetCodeFamilies, insertCodeFamily } from '../db/code-families';
+import { familyOf } from '../domain/code-family';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
 import { checkKeyspace, keyspaceMessage, MAX_KEYSPACE_SHARE } from '../domain/keyspace';
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
@@ -77,7 +79,10 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
   await db.transaction(async (client) => {
     const pool = await resolvePool(client, request.pool);
     await insertBatch(client, { id, poolId: pool.id, source: 'generation', requested: request.quantity, spec, shape, workflowId, createdBy });
+    const family = familyOf(spec);
+    if (family) await insertCodeFamily(client, family);
   });
+  forgetCodeFamilies(db);
   try {
     await ctx.temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', {
       taskQueue: config.taskQueue,

@@ -54,7 +54,7 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
   return (await findBatch(db, id))!;
 }
 
-/** Limits of an uploaded CSV: the file size is configurable; a field over 4 KB or 64 columns is not a code list. */
+/** Limits of an uploaded CSV: the file size is configurable; a row over 4,096 characters or 64 columns is not a code list. */
 export function csvLimits(config: AppContext['config']) {
-  return { maxBytes: config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 };
+  return { maxBytes: config.maxUploadBytes, maxColumns: 64, maxRecordBytes: 4096 };
 }

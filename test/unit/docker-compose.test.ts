@@ -74,3 +74,38 @@ describe('Dockerfile', () => {
     expect(fs.readFileSync(path.join(root, 'worker/index.ts'), 'utf8')).toContain('process.env.WORKFLOW_BUNDLE_PATH');
   });
 });
+
+describe('docker-compose.yml matches the production-shape test (TEMPORAL_RUNTIME=server)', () => {
+  // Read from the sources the test and the start command run, so either side changing alone fails here.
+  const runtime = fs.readFileSync(path.join(root, 'runtime/temporal-server-tools.ts'), 'utf8');
+  const server = fs.readFileSync(path.join(root, 'runtime/temporal-server.ts'), 'utf8');
+  const shapeTest = fs.readFileSync(path.join(root, 'test/integration/production-shape.test.ts'), 'utf8');
+  const constant = (source: string, name: string) => new RegExp(`${name} = '?v?([\\w.]+)'?;`).exec(source)?.[1];
+
+  it('runs the same Temporal server and Web UI versions', () => {
+    expect(services.temporal.image).toBe(`temporalio/auto-setup:${constant(runtime, 'TEMPORAL_SERVER_VERSION')}`);
+    expect(services['temporal-ui'].image).toBe(`temporalio/ui:${constant(runtime, 'TEMPORAL_UI_SERVER_VERSION')}`);
+  });
+
+  it('keeps Temporal on PostgreSQL in the same databases with the same number of history shards', () => {
+    expect(services.temporal.environment.DB).toBe('postgres12');
+    expect(server).toContain("pluginName: 'postgres12'");
+    expect(services.temporal.environment.DBNAME).toBe('temporal');
+    expect(services.temporal.environment.VISIBILITY_DBNAME).toBe('temporal_visibility');
+    expect(server).toMatch(/\['temporal', 'temporal'\], \['temporal_visibility', 'visibility'\]/);
+    expect(String(services.temporal.environment.NUM_HISTORY_SHARDS)).toBe(constant(server, 'TEMPORAL_SHARDS'));
+  });
+
+  it('runs as many workers by default as the test, with the env names the test gives its processes', () => {
+    const workers = (shapeTest.match(/service\('worker\/index\.ts'\)/g) ?? []).length;
+    expect(services.worker.deploy.replicas).toBe(`\${WORKER_REPLICAS:-${workers}}`);
+    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS']) {
+      expect(shapeTest).toContain(`${name}: stack.`);
+      expect(services.worker.environment[name]).toBeDefined();
+    }
+    expect(shapeTest).toContain('WORKFLOW_BUNDLE_PATH: stack.');
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toContain('ENV WORKFLOW_BUNDLE_PATH=');
+    expect(services.api.environment.API_KEYS).toBeDefined();
+    expect(shapeTest).toContain('API_KEYS:');
+  });
+});
