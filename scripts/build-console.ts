@@ -35,7 +35,7 @@ function writeTypes(document: string): void {
   try {
     execFileSync(path.join(root, 'node_modules', '.bin', 'openapi-typescript'), [tmp, '-o', typesFile], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`openapi-typescript failed: ${(error as { stderr?: Buffer }).stderr?.toString() ?? error}`);
+    throw new Error(`openapi-typescript failed: ${(error as { stderr?: Buffer }).stderr?.toString() ?? error}`, { cause: error });
   }
 }
 

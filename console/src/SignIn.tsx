@@ -28,7 +28,7 @@ export function SignIn({ onSignedIn, initialError }: { onSignedIn: (me: Me) => v
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" w={440} maw="100%">
-        <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
           <Stack>
             <div>
               <Title order={2}>Loyalty codes</Title>

@@ -81,7 +81,6 @@ export default function RulesEditor({ value, onChange, serverError, label = 'Rul
     view.current = new EditorView({ parent: host.current, state: EditorState.create({ doc: value, extensions }) });
     return () => view.current?.destroy();
     // The editor owns its text once created; `value` seeds it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [schema.data]);
 
   useEffect(() => {

@@ -20,7 +20,7 @@ export function StatusImport() {
     setReport(null);
     try {
       setReport(await (await raw('/v1/code-status-imports', { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: await file.text() })).json());
-      queryClient.invalidateQueries();
+      void queryClient.invalidateQueries();
     } catch (e) {
       setError(e);
     } finally {
@@ -37,7 +37,7 @@ export function StatusImport() {
         </div>
         <Group align="flex-end">
           <FileInput label="Status CSV" placeholder="Choose a file" accept=".csv,text/csv" value={file} onChange={setFile} clearable w={280} />
-          <Button onClick={upload} loading={busy} disabled={!file}>Apply</Button>
+          <Button onClick={() => void upload()} loading={busy} disabled={!file}>Apply</Button>
         </Group>
         <ErrorNote error={error} />
         {report && (

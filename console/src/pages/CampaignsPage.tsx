@@ -45,7 +45,7 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
           <Menu.Target><Button variant="default" size="xs" aria-label={`Actions for ${campaign.name}`}>Actions</Button></Menu.Target>
           <Menu.Dropdown>
             <Menu.Item onClick={() => navigate(`/campaigns/${encodeURIComponent(campaign.id)}`)}>Show</Menu.Item>
-            <Menu.Item onClick={() => download(`/v1/codes/export?pool=${encodeURIComponent('campaign:' + campaign.id)}`, `${campaign.id}-codes.csv`)}>Export codes (CSV)</Menu.Item>
+            <Menu.Item onClick={() => void download(`/v1/codes/export?pool=${encodeURIComponent('campaign:' + campaign.id)}`, `${campaign.id}-codes.csv`)}>Export codes (CSV)</Menu.Item>
             {can(me, 'editCampaigns') && (isActive
               ? <Menu.Item onClick={() => setStatus.mutate(pauseStatus(statuses))}>Pause</Menu.Item>
               : <Menu.Item onClick={() => setStatus.mutate('active')}>Activate</Menu.Item>)}

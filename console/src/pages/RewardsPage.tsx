@@ -44,7 +44,7 @@ function CreateReward({ onDone }: { onDone: () => void }) {
         <Textarea label="Legacy reward JSON" description="The vendor's export shape; fields we don't use are listed after creation." autosize minRows={8} value={legacy} onChange={(e) => setLegacy(e.currentTarget.value)} ff="monospace" />
       )}
       <ErrorNote error={error} />
-      <Button onClick={submit}>Create reward</Button>
+      <Button onClick={() => void submit()}>Create reward</Button>
     </Stack>
   );
 }
@@ -112,7 +112,7 @@ export default function RewardsPage() {
       )}
       <Eligibility rewards={list} />
       <Modal opened={creating} onClose={() => setCreating(false)} title="New reward" size="lg">
-        <CreateReward onDone={() => { setCreating(false); queryClient.invalidateQueries({ queryKey: ['rewards'] }); }} />
+        <CreateReward onDone={() => { setCreating(false); void queryClient.invalidateQueries({ queryKey: ['rewards'] }); }} />
       </Modal>
     </Stack>
   );

@@ -35,7 +35,7 @@ export default function CampaignPage({ id }: { id: string }) {
         title={<Group gap="sm">{c.name}<StatusBadge status={c.status} /></Group>}
         subtitle={`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt) : 'no end'}`}
         actions={<>
-          <Button variant="default" onClick={() => download(`/v1/codes/export?pool=${encodeURIComponent(pool)}`, `${c.id}-codes.csv`)}>Export codes</Button>
+          <Button variant="default" onClick={() => void download(`/v1/codes/export?pool=${encodeURIComponent(pool)}`, `${c.id}-codes.csv`)}>Export codes</Button>
           {can(me, 'editCampaigns') && (c.status === 'active'
             ? <Button color="yellow" variant="light" onClick={() => setStatus.mutate(pauseStatus(statuses))} loading={setStatus.isPending}>Pause</Button>
             : <Button color="teal" onClick={() => setStatus.mutate('active')} loading={setStatus.isPending}>Activate</Button>)}

@@ -36,7 +36,7 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
         <TextInput label="Search" placeholder="Code starts with…" value={prefix} onChange={(e) => reset(() => setPrefix(e.currentTarget.value))} />
         <Select label="Status" placeholder="Any" clearable data={STATUSES} value={status} onChange={(v) => reset(() => setStatus(v))} w={150} />
         <TextInput label="Member" placeholder="Member id" value={member} onChange={(e) => reset(() => setMember(e.currentTarget.value))} />
-        <Button variant="default" onClick={() => download(`/v1/codes/export?${query}`, filename)}>Export CSV</Button>
+        <Button variant="default" onClick={() => void download(`/v1/codes/export?${query}`, filename)}>Export CSV</Button>
       </Group>
       <ErrorNote error={codes.error ?? cancel.error} />
       {codes.isSuccess && list.length === 0 && cursors.length === 0 ? (

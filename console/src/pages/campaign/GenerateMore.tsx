@@ -19,7 +19,7 @@ export function GenerateMore({ id }: { id: string }) {
     try {
       await ok(api.POST('/v1/code-batches', { body: { ...codeSpec(draft), pool: { type: 'campaign', id } } }));
       setOpened(false);
-      queryClient.invalidateQueries({ queryKey: ['jobs'] });
+      void queryClient.invalidateQueries({ queryKey: ['jobs'] });
     } catch (e) {
       setError(e);
     } finally {
@@ -33,7 +33,7 @@ export function GenerateMore({ id }: { id: string }) {
         <Stack>
           <CodesStep draft={{ ...draft, generate: true }} set={(c) => setDraft((d) => ({ ...d, ...c, generate: true }))} errors={{}} />
           <ErrorNote error={error} />
-          <Button onClick={generate} loading={busy}>Start generating</Button>
+          <Button onClick={() => void generate()} loading={busy}>Start generating</Button>
         </Stack>
       </Modal>
     </>

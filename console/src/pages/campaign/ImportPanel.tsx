@@ -27,7 +27,7 @@ export function ImportPanel({ pool }: { pool: string }) {
   const finished = report.data && ['completed', 'failed', 'cancelled'].includes(report.data.status);
   useEffect(() => {
     // The imported codes, counts and job status change once the import is done.
-    if (finished) for (const key of ['codes', 'stats', 'jobs']) queryClient.invalidateQueries({ queryKey: [key] });
+    if (finished) for (const key of ['codes', 'stats', 'jobs']) void queryClient.invalidateQueries({ queryKey: [key] });
   }, [finished]);
   const upload = async () => {
     if (!file) return;
@@ -37,7 +37,7 @@ export function ImportPanel({ pool }: { pool: string }) {
       const response = await raw(`/v1/code-imports?pool=${encodeURIComponent(pool)}`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: await file.text() });
       const created = (await response.json()) as Schemas['CodeImport'];
       setImportId(created.id);
-      queryClient.invalidateQueries({ queryKey: ['jobs'] });
+      void queryClient.invalidateQueries({ queryKey: ['jobs'] });
     } catch (e) {
       setError(e);
     } finally {
@@ -55,7 +55,7 @@ export function ImportPanel({ pool }: { pool: string }) {
         </div>
         <Group align="flex-end">
           <FileInput label="CSV file" placeholder="Choose a file" accept=".csv,text/csv" value={file} onChange={setFile} clearable w={280} />
-          <Button onClick={upload} loading={busy} disabled={!file}>Import</Button>
+          <Button onClick={() => void upload()} loading={busy} disabled={!file}>Import</Button>
         </Group>
         <ErrorNote error={error ?? report.error} />
         {r && (

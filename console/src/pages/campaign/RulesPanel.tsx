@@ -23,7 +23,7 @@ export function RulesPanel({ id, text, onText }: { id: string; text: string; onT
       try { rules = JSON.parse(text); } catch (e) { return setServerError({ field: 'rules', message: `not valid JSON: ${(e as Error).message}` }); }
       await ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { rules } as never }));
       setSaved(true);
-      queryClient.invalidateQueries({ queryKey: ['campaign', id] });
+      void queryClient.invalidateQueries({ queryKey: ['campaign', id] });
     } catch (e) {
       const p = e as ApiProblem;
       setServerError({ field: p.field ?? 'rules', message: p.message });
@@ -37,7 +37,7 @@ export function RulesPanel({ id, text, onText }: { id: string; text: string; onT
         <RulesEditor value={text} onChange={(t) => { onText(t); setSaved(false); }} serverError={serverError} />
       </Suspense>
       {saved && <Alert color="teal" role="status">Rules saved. New events use them at once.</Alert>}
-      {can(me, 'editCampaigns') && <Group><Button onClick={save} loading={busy}>Save rules</Button></Group>}
+      {can(me, 'editCampaigns') && <Group><Button onClick={() => void save()} loading={busy}>Save rules</Button></Group>}
     </Stack>
   );
 }

@@ -98,7 +98,7 @@ export function Simulator({ id, rulesText }: { id: string; rulesText: string }) 
           </SimpleGrid>
           <Switch label="Use a draft rule set instead of the saved rules" checked={useDraft} onChange={(e) => setUseDraft(e.currentTarget.checked)} />
           {useDraft && <Suspense fallback={<Loader />}><RulesEditor value={draft} onChange={setDraft} label="Draft rules" /></Suspense>}
-          <Group><Button onClick={simulate} loading={busy}>Simulate</Button></Group>
+          <Group><Button onClick={() => void simulate()} loading={busy}>Simulate</Button></Group>
         </Stack>
       </Paper>
       <ErrorNote error={error} />
@@ -108,7 +108,7 @@ export function Simulator({ id, rulesText }: { id: string; rulesText: string }) 
         <Text size="sm" c="dimmed" mb="sm">Runs the draft rules (switch on "Use a draft rule set" to edit them) over the campaign's last recorded events and compares.</Text>
         <Group align="flex-end">
           <NumberInput label="Last N events" min={1} max={10000} value={limit} onChange={(v) => setLimit(Number(v) || 1)} w={160} />
-          <Button variant="light" onClick={runReplay} loading={busy}>Replay</Button>
+          <Button variant="light" onClick={() => void runReplay()} loading={busy}>Replay</Button>
         </Group>
         {replay && (
           <Stack mt="md" gap="xs" data-testid="replay-result">

@@ -122,7 +122,7 @@ export default function CampaignWizard() {
           {step < STEPS.length - 1 ? (
             <Button onClick={() => { if (step === 2 && !draft.id) set({ id: slug(draft.name) }); setStep(step + 1); }}>Next: {STEPS[step + 1]}</Button>
           ) : (
-            <Button onClick={create} loading={busy} color="teal">Create campaign</Button>
+            <Button onClick={() => void create()} loading={busy} color="teal">Create campaign</Button>
           )}
         </Group>
       </Paper>
