@@ -19,6 +19,8 @@ import { describeRewardRoutes, rewardRoutes } from './routes/rewards';
 import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
+import { consoleRoutes, describeConsoleRoutes } from './routes/console';
+import { consoleStatic } from './console-static';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -47,7 +49,7 @@ function deferBodyErrors(middleware: RequestHandler): RequestHandler {
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
   describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeSimulationRoutes, describeMemberRoutes,
-  describeRewardRoutes, describeRedemptionRoutes, describeWebhookRoutes,
+  describeRewardRoutes, describeRedemptionRoutes, describeWebhookRoutes, describeConsoleRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
@@ -81,7 +83,9 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));
   v1.use(webhookRoutes(ctx));
+  v1.use(consoleRoutes(ctx));
   app.use('/v1', v1);
+  app.use('/console', consoleStatic());
 
   // The document's paths, not express's: they name the image files the `:image` route serves (a unit test keeps
   // the two equal).

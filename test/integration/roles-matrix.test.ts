@@ -9,14 +9,14 @@ import { addCodes, addMembers, createCampaign, createCodeEventSchema } from '../
  * then one mark per role in the README's column order (admin, marketer, operator, producer).
  */
 const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
-  [['POST /v1/code-batches', 'GET /v1/code-batches/{id}'], '✓ ✓ ✓ –'],
+  [['POST /v1/code-batches', 'GET /v1/code-batches/{id}', 'POST /v1/code-batches/keyspace-check', 'GET /v1/jobs'], '✓ ✓ ✓ –'],
   [['POST /v1/code-imports', 'GET /v1/code-imports/{id}'], '✓ ✓ ✓ –'],
   [['GET /v1/codes', 'GET /v1/codes/export', 'GET /v1/codes/{code}', 'GET /v1/codes/{code}/qr.svg', 'GET /v1/codes/{code}/qr.png', 'GET /v1/codes/{code}/barcode.svg', 'GET /v1/codes/{code}/barcode.png'], '✓ ✓ ✓ –'],
   [['POST /v1/codes/{code}/cancel', 'POST /v1/code-batches/{id}/cancel', 'POST /v1/code-status-imports'], '✓ – ✓ –'],
   [['POST /v1/event-schemas', 'PATCH /v1/event-schemas/{name}'], '✓ ✓ – –'],
   [['GET /v1/event-schemas'], '✓ ✓ ✓ ✓'],
   [['POST /v1/campaigns', 'PATCH /v1/campaigns/{id}'], '✓ ✓ – –'],
-  [['GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/stats'], '✓ ✓ ✓ –'],
+  [['GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/stats', 'GET /v1/campaigns/{id}/stats/timeseries'], '✓ ✓ ✓ –'],
   [['POST /v1/campaigns/{id}/simulate'], '✓ ✓ ✓ –'],
   [['POST /v1/campaigns/{id}/replay'], '✓ ✓ – –'],
   [['POST /v1/events'], '✓ – – ✓'],
@@ -28,6 +28,7 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['POST /v1/rewards/{id}/redemptions', 'POST /v1/rewards/{id}/awards', 'POST /v1/rewards/{id}/reservations', 'POST /v1/redemptions/{id}/assign'], '✓ – ✓ ✓'],
   [['POST /v1/redemptions/{id}/rollback'], '✓ – ✓ –'],
   [['POST /v1/webhooks', 'GET /v1/webhooks', 'GET /v1/webhooks/{id}', 'PATCH /v1/webhooks/{id}', 'DELETE /v1/webhooks/{id}', 'GET /v1/webhooks/{id}/deliveries', 'POST /v1/webhook-deliveries/{id}/redeliver'], '✓ ✓ – –'],
+  [['GET /v1/me', 'GET /v1/schemas/campaign-rules.json'], '✓ ✓ ✓ ✓'],
 ];
 
 /** Routes that need no key at all (README: "no key needed"); not part of the OpenAPI document. */

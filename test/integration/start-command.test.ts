@@ -11,6 +11,10 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     // The product's own lines, not webpack's report or JSON log lines (those go to the log files).
     expect(first.output()).not.toMatch(/webpack|"level":/);
     expect(first.output()).toContain(`${setup.dataDir}/logs`);
+    expect(first.output()).toContain(`http://localhost:${PORT}/console`);
+    const consolePage = await fetch(`http://127.0.0.1:${PORT}/console/campaigns`); // any console path: the SPA
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
     const key = /operator\s+(\S+)/.exec(first.output())![1];
     const api = `http://127.0.0.1:${PORT}`;
     const res = await fetch(`${api}/v1/code-batches`, {
