@@ -15,6 +15,7 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
+      '**/*.mts',
     ],
   },
   js.configs.recommended,

@@ -47,9 +47,19 @@ function deferBodyErrors(middleware: RequestHandler): RequestHandler {
 }
 
 export const describeRoutes = [
-  describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
-  describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeSimulationRoutes, describeMemberRoutes,
-  describeRewardRoutes, describeRedemptionRoutes, describeWebhookRoutes, describeConsoleRoutes,
+  describeCodeBatchRoutes,
+  describeCodeImportRoutes,
+  describeCodeRoutes,
+  describeCodeImageRoutes,
+  describeEventSchemaRoutes,
+  describeCampaignRoutes,
+  describeEventRoutes,
+  describeSimulationRoutes,
+  describeMemberRoutes,
+  describeRewardRoutes,
+  describeRedemptionRoutes,
+  describeWebhookRoutes,
+  describeConsoleRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
@@ -90,11 +100,13 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   // The document's paths, not express's: they name the image files the `:image` route serves (a unit test keeps
   // the two equal).
   const documented = Object.entries(openApiDocument.paths ?? {}).map(([path, item]) => ({ path, methods: Object.keys(item ?? {}) }));
-  app.use(methodNotAllowed((path) => {
-    const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
-    if (methods.has('GET')) methods.add('HEAD');
-    return [...methods];
-  }));
+  app.use(
+    methodNotAllowed((path) => {
+      const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
+      if (methods.has('GET')) methods.add('HEAD');
+      return [...methods];
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler);
   return app;

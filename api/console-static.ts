@@ -25,7 +25,8 @@ export function consoleStatic(): Router {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     express.static(dir, {
       index: false,
-      setHeaders: (res, file) => res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (res, file) =>
+        res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     })(req, res, () => {
       if (path.extname(req.path)) return next();
       res.setHeader('Cache-Control', 'no-cache');

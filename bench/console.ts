@@ -11,9 +11,12 @@ export async function benchConsoleSize(): Promise<void> {
   const dir = await ensureConsoleBuilt({ log: () => {} });
   const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\/console\/(assets\/[^"]+\.(js|css))"/g)].map((m) => m[1]);
-  const size = (ext: string) => files.filter((f) => f.endsWith(ext)).reduce((sum, f) => sum + gzipSync(fs.readFileSync(path.join(dir, f)), { level: 9 }).length, 0);
+  const size = (ext: string) =>
+    files.filter((f) => f.endsWith(ext)).reduce((sum, f) => sum + gzipSync(fs.readFileSync(path.join(dir, f)), { level: 9 }).length, 0);
   const lazy = fs.readdirSync(path.join(dir, 'assets')).filter((f) => f.endsWith('.js') && !files.includes(`assets/${f}`)).length;
-  console.log(`initial JS: ${(size('.js') / 1024).toFixed(0)} KB gzipped (target <= 300 KB), CSS ${(size('.css') / 1024).toFixed(0)} KB gzipped; ${lazy} chunks load on demand`);
+  console.log(
+    `initial JS: ${(size('.js') / 1024).toFixed(0)} KB gzipped (target <= 300 KB), CSS ${(size('.css') / 1024).toFixed(0)} KB gzipped; ${lazy} chunks load on demand`,
+  );
 }
 
 async function medianMs(run: () => Promise<Response>, times = 7): Promise<number> {
@@ -30,12 +33,26 @@ async function medianMs(run: () => Promise<Response>, times = 7): Promise<number
 
 /** The dashboard's reads with a large pool: /stats and the redemptions timeseries, over HTTP. */
 export async function benchDashboard(ctx: BenchContext, codes: number, events: number): Promise<void> {
-  const post = (url: string, body: object) => fetch(ctx.baseUrl + url, { method: 'POST', headers: { ...ctx.headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, body: object) =>
+    fetch(ctx.baseUrl + url, {
+      method: 'POST',
+      headers: { ...ctx.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   await post('/v1/event-schemas', { name: 'bench_code', attributes: [{ name: 'code', type: 'text', required: true }] });
   const id = `bench-dashboard-${Date.now()}`;
   const created = await post('/v1/campaigns', {
-    id, name: 'Dashboard bench', status: 'active', trigger: { event: 'bench_code', codeAttribute: 'code' },
-    rules: [{ name: 'all', conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] }, effects: [{ type: 'add_points', points: 1 }] }],
+    id,
+    name: 'Dashboard bench',
+    status: 'active',
+    trigger: { event: 'bench_code', codeAttribute: 'code' },
+    rules: [
+      {
+        name: 'all',
+        conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] },
+        effects: [{ type: 'add_points', points: 1 }],
+      },
+    ],
   });
   if (!created.ok) throw new Error(`campaign: ${created.status} ${await created.text()}`);
   // Rows straight into the tables: what is measured is reading them, not writing them.
@@ -60,6 +77,10 @@ export async function benchDashboard(ctx: BenchContext, codes: number, events: n
   console.log(`\n## Dashboard reads (${count(codes)} codes in the pool, ${count(events)} recorded events over 30 days; median of 7)`);
   const get = (url: string) => () => fetch(ctx.baseUrl + url, { headers: ctx.headers });
   console.log(`GET /v1/campaigns/:id/stats: ${(await medianMs(get(`/v1/campaigns/${id}/stats`))).toFixed(1)} ms (target <= 100 ms)`);
-  console.log(`GET /v1/campaigns/:id/stats/timeseries?bucket=hour (48 h): ${(await medianMs(get(`/v1/campaigns/${id}/stats/timeseries?bucket=hour`))).toFixed(1)} ms`);
-  console.log(`GET /v1/campaigns/:id/stats/timeseries?bucket=day (30 days): ${(await medianMs(get(`/v1/campaigns/${id}/stats/timeseries?bucket=day`))).toFixed(1)} ms`);
+  console.log(
+    `GET /v1/campaigns/:id/stats/timeseries?bucket=hour (48 h): ${(await medianMs(get(`/v1/campaigns/${id}/stats/timeseries?bucket=hour`))).toFixed(1)} ms`,
+  );
+  console.log(
+    `GET /v1/campaigns/:id/stats/timeseries?bucket=day (30 days): ${(await medianMs(get(`/v1/campaigns/${id}/stats/timeseries?bucket=day`))).toFixed(1)} ms`,
+  );
 }

@@ -14,7 +14,13 @@ export interface TimeseriesPoint {
  * Redemption outcomes of a campaign per hour or day (UTC), rolled-back events excluded. Reads only
  * redemption_events through its (campaign_id, created_at) index: the size of the code pool does not matter.
  */
-export async function campaignTimeseries(db: Queryable, campaignId: string, bucket: Bucket, from: Date, to: Date): Promise<TimeseriesPoint[]> {
+export async function campaignTimeseries(
+  db: Queryable,
+  campaignId: string,
+  bucket: Bucket,
+  from: Date,
+  to: Date,
+): Promise<TimeseriesPoint[]> {
   const { rows } = await db.query(
     `select date_trunc($2, created_at, 'UTC') as at, outcome, coalesce(reason, '') as reason,
             count(*)::int as n, coalesce(sum(points), 0)::float8 as points

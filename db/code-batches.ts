@@ -50,7 +50,9 @@ const BATCH_COLUMNS = `b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owne
             (select count(*) from code_import_rejections r where r.batch_id = b.id)::int as rejected`;
 
 export async function findBatch(db: Queryable, id: string): Promise<CodeBatch | null> {
-  const { rows } = await db.query(`select ${BATCH_COLUMNS} from code_batches b join code_pools p on p.id = b.pool_id where b.id = $1`, [id]);
+  const { rows } = await db.query(`select ${BATCH_COLUMNS} from code_batches b join code_pools p on p.id = b.pool_id where b.id = $1`, [
+    id,
+  ]);
   return (rows[0] as CodeBatch | undefined) ?? null;
 }
 

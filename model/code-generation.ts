@@ -21,16 +21,11 @@ export const codeGenerationInput = z
       .max(64)
       .openapi({ description: 'Random characters per code; prefix, suffix and check character come on top', example: 10 }),
     charset: z.enum(CHARSET_NAMES),
-    alphabet: z
-      .string()
-      .min(2)
-      .max(36)
-      .optional()
-      .openapi({
-        description:
-          'Only with charset "custom" (required there, refused with any other charset): the characters to draw from (A-Z, 0-9, no repeats, case ignored)',
-        example: 'ACDEFHJKMNPRTWXY34679',
-      }),
+    alphabet: z.string().min(2).max(36).optional().openapi({
+      description:
+        'Only with charset "custom" (required there, refused with any other charset): the characters to draw from (A-Z, 0-9, no repeats, case ignored)',
+      example: 'ACDEFHJKMNPRTWXY34679',
+    }),
     prefix: z.string().max(32).optional().openapi({ example: 'SUMMER-' }),
     suffix: z.string().max(32).optional(),
     excludeLookAlikes: z.boolean().default(false).openapi({ description: 'Drop 0, O, 1, I and L from the alphabet' }),

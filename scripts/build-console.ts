@@ -17,11 +17,14 @@ const outDir = path.join(root, 'dist', 'console');
 const typesFile = path.join(consoleSrc, 'src', 'api', 'schema.d.ts');
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : filesUnder(full);
-    return full === typesFile ? [] : [full];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : filesUnder(full);
+      return full === typesFile ? [] : [full];
+    })
+    .sort();
 }
 
 async function openApiJson(): Promise<string> {
@@ -59,9 +62,13 @@ export async function ensureConsoleBuilt(options: { force?: boolean; log?: (line
 
 if (require.main === module) {
   const typesOnly = process.argv.includes('--types-only');
-  (typesOnly ? openApiJson().then(writeTypes) : ensureConsoleBuilt({ force: process.argv.includes('--force') }).then((dir) => console.log(`Console built in ${path.relative(root, dir)}`)))
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
+  (typesOnly
+    ? openApiJson().then(writeTypes)
+    : ensureConsoleBuilt({ force: process.argv.includes('--force') }).then((dir) =>
+        console.log(`Console built in ${path.relative(root, dir)}`),
+      )
+  ).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

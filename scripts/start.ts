@@ -72,7 +72,9 @@ async function main() {
     const supervise = (name: string, entry: string, logName: string, extra: Record<string, string> = {}) =>
       startSupervised(
         {
-          name, entry, env: { ...env, ...extra },
+          name,
+          entry,
+          env: { ...env, ...extra },
           logFile: path.join(stack.logsDir, logName),
           echo: Boolean(process.env.LOG_LEVEL),
           onRestart: (message) => line('!', message),

@@ -16,7 +16,12 @@ import { finishJob } from '../activities/job-notifications';
 /** Cap, code spec and keyspace of a generation request; shared by the real request and the wizard's dry check. */
 async function assessRequest(ctx: AppContext, request: CodeGenerationInput) {
   if (request.quantity > ctx.config.maxBatchQuantity) {
-    throw new DomainError('invalid', 'quantity_above_cap', `quantity may be at most ${ctx.config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
+    throw new DomainError(
+      'invalid',
+      'quantity_above_cap',
+      `quantity may be at most ${ctx.config.maxBatchQuantity} per request; split it into several batches`,
+      'quantity',
+    );
   }
   let spec;
   try {
@@ -72,14 +77,28 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
   const { db, config } = ctx;
   const { spec, shape, verdict } = await assessRequest(ctx, request);
   if (!verdict.ok) {
-    throw new DomainError('unprocessable', 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
+    throw new DomainError(
+      'unprocessable',
+      'keyspace_too_small',
+      keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict),
+      'length',
+    );
   }
 
   const id = randomUUID();
   const workflowId = `generate-codes-${id}`;
   await db.transaction(async (client) => {
     const pool = await resolvePool(client, request.pool);
-    await insertBatch(client, { id, poolId: pool.id, source: 'generation', requested: request.quantity, spec, shape, workflowId, createdBy });
+    await insertBatch(client, {
+      id,
+      poolId: pool.id,
+      source: 'generation',
+      requested: request.quantity,
+      spec,
+      shape,
+      workflowId,
+      createdBy,
+    });
     const family = familyOf(spec);
     if (family) await insertCodeFamily(client, family);
   });

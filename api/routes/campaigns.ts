@@ -21,7 +21,9 @@ export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
   const load = (rawId: string) =>
     loadOrNotFound(campaignIdParam.safeParse({ id: rawId }).data?.id, (id) => findCampaign(ctx.db, id), {
-      code: 'campaign_not_found', message: `no campaign "${rawId}"`, field: 'id',
+      code: 'campaign_not_found',
+      message: `no campaign "${rawId}"`,
+      field: 'id',
     });
 
   router.post('/campaigns', allow('marketer'), async (req, res) => {
@@ -56,7 +58,13 @@ export function campaignRoutes(ctx: AppContext): Router {
       throw new DomainError('invalid', 'validation_failed', 'at most 2,000 buckets: narrow from/to or use a bigger bucket', 'from');
     }
     const points = await campaignTimeseries(ctx.db, campaign.id, bucket, start, end);
-    res.json({ campaignId: campaign.id, bucket, from: start.toISOString(), to: end.toISOString(), points: points.map((p) => ({ ...p, at: p.at.toISOString() })) });
+    res.json({
+      campaignId: campaign.id,
+      bucket,
+      from: start.toISOString(),
+      to: end.toISOString(),
+      points: points.map((p) => ({ ...p, at: p.at.toISOString() })),
+    });
   });
   return router;
 }
@@ -64,7 +72,11 @@ export function campaignRoutes(ctx: AppContext): Router {
 const timeseriesQuery = z
   .object({
     bucket: z.enum(['hour', 'day']).default('hour'),
-    from: z.string().datetime({ offset: true }).optional().openapi({ description: 'Default: 48 hours (hour) or 30 days (day) before `to`' }),
+    from: z
+      .string()
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Default: 48 hours (hour) or 30 days (day) before `to`' }),
     to: z.string().datetime({ offset: true }).optional().openapi({ description: 'Default: now' }),
   })
   .strict();
@@ -75,12 +87,16 @@ const timeseriesView = z
     bucket: z.enum(['hour', 'day']),
     from: z.string(),
     to: z.string(),
-    points: z.array(z.object({
-      at: z.string().openapi({ description: 'Start of the bucket (UTC)' }),
-      redeemed: z.number(),
-      points: z.number(),
-      rejected: z.record(z.number()).openapi({ description: 'Rejected events by reason' }),
-    })).openapi({ description: 'Only buckets with events' }),
+    points: z
+      .array(
+        z.object({
+          at: z.string().openapi({ description: 'Start of the bucket (UTC)' }),
+          redeemed: z.number(),
+          points: z.number(),
+          rejected: z.record(z.number()).openapi({ description: 'Rejected events by reason' }),
+        }),
+      )
+      .openapi({ description: 'Only buckets with events' }),
   })
   .openapi('CampaignTimeseries');
 
@@ -97,15 +113,64 @@ const statsView = z
 
 export function describeCampaignRoutes(registry: OpenAPIRegistry): void {
   const ok = (description: string, schema: z.ZodTypeAny) => ({ description, content: { 'application/json': { schema } } });
-  const paths: Array<[method: 'get' | 'post' | 'patch', path: string, summary: string, request: object, status: number, schema: z.ZodTypeAny, errors: number[]]> = [
-    ['post', '/v1/campaigns', 'Create a campaign (rules are checked now, not at redemption time); optionally generate its codes', { body: jsonBody(newCampaign) }, 201, campaignView, [400, 401, 403, 409]],
+  const paths: Array<
+    [
+      method: 'get' | 'post' | 'patch',
+      path: string,
+      summary: string,
+      request: object,
+      status: number,
+      schema: z.ZodTypeAny,
+      errors: number[],
+    ]
+  > = [
+    [
+      'post',
+      '/v1/campaigns',
+      'Create a campaign (rules are checked now, not at redemption time); optionally generate its codes',
+      { body: jsonBody(newCampaign) },
+      201,
+      campaignView,
+      [400, 401, 403, 409],
+    ],
     ['get', '/v1/campaigns', 'List campaigns in display order', {}, 200, z.object({ campaigns: z.array(campaignView) }), [401, 403]],
     ['get', '/v1/campaigns/{id}', 'One campaign', { params: campaignIdParam }, 200, campaignView, [401, 403, 404]],
-    ['patch', '/v1/campaigns/{id}', 'Change a campaign (the merged campaign is validated as a whole)', { params: campaignIdParam, body: jsonBody(campaignPatch) }, 200, campaignView, [400, 401, 403, 404, 409]],
-    ['get', '/v1/campaigns/{id}/stats', 'Codes, redemptions, points, budget and rejections by reason', { params: campaignIdParam }, 200, statsView, [401, 403, 404]],
-    ['get', '/v1/campaigns/{id}/stats/timeseries', 'Redemptions, points and rejections by reason per hour or day', { params: campaignIdParam, query: timeseriesQuery }, 200, timeseriesView, [400, 401, 403, 404]],
+    [
+      'patch',
+      '/v1/campaigns/{id}',
+      'Change a campaign (the merged campaign is validated as a whole)',
+      { params: campaignIdParam, body: jsonBody(campaignPatch) },
+      200,
+      campaignView,
+      [400, 401, 403, 404, 409],
+    ],
+    [
+      'get',
+      '/v1/campaigns/{id}/stats',
+      'Codes, redemptions, points, budget and rejections by reason',
+      { params: campaignIdParam },
+      200,
+      statsView,
+      [401, 403, 404],
+    ],
+    [
+      'get',
+      '/v1/campaigns/{id}/stats/timeseries',
+      'Redemptions, points and rejections by reason per hour or day',
+      { params: campaignIdParam, query: timeseriesQuery },
+      200,
+      timeseriesView,
+      [400, 401, 403, 404],
+    ],
   ];
   for (const [method, path, summary, request, status, schema, errors] of paths) {
-    registry.registerPath({ method, path, summary, tags: ['Campaigns'], request, responses: { [status]: ok(summary, schema), ...errorResponses(...errors) } });
+    registry.registerPath({
+      method,
+      path,
+      summary,
+      tags: ['Campaigns'],
+      request,
+      responses: { [status]: ok(summary, schema), ...errorResponses(...errors) },
+    });
   }
 }

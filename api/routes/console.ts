@@ -24,14 +24,19 @@ const meView = z
 
 const jobsQuery = z
   .object({
-    pool: z.union([z.literal('bank'), poolQueryValue]).optional().openapi({ description: '`bank`, `campaign:<id>` or `reward:<id>`' }),
+    pool: z
+      .union([z.literal('bank'), poolQueryValue])
+      .optional()
+      .openapi({ description: '`bank`, `campaign:<id>` or `reward:<id>`' }),
     source: z.enum(['generation', 'import']).optional(),
     before: z.string().max(200).optional().openapi({ description: '`nextBefore` of the previous page' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
 
-const jobsPage = z.object({ jobs: z.array(codeBatchSchema.extend({ rejected: z.number().int() })), nextBefore: z.string().nullable() }).openapi('JobPage');
+const jobsPage = z
+  .object({ jobs: z.array(codeBatchSchema.extend({ rejected: z.number().int() })), nextBefore: z.string().nullable() })
+  .openapi('JobPage');
 
 const encodeBefore = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 function decodeBefore(raw: string | undefined) {
@@ -47,16 +52,26 @@ function decodeBefore(raw: string | undefined) {
 export function consoleRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/me', (req, res) => {
-    res.json({ role: req.principal!.role, temporalUiUrl: ctx.config.temporalUiUrl ?? null, temporalNamespace: ctx.config.temporalNamespace });
+    res.json({
+      role: req.principal!.role,
+      temporalUiUrl: ctx.config.temporalUiUrl ?? null,
+      temporalNamespace: ctx.config.temporalNamespace,
+    });
   });
   router.get('/schemas/campaign-rules.json', (_req, res) => {
     res.json(campaignRulesJsonSchema());
   });
   router.get('/jobs', allow('marketer', 'operator'), async (req, res) => {
     const query = parse(jobsQuery, req.query);
-    const pool = query.pool === undefined ? undefined : query.pool === 'bank'
-      ? { kind: 'bank' as const, ownerId: null }
-      : { kind: query.pool.slice(0, query.pool.indexOf(':')) as 'campaign' | 'reward', ownerId: query.pool.slice(query.pool.indexOf(':') + 1) };
+    const pool =
+      query.pool === undefined
+        ? undefined
+        : query.pool === 'bank'
+          ? { kind: 'bank' as const, ownerId: null }
+          : {
+              kind: query.pool.slice(0, query.pool.indexOf(':')) as 'campaign' | 'reward',
+              ownerId: query.pool.slice(query.pool.indexOf(':') + 1),
+            };
     const rows = await listBatches(ctx.db, { pool, source: query.source, before: decodeBefore(query.before), limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
@@ -71,16 +86,24 @@ export function consoleRoutes(ctx: AppContext): Router {
 export function describeConsoleRoutes(registry: OpenAPIRegistry): void {
   const ok = (description: string, schema: z.ZodTypeAny) => ({ description, content: { 'application/json': { schema } } });
   registry.registerPath({
-    method: 'get', path: '/v1/me', tags: ['Console'], summary: "The key's role and the console's settings (Temporal UI link)",
+    method: 'get',
+    path: '/v1/me',
+    tags: ['Console'],
+    summary: "The key's role and the console's settings (Temporal UI link)",
     responses: { 200: ok('Who the key is', meView), ...errorResponses(401) },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/schemas/campaign-rules.json', tags: ['Console'],
+    method: 'get',
+    path: '/v1/schemas/campaign-rules.json',
+    tags: ['Console'],
     summary: "JSON Schema of a campaign's rules (facts, paths, operators, effects), generated from the API's zod schemas",
     responses: { 200: ok('A JSON Schema (draft-07)', z.object({}).passthrough()), ...errorResponses(401) },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/jobs', tags: ['Codes'], summary: 'Generation and import jobs, newest first (keyset paging)',
+    method: 'get',
+    path: '/v1/jobs',
+    tags: ['Codes'],
+    summary: 'Generation and import jobs, newest first (keyset paging)',
     request: { query: jobsQuery },
     responses: { 200: ok('A page of jobs', jobsPage), ...errorResponses(400, 401, 403) },
   });

@@ -54,12 +54,10 @@ export function rewardRoutes(ctx: AppContext): Router {
       const adapted = fromLegacyReward(req.body);
       if (!adapted.ok) {
         const list = adapted.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        return res
-          .status(400)
-          .json({
-            ...errorBody('legacy_reward_refused', `the reward can't be taken: ${list}`, adapted.errors[0]?.field),
-            errors: adapted.errors,
-          });
+        return res.status(400).json({
+          ...errorBody('legacy_reward_refused', `the reward can't be taken: ${list}`, adapted.errors[0]?.field),
+          errors: adapted.errors,
+        });
       }
       ({ reward: body, ignored } = adapted);
     }

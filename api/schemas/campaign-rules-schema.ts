@@ -14,8 +14,14 @@ const operators = [...BUILT_IN_OPERATORS, ...Object.keys(EXTRA_OPERATORS)] as [s
 
 const fact = z
   .object({
-    fact: z.enum(FACTS).describe('member (tier, segments, tags, enrolledAt, attributes, balance), event (name, attributes) or campaign (id, name)'),
-    path: z.string().regex(/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/).optional().describe('JSONPath into the fact, e.g. $.tier or $.attributes.city'),
+    fact: z
+      .enum(FACTS)
+      .describe('member (tier, segments, tags, enrolledAt, attributes, balance), event (name, attributes) or campaign (id, name)'),
+    path: z
+      .string()
+      .regex(/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/)
+      .optional()
+      .describe('JSONPath into the fact, e.g. $.tier or $.attributes.city'),
     operator: z.enum(operators).describe('between, containsAllOf, containsAnyOf, in and notIn take an array value'),
     value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))]),
     name: z.string().optional(),
@@ -37,7 +43,10 @@ const topLevel = z.union([
   z.object({ not: condition }).strict(),
 ]);
 
-export const editorRules = z.array(campaignRule.extend({ conditions: topLevel, effects: z.array(effect).min(1).max(10) })).min(1).max(50);
+export const editorRules = z
+  .array(campaignRule.extend({ conditions: topLevel, effects: z.array(effect).min(1).max(10) }))
+  .min(1)
+  .max(50);
 
 let cached: object | undefined;
 /** JSON Schema (draft-07) of a campaign's `rules` array. */

@@ -46,12 +46,10 @@ export const webhookView = z
 
 export const createdWebhookView = webhookView
   .extend({
-    secret: z
-      .string()
-      .openapi({
-        description: 'Signing secret (`whsec_` + base64), shown this once only',
-        example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      }),
+    secret: z.string().openapi({
+      description: 'Signing secret (`whsec_` + base64), shown this once only',
+      example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    }),
   })
   .openapi('CreatedWebhook');
 

@@ -29,7 +29,11 @@ function Screen({ path }: { path: string }) {
   if (path === '/rewards') return <RewardsPage />;
   if (path === '/members') return <MembersPage />;
   if (path === '/jobs') return <JobsPage />;
-  return <Text>Nothing here. <Link to="/campaigns">Back to campaigns</Link></Text>;
+  return (
+    <Text>
+      Nothing here. <Link to="/campaigns">Back to campaigns</Link>
+    </Text>
+  );
 }
 
 export function App() {
@@ -47,7 +51,12 @@ export function App() {
   }, []);
   useEffect(close, [path]);
 
-  if (checking) return <Center mih="100vh"><Loader aria-label="Loading" /></Center>;
+  if (checking)
+    return (
+      <Center mih="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
   if (!me) return <SignIn onSignedIn={setMe} />;
 
   return (
@@ -57,23 +66,44 @@ export function App() {
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-              <Title order={4} style={{ whiteSpace: 'nowrap' }} visibleFrom="xs">Loyalty codes</Title>
+              <Title order={4} style={{ whiteSpace: 'nowrap' }} visibleFrom="xs">
+                Loyalty codes
+              </Title>
             </Group>
             <Group gap="xs" wrap="nowrap">
-              <Badge variant="light" size="md" aria-label={`Signed in as ${me.role}`}>{me.role}</Badge>
-              <Button variant="subtle" size="compact-xs" onClick={() => { session.clear(); setMe(null); }}>Sign out</Button>
+              <Badge variant="light" size="md" aria-label={`Signed in as ${me.role}`}>
+                {me.role}
+              </Badge>
+              <Button
+                variant="subtle"
+                size="compact-xs"
+                onClick={() => {
+                  session.clear();
+                  setMe(null);
+                }}
+              >
+                Sign out
+              </Button>
             </Group>
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="sm" aria-label="Main">
           <Stack gap={4}>
             {NAV.filter((n) => !n.needs || can(me, n.needs)).map((n) => (
-              <Link key={n.to} to={n.to} className="nav-link" current={path.startsWith(n.to) || (n.to === '/campaigns' && path === '/')}>{n.label}</Link>
+              <Link key={n.to} to={n.to} className="nav-link" current={path.startsWith(n.to) || (n.to === '/campaigns' && path === '/')}>
+                {n.label}
+              </Link>
             ))}
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>
-          <Suspense fallback={<Center p="xl"><Loader aria-label="Loading" /></Center>}>
+          <Suspense
+            fallback={
+              <Center p="xl">
+                <Loader aria-label="Loading" />
+              </Center>
+            }
+          >
             <Screen path={path} />
           </Suspense>
         </AppShell.Main>

@@ -16,11 +16,15 @@ export function SignIn({ onSignedIn, initialError }: { onSignedIn: (me: Me) => v
       const me = await ok(api.GET('/v1/me'));
       if (me.role === 'producer') {
         session.clear();
-        setError('This is a producer key: producers send events through the API and have no console. Use a marketer, operator or admin key.');
+        setError(
+          'This is a producer key: producers send events through the API and have no console. Use a marketer, operator or admin key.',
+        );
       } else onSignedIn(me);
     } catch (e) {
       session.clear();
-      setError(e instanceof ApiProblem && e.status === 401 ? 'That API key is not valid.' : `Could not reach the API: ${(e as Error).message}`);
+      setError(
+        e instanceof ApiProblem && e.status === 401 ? 'That API key is not valid.' : `Could not reach the API: ${(e as Error).message}`,
+      );
     } finally {
       setBusy(false);
     }
@@ -28,11 +32,18 @@ export function SignIn({ onSignedIn, initialError }: { onSignedIn: (me: Me) => v
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" w={440} maw="100%">
-        <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
           <Stack>
             <div>
               <Title order={2}>Loyalty codes</Title>
-              <Text c="dimmed" size="sm">Campaigns, codes and rewards console</Text>
+              <Text c="dimmed" size="sm">
+                Campaigns, codes and rewards console
+              </Text>
             </div>
             <PasswordInput
               label="API key"
@@ -42,8 +53,14 @@ export function SignIn({ onSignedIn, initialError }: { onSignedIn: (me: Me) => v
               autoFocus
               required
             />
-            {error && <Alert color="red" title="Not signed in" role="alert">{error}</Alert>}
-            <Button type="submit" loading={busy} disabled={!key.trim()}>Sign in</Button>
+            {error && (
+              <Alert color="red" title="Not signed in" role="alert">
+                {error}
+              </Alert>
+            )}
+            <Button type="submit" loading={busy} disabled={!key.trim()}>
+              Sign in
+            </Button>
           </Stack>
         </form>
       </Paper>

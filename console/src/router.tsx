@@ -39,7 +39,17 @@ export function match(pattern: string, path: string): Record<string, string> | n
 export function Link({ to, children, className, current }: { to: string; children: ReactNode; className?: string; current?: boolean }) {
   const { navigate } = useRoute();
   return (
-    <a href={BASE + to} className={className} aria-current={current ? 'page' : undefined} onClick={(e) => { if (!e.metaKey && !e.ctrlKey) { e.preventDefault(); navigate(to); } }}>
+    <a
+      href={BASE + to}
+      className={className}
+      aria-current={current ? 'page' : undefined}
+      onClick={(e) => {
+        if (!e.metaKey && !e.ctrlKey) {
+          e.preventDefault();
+          navigate(to);
+        }
+      }}
+    >
       {children}
     </a>
   );

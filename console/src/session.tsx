@@ -17,5 +17,7 @@ export function can(me: Me, action: 'editCampaigns' | 'cancelCodes' | 'statusImp
 
 /** The Temporal UI page of a workflow, when the API knows where the UI is. */
 export function workflowUrl(me: Me, workflowId: string): string | null {
-  return me.temporalUiUrl ? `${me.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(me.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+  return me.temporalUiUrl
+    ? `${me.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(me.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`
+    : null;
 }

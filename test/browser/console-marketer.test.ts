@@ -59,7 +59,10 @@ test('a marketer creates a campaign through the wizard with 1,000 codes and a go
 
   // Codes: live keyspace feedback from the server, a refusal first, then a length that fits.
   await page.getByRole('textbox', { name: 'Length', exact: true }).fill('2');
-  await page.getByTestId('keyspace').getByText(/can't hold 1,000 codes safely; use at least/).waitFor();
+  await page
+    .getByTestId('keyspace')
+    .getByText(/can't hold 1,000 codes safely; use at least/)
+    .waitFor();
   await h.shot(page, '03-wizard-keyspace-refused');
   await page.getByRole('textbox', { name: 'Length', exact: true }).fill('8');
   await page.getByTestId('keyspace').getByText('Keyspace is fine').waitFor();
@@ -87,7 +90,9 @@ test('a marketer creates a campaign through the wizard with 1,000 codes and a go
   await page.getByRole('heading', { name: /Summer gold/ }).waitFor();
   await page.getByText('1,000 of 1,000 codes').waitFor({ timeout: 60_000 });
   await page.getByRole('table', { name: 'Jobs' }).getByText('completed').waitFor();
-  expect(await page.getByRole('link', { name: 'Open in Temporal' }).getAttribute('href')).toMatch(/^http:\/\/temporal-ui\.test\/namespaces\/default\/workflows\/generate-codes-/);
+  expect(await page.getByRole('link', { name: 'Open in Temporal' }).getAttribute('href')).toMatch(
+    /^http:\/\/temporal-ui\.test\/namespaces\/default\/workflows\/generate-codes-/,
+  );
   await h.shot(page, '07-campaign-dashboard-job-done');
 
   const campaign = (await h.system.api.get(`/v1/campaigns/${CAMPAIGN}`).set(h.system.as('marketer'))).body;
@@ -95,16 +100,32 @@ test('a marketer creates a campaign through the wizard with 1,000 codes and a go
   expect(campaign.status).toBe('active');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export codes' }).click()]);
-  const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const csv = fs
+    .readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(csv).toHaveLength(1001);
   expect(download.suggestedFilename()).toBe(`${CAMPAIGN}-codes.csv`);
 });
 
-test('a typo in the rule JSON shows the server\'s error on its line', async () => {
+test("a typo in the rule JSON shows the server's error on its line", async () => {
   await page.getByRole('tab', { name: 'Rules' }).click();
-  const rules = JSON.stringify([
-    { name: 'gold', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }, { fact: 'member', path: '$.balance', operator: 'greaterThen', value: 10 }] }, effects: [{ type: 'add_points', points: 100 }] },
-  ], null, 2);
+  const rules = JSON.stringify(
+    [
+      {
+        name: 'gold',
+        conditions: {
+          all: [
+            { fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' },
+            { fact: 'member', path: '$.balance', operator: 'greaterThen', value: 10 },
+          ],
+        },
+        effects: [{ type: 'add_points', points: 100 }],
+      },
+    ],
+    null,
+    2,
+  );
   await setEditorText(page, rules);
   await page.getByRole('button', { name: 'Save rules' }).click();
   const error = page.getByTestId('rules-server-error');
@@ -118,7 +139,9 @@ test('a typo in the rule JSON shows the server\'s error on its line', async () =
 
 test('events posted through the API show on the dashboard with the same numbers as /stats', async () => {
   const { rows } = await h.system.db.query(
-    `select code from codes where pool_id = (select id from code_pools where kind = 'campaign' and owner_id = $1) order by code limit 3`, [CAMPAIGN]);
+    `select code from codes where pool_id = (select id from code_pools where kind = 'campaign' and owner_id = $1) order by code limit 3`,
+    [CAMPAIGN],
+  );
   expect((await postEvent(h.system, 'e-1', 'gold-1', rows[0].code)).body.outcome).toBe('redeemed');
   expect((await postEvent(h.system, 'e-2', 'silver-1', rows[1].code)).body.reason).toBe('conditions_not_met');
   expect((await postEvent(h.system, 'e-3', 'gold-1', rows[0].code)).body.outcome).toBe('rejected');
@@ -139,30 +162,50 @@ test('events posted through the API show on the dashboard with the same numbers 
   await h.shot(page, '09-dashboard-with-events');
 });
 
-(simulateLanded ? test : test.skip)('the simulator names the tier for a silver member and redeems for a gold one, changing nothing', async () => {
-  const before = (await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)).rows[0];
-  await page.getByRole('tab', { name: 'Try it' }).click();
-  await page.getByRole('textbox', { name: 'Member id' }).fill('silver-1');
-  await page.getByRole('button', { name: 'Simulate' }).click();
-  const result = page.getByTestId('simulation-result');
-  await result.getByText('conditions_not_met').waitFor();
-  expect(await result.getByRole('table', { name: 'Failed conditions' }).textContent()).toContain('$.tier');
-  expect(await result.textContent()).toContain('"silver"');
-  await h.shot(page, '10-simulator-silver');
-  await page.getByRole('textbox', { name: 'Member id' }).fill('gold-1');
-  await page.getByRole('button', { name: 'Simulate' }).click();
-  await result.getByText('redeemed', { exact: true }).waitFor();
-  await h.shot(page, '11-simulator-gold');
-  // What-if: a draft that lets silver members in too, replayed over the recorded events.
-  await page.getByRole('switch', { name: 'Use a draft rule set instead of the saved rules' }).check({ force: true });
-  await setEditorText(page, JSON.stringify([{ name: 'gold and silver', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] }, effects: [{ type: 'add_points', points: 100 }] }], null, 2));
-  await page.getByRole('button', { name: 'Replay' }).click();
-  const replay = page.getByTestId('replay-result');
-  await replay.getByText(/1 events would change, e\.g\. silver-1: rejected → redeemed/).waitFor();
-  await h.shot(page, '11b-replay');
-  const after = (await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)).rows[0];
-  expect(after).toEqual(before);
-});
+(simulateLanded ? test : test.skip)(
+  'the simulator names the tier for a silver member and redeems for a gold one, changing nothing',
+  async () => {
+    const before = (
+      await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)
+    ).rows[0];
+    await page.getByRole('tab', { name: 'Try it' }).click();
+    await page.getByRole('textbox', { name: 'Member id' }).fill('silver-1');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const result = page.getByTestId('simulation-result');
+    await result.getByText('conditions_not_met').waitFor();
+    expect(await result.getByRole('table', { name: 'Failed conditions' }).textContent()).toContain('$.tier');
+    expect(await result.textContent()).toContain('"silver"');
+    await h.shot(page, '10-simulator-silver');
+    await page.getByRole('textbox', { name: 'Member id' }).fill('gold-1');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await result.getByText('redeemed', { exact: true }).waitFor();
+    await h.shot(page, '11-simulator-gold');
+    // What-if: a draft that lets silver members in too, replayed over the recorded events.
+    await page.getByRole('switch', { name: 'Use a draft rule set instead of the saved rules' }).check({ force: true });
+    await setEditorText(
+      page,
+      JSON.stringify(
+        [
+          {
+            name: 'gold and silver',
+            conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] },
+            effects: [{ type: 'add_points', points: 100 }],
+          },
+        ],
+        null,
+        2,
+      ),
+    );
+    await page.getByRole('button', { name: 'Replay' }).click();
+    const replay = page.getByTestId('replay-result');
+    await replay.getByText(/1 events would change, e\.g\. silver-1: rejected → redeemed/).waitFor();
+    await h.shot(page, '11b-replay');
+    const after = (
+      await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)
+    ).rows[0];
+    expect(after).toEqual(before);
+  },
+);
 
 test('the campaigns list, rewards and members screens render (also at phone width)', async () => {
   await page.getByRole('link', { name: 'Campaigns', exact: true }).click();

@@ -27,7 +27,9 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     let status = '';
     for (let i = 0; i < 100 && status !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      status = ((await (await fetch(`${api}/v1/code-batches/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string }).status;
+      status = (
+        (await (await fetch(`${api}/v1/code-batches/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string }
+      ).status;
     }
     expect(status).toBe('completed');
 
@@ -43,7 +45,9 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     const next = (await more.json()) as { id: string };
     for (let i = 0; i < 150 && status !== 'done'; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const batch = (await (await fetch(`${api}/v1/code-batches/${next.id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string };
+      const batch = (await (await fetch(`${api}/v1/code-batches/${next.id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as {
+        status: string;
+      };
       if (batch.status === 'completed') status = 'done';
     }
     expect(status).toBe('done');

@@ -12,7 +12,12 @@ export const session = {
 
 /** An API refusal: `{ error: { code, message, field? } }`, with the HTTP status. */
 export class ApiProblem extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -46,7 +51,12 @@ export async function raw(path: string, init: RequestInit = {}): Promise<Respons
   const response = await fetch(path, { ...init, headers });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new ApiProblem(response.status, body?.error?.code ?? 'http_' + response.status, body?.error?.message ?? response.statusText, body?.error?.field);
+    throw new ApiProblem(
+      response.status,
+      body?.error?.code ?? 'http_' + response.status,
+      body?.error?.message ?? response.statusText,
+      body?.error?.field,
+    );
   }
   return response;
 }

@@ -17,11 +17,13 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
     refetchInterval: (q) => (q.state.data?.jobs.some(running) ? 1000 : false),
   });
   const cancel = useMutation({
-    mutationFn: (id: string) => ok(api.POST('/v1/code-batches/{id}/cancel', { params: { path: { id } }, body: { reason: 'cancelled from the console' } })),
+    mutationFn: (id: string) =>
+      ok(api.POST('/v1/code-batches/{id}/cancel', { params: { path: { id } }, body: { reason: 'cancelled from the console' } })),
     onSuccess: () => setTimeout(() => queryClient.invalidateQueries(), 1000),
   });
   const list = jobs.data?.jobs ?? [];
-  if (jobs.isSuccess && list.length === 0) return <EmptyState title="No jobs yet">Generating or importing codes starts a job; it shows here with its progress.</EmptyState>;
+  if (jobs.isSuccess && list.length === 0)
+    return <EmptyState title="No jobs yet">Generating or importing codes starts a job; it shows here with its progress.</EmptyState>;
   return (
     <>
       <ErrorNote error={jobs.error ?? cancel.error} />
@@ -29,7 +31,12 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
         <Table verticalSpacing="sm" miw={760} aria-label="Jobs">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Job</Table.Th>{showPool && <Table.Th>Pool</Table.Th>}<Table.Th>Status</Table.Th><Table.Th w={260}>Progress</Table.Th><Table.Th>Started</Table.Th><Table.Th>Workflow</Table.Th>
+              <Table.Th>Job</Table.Th>
+              {showPool && <Table.Th>Pool</Table.Th>}
+              <Table.Th>Status</Table.Th>
+              <Table.Th w={260}>Progress</Table.Th>
+              <Table.Th>Started</Table.Th>
+              <Table.Th>Workflow</Table.Th>
               {can(me, 'cancelCodes') && <Table.Th />}
             </Table.Tr>
           </Table.Thead>
@@ -40,22 +47,68 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
               const pct = j.requested ? Math.min(100, (done / j.requested) * 100) : j.status === 'completed' ? 100 : 0;
               return (
                 <Table.Tr key={j.id} data-testid={`job-${j.id}`}>
-                  <Table.Td><Text size="sm" fw={500}>{j.source === 'generation' ? 'Generation' : 'Import'}</Text><Text size="xs" c="dimmed">{j.id.slice(0, 8)}</Text></Table.Td>
-                  {showPool && <Table.Td><Text size="sm">{j.pool.type}{j.pool.id ? `: ${j.pool.id}` : ''}</Text></Table.Td>}
-                  <Table.Td><StatusBadge status={j.status} /></Table.Td>
                   <Table.Td>
-                    <Progress value={pct} animated={running(j)} color={j.status === 'failed' ? 'red' : 'indigo'} aria-label={`${j.source} progress`} />
-                    <Text size="xs" c="dimmed" mt={4}>
-                      {j.source === 'import' ? `${fmt(j.generated)} imported, ${fmt(j.rejected)} refused of ${fmt(j.requested)} rows` : `${fmt(j.generated)} of ${fmt(j.requested)} codes`}
+                    <Text size="sm" fw={500}>
+                      {j.source === 'generation' ? 'Generation' : 'Import'}
                     </Text>
-                    {j.error && <Text size="xs" c="red">Failed: {j.error}</Text>}
+                    <Text size="xs" c="dimmed">
+                      {j.id.slice(0, 8)}
+                    </Text>
                   </Table.Td>
-                  <Table.Td><Text size="xs">{fmtDate(j.startedAt ?? j.createdAt)}</Text></Table.Td>
-                  <Table.Td>{url ? <Anchor href={url} target="_blank" rel="noreferrer" size="sm">Open in Temporal</Anchor> : <Text size="xs" c="dimmed">{j.workflowId}</Text>}</Table.Td>
+                  {showPool && (
+                    <Table.Td>
+                      <Text size="sm">
+                        {j.pool.type}
+                        {j.pool.id ? `: ${j.pool.id}` : ''}
+                      </Text>
+                    </Table.Td>
+                  )}
+                  <Table.Td>
+                    <StatusBadge status={j.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Progress
+                      value={pct}
+                      animated={running(j)}
+                      color={j.status === 'failed' ? 'red' : 'indigo'}
+                      aria-label={`${j.source} progress`}
+                    />
+                    <Text size="xs" c="dimmed" mt={4}>
+                      {j.source === 'import'
+                        ? `${fmt(j.generated)} imported, ${fmt(j.rejected)} refused of ${fmt(j.requested)} rows`
+                        : `${fmt(j.generated)} of ${fmt(j.requested)} codes`}
+                    </Text>
+                    {j.error && (
+                      <Text size="xs" c="red">
+                        Failed: {j.error}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs">{fmtDate(j.startedAt ?? j.createdAt)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {url ? (
+                      <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
+                        Open in Temporal
+                      </Anchor>
+                    ) : (
+                      <Text size="xs" c="dimmed">
+                        {j.workflowId}
+                      </Text>
+                    )}
+                  </Table.Td>
                   {can(me, 'cancelCodes') && (
                     <Table.Td>
                       {!running(j) && j.status !== 'cancelled' && (
-                        <Button size="xs" variant="subtle" color="red" onClick={() => window.confirm('Cancel every unused code of this batch?') && cancel.mutate(j.id)}>Cancel batch</Button>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => window.confirm('Cancel every unused code of this batch?') && cancel.mutate(j.id)}
+                        >
+                          Cancel batch
+                        </Button>
                       )}
                     </Table.Td>
                   )}

@@ -26,8 +26,13 @@ const serverErrorField = StateField.define<DecorationSet>({
       if (effect.is(setServerError)) {
         next = effect.value
           ? Decoration.set([
-              Decoration.line({ class: 'server-error-line', attributes: { 'data-server-error': 'true' } }).range(tr.state.doc.lineAt(effect.value.from).from),
-              Decoration.mark({ class: 'cm-lintRange cm-lintRange-error' }).range(effect.value.from, Math.max(effect.value.to, effect.value.from + 1)),
+              Decoration.line({ class: 'server-error-line', attributes: { 'data-server-error': 'true' } }).range(
+                tr.state.doc.lineAt(effect.value.from).from,
+              ),
+              Decoration.mark({ class: 'cm-lintRange cm-lintRange-error' }).range(
+                effect.value.from,
+                Math.max(effect.value.to, effect.value.from + 1),
+              ),
             ])
           : Decoration.none;
       }
@@ -43,7 +48,10 @@ const serverErrorField = StateField.define<DecorationSet>({
  */
 export function locateField(state: EditorState, field: string): { from: number; to: number } | null {
   const pointers = getJsonPointers(state, 'json4');
-  const parts = field.replace(/^rules\.?/, '').split('.').filter(Boolean);
+  const parts = field
+    .replace(/^rules\.?/, '')
+    .split('.')
+    .filter(Boolean);
   for (let n = parts.length; n >= 0; n--) {
     const pointer = n === 0 ? '' : '/' + parts.slice(0, n).join('/');
     const at = pointers.get(pointer);
@@ -52,7 +60,12 @@ export function locateField(state: EditorState, field: string): { from: number; 
   return null;
 }
 
-export default function RulesEditor({ value, onChange, serverError, label = 'Rules (JSON)' }: {
+export default function RulesEditor({
+  value,
+  onChange,
+  serverError,
+  label = 'Rules (JSON)',
+}: {
   value: string;
   onChange: (text: string) => void;
   serverError?: ServerError | null;
@@ -72,11 +85,22 @@ export default function RulesEditor({ value, onChange, serverError, label = 'Rul
   useEffect(() => {
     if (!host.current || !schema.data) return;
     const extensions: Extension[] = [
-      lineNumbers(), foldGutter(), history(), bracketMatching(), closeBrackets(), highlightActiveLine(), lintGutter(),
-      syntaxHighlighting(defaultHighlightStyle), autocompletion(), keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-      jsonSchema(schema.data), serverErrorField,
+      lineNumbers(),
+      foldGutter(),
+      history(),
+      bracketMatching(),
+      closeBrackets(),
+      highlightActiveLine(),
+      lintGutter(),
+      syntaxHighlighting(defaultHighlightStyle),
+      autocompletion(),
+      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      jsonSchema(schema.data),
+      serverErrorField,
       EditorView.contentAttributes.of({ 'aria-label': label }),
-      EditorView.updateListener.of((u) => { if (u.docChanged) onChangeRef.current(u.state.doc.toString()); }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) onChangeRef.current(u.state.doc.toString());
+      }),
     ];
     view.current = new EditorView({ parent: host.current, state: EditorState.create({ doc: value, extensions }) });
     return () => view.current?.destroy();
@@ -94,13 +118,25 @@ export default function RulesEditor({ value, onChange, serverError, label = 'Rul
 
   return (
     <div>
-      <Text component="label" size="sm" fw={500} mb={4} display="block">{label}</Text>
-      <Text size="xs" c="dimmed" mb={6}>Ctrl-Space completes facts, paths, operators and effects; problems are underlined as you type.</Text>
+      <Text component="label" size="sm" fw={500} mb={4} display="block">
+        {label}
+      </Text>
+      <Text size="xs" c="dimmed" mb={6}>
+        Ctrl-Space completes facts, paths, operators and effects; problems are underlined as you type.
+      </Text>
       {schema.error && <Alert color="red">Could not load the rule schema: {(schema.error as Error).message}</Alert>}
       <div ref={host} className="cm-host" data-testid="rules-editor" />
       {serverError && (
-        <Alert color="red" mt="sm" title={line ? `Line ${line}: the server refused the rules` : 'The server refused the rules'} role="alert" data-testid="rules-server-error">
-          <Text size="sm"><code>{serverError.field}</code>: {serverError.message}</Text>
+        <Alert
+          color="red"
+          mt="sm"
+          title={line ? `Line ${line}: the server refused the rules` : 'The server refused the rules'}
+          role="alert"
+          data-testid="rules-server-error"
+        >
+          <Text size="sm">
+            <code>{serverError.field}</code>: {serverError.message}
+          </Text>
         </Alert>
       )}
     </div>

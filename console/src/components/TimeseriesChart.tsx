@@ -27,7 +27,12 @@ export default function TimeseriesChart({ times, series, height = 260 }: { times
     );
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
-    return () => { resize.disconnect(); plot.destroy(); };
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
   }, [JSON.stringify(times), JSON.stringify(series), height]);
-  return <div ref={host} role="img" aria-label={`Chart: ${series.map((s) => `${s.label} ${s.values.reduce((a, b) => a + b, 0)}`).join(', ')}`} />;
+  return (
+    <div ref={host} role="img" aria-label={`Chart: ${series.map((s) => `${s.label} ${s.values.reduce((a, b) => a + b, 0)}`).join(', ')}`} />
+  );
 }

@@ -4,17 +4,36 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiProblem } from '../api/client';
 
 export const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
-export const fmtDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' : '–');
+export const fmtDate = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' : '–';
 
 const STATUS_COLORS: Record<string, string> = {
-  active: 'green', running: 'blue', pending: 'gray', completed: 'teal', scheduled: 'cyan', draft: 'gray',
-  paused: 'yellow', inactive: 'yellow', ended: 'dark', failed: 'red', cancelled: 'red', unused: 'gray',
-  redeemed: 'green', reserved: 'cyan', awarded: 'grape', fulfilled: 'teal', expired: 'orange',
+  active: 'green',
+  running: 'blue',
+  pending: 'gray',
+  completed: 'teal',
+  scheduled: 'cyan',
+  draft: 'gray',
+  paused: 'yellow',
+  inactive: 'yellow',
+  ended: 'dark',
+  failed: 'red',
+  cancelled: 'red',
+  unused: 'gray',
+  redeemed: 'green',
+  reserved: 'cyan',
+  awarded: 'grape',
+  fulfilled: 'teal',
+  expired: 'orange',
 };
 
 /** Any status string the API returns, coloured when known (statuses evolve: unknown ones still show). */
 export function StatusBadge({ status }: { status: string }) {
-  return <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light">{status}</Badge>;
+  return (
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light">
+      {status}
+    </Badge>
+  );
 }
 
 export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
@@ -22,7 +41,11 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
     <Group justify="space-between" align="flex-end" mb="lg" wrap="wrap" gap="sm">
       <div>
         <Title order={2}>{title}</Title>
-        {subtitle && <Text c="dimmed" size="sm" mt={4}>{subtitle}</Text>}
+        {subtitle && (
+          <Text c="dimmed" size="sm" mt={4}>
+            {subtitle}
+          </Text>
+        )}
       </div>
       {actions && <Group gap="sm">{actions}</Group>}
     </Group>
@@ -32,7 +55,11 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
 export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
   const e = error as ApiProblem;
-  return <Alert color="red" title={e.code ? `Refused: ${e.code}` : 'Something went wrong'} role="alert">{e.message}</Alert>;
+  return (
+    <Alert color="red" title={e.code ? `Refused: ${e.code}` : 'Something went wrong'} role="alert">
+      {e.message}
+    </Alert>
+  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
@@ -40,7 +67,11 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     <Paper withBorder p="xl" radius="md" bg="white">
       <Stack align="center" gap={6}>
         <Text fw={600}>{title}</Text>
-        {children && <Text c="dimmed" size="sm" ta="center" maw={460}>{children}</Text>}
+        {children && (
+          <Text c="dimmed" size="sm" ta="center" maw={460}>
+            {children}
+          </Text>
+        )}
       </Stack>
     </Paper>
   );
@@ -49,9 +80,17 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 export function StatCard({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
   return (
     <Card withBorder padding="md" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>{label}</Text>
-      <Text size="xl" fw={700} className="stat-value" mt={4}>{value}</Text>
-      {hint && <Text size="xs" c="dimmed" mt={2}>{hint}</Text>}
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="xl" fw={700} className="stat-value" mt={4}>
+        {value}
+      </Text>
+      {hint && (
+        <Text size="xs" c="dimmed" mt={2}>
+          {hint}
+        </Text>
+      )}
     </Card>
   );
 }

@@ -10,9 +10,22 @@ export default function JobsPage() {
   const [source, setSource] = useState<'all' | 'generation' | 'import'>('all');
   return (
     <>
-      <PageHeader title="Jobs" subtitle="Every code generation and import, with its progress, failure cause and Temporal workflow."
-        actions={<SegmentedControl value={source} onChange={(v) => setSource(v as typeof source)} aria-label="Job kind"
-          data={[{ value: 'all', label: 'All' }, { value: 'generation', label: 'Generations' }, { value: 'import', label: 'Imports' }]} />} />
+      <PageHeader
+        title="Jobs"
+        subtitle="Every code generation and import, with its progress, failure cause and Temporal workflow."
+        actions={
+          <SegmentedControl
+            value={source}
+            onChange={(v) => setSource(v as typeof source)}
+            aria-label="Job kind"
+            data={[
+              { value: 'all', label: 'All' },
+              { value: 'generation', label: 'Generations' },
+              { value: 'import', label: 'Imports' },
+            ]}
+          />
+        }
+      />
       <Stack>
         <JobsTable source={source === 'all' ? undefined : source} showPool />
         {can(me, 'statusImports') && <StatusImport />}

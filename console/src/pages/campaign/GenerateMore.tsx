@@ -28,12 +28,16 @@ export function GenerateMore({ id }: { id: string }) {
   };
   return (
     <>
-      <Button variant="light" onClick={() => setOpened(true)}>Generate more codes</Button>
+      <Button variant="light" onClick={() => setOpened(true)}>
+        Generate more codes
+      </Button>
       <Modal opened={opened} onClose={() => setOpened(false)} title="Generate more codes" size="xl">
         <Stack>
           <CodesStep draft={{ ...draft, generate: true }} set={(c) => setDraft((d) => ({ ...d, ...c, generate: true }))} errors={{}} />
           <ErrorNote error={error} />
-          <Button onClick={() => void generate()} loading={busy}>Start generating</Button>
+          <Button onClick={() => void generate()} loading={busy}>
+            Start generating
+          </Button>
         </Stack>
       </Modal>
     </>

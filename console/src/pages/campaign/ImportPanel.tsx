@@ -6,8 +6,12 @@ import { ErrorNote, StatusBadge, fmt } from '../../components/common';
 
 const SAMPLE = 'code,expires_at\nSPRING-0001,2027-01-31\nSPRING-0002,2027-01-31\nSPRING-0003,\n';
 const REASONS: Record<string, string> = {
-  empty: 'empty code', bad_characters: 'characters other than letters and digits', too_long: 'longer than 64 characters',
-  bad_expires_at: 'expires_at is not a date', duplicate_in_file: 'twice in the file', already_exists: 'the code exists already',
+  empty: 'empty code',
+  bad_characters: 'characters other than letters and digits',
+  too_long: 'longer than 64 characters',
+  bad_expires_at: 'expires_at is not a date',
+  duplicate_in_file: 'twice in the file',
+  already_exists: 'the code exists already',
   wrong_column_count: 'wrong number of columns',
 };
 
@@ -34,7 +38,11 @@ export function ImportPanel({ pool }: { pool: string }) {
     setBusy(true);
     setError(null);
     try {
-      const response = await raw(`/v1/code-imports?pool=${encodeURIComponent(pool)}`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: await file.text() });
+      const response = await raw(`/v1/code-imports?pool=${encodeURIComponent(pool)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/csv' },
+        body: await file.text(),
+      });
       const created = (await response.json()) as Schemas['CodeImport'];
       setImportId(created.id);
       void queryClient.invalidateQueries({ queryKey: ['jobs'] });
@@ -50,27 +58,58 @@ export function ImportPanel({ pool }: { pool: string }) {
       <Stack>
         <div>
           <Text fw={600}>Import codes from a CSV</Text>
-          <Text size="sm" c="dimmed">A header row with <code>code</code>, optionally <code>expires_at</code>; other columns are kept as attributes.{' '}
-            <Anchor href={`data:text/csv;charset=utf-8,${encodeURIComponent(SAMPLE)}`} download="sample-codes.csv">Download a sample CSV</Anchor></Text>
+          <Text size="sm" c="dimmed">
+            A header row with <code>code</code>, optionally <code>expires_at</code>; other columns are kept as attributes.{' '}
+            <Anchor href={`data:text/csv;charset=utf-8,${encodeURIComponent(SAMPLE)}`} download="sample-codes.csv">
+              Download a sample CSV
+            </Anchor>
+          </Text>
         </div>
         <Group align="flex-end">
-          <FileInput label="CSV file" placeholder="Choose a file" accept=".csv,text/csv" value={file} onChange={setFile} clearable w={280} />
-          <Button onClick={() => void upload()} loading={busy} disabled={!file}>Import</Button>
+          <FileInput
+            label="CSV file"
+            placeholder="Choose a file"
+            accept=".csv,text/csv"
+            value={file}
+            onChange={setFile}
+            clearable
+            w={280}
+          />
+          <Button onClick={() => void upload()} loading={busy} disabled={!file}>
+            Import
+          </Button>
         </Group>
         <ErrorNote error={error ?? report.error} />
         {r && (
           <Stack gap="xs" data-testid="import-report">
             <Group gap="md">
               <StatusBadge status={r.status} />
-              <Text size="sm">{fmt(r.rows)} rows · <b>{fmt(r.imported)}</b> imported · <b>{fmt(r.rejected)}</b> refused</Text>
+              <Text size="sm">
+                {fmt(r.rows)} rows · <b>{fmt(r.imported)}</b> imported · <b>{fmt(r.rejected)}</b> refused
+              </Text>
             </Group>
             {r.error && <Alert color="red">{r.error}</Alert>}
             {r.rejections.length > 0 && (
               <Table withTableBorder verticalSpacing={4} aria-label="Refused rows">
-                <Table.Thead><Table.Tr><Table.Th>Line</Table.Th><Table.Th>Code</Table.Th><Table.Th>Why it was refused</Table.Th></Table.Tr></Table.Thead>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Line</Table.Th>
+                    <Table.Th>Code</Table.Th>
+                    <Table.Th>Why it was refused</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
                 <Table.Tbody>
                   {r.rejections.map((x) => (
-                    <Table.Tr key={x.line}><Table.Td>{x.line}</Table.Td><Table.Td ff="monospace">{x.code ?? '–'}</Table.Td><Table.Td>{REASONS[x.reason] ?? x.reason} <Text span size="xs" c="dimmed">({x.reason})</Text></Table.Td></Table.Tr>
+                    <Table.Tr key={x.line}>
+                      <Table.Td>{x.line}</Table.Td>
+                      <Table.Td ff="monospace">{x.code ?? '–'}</Table.Td>
+                      <Table.Td>
+                        {REASONS[x.reason] ?? x.reason}{' '}
+                        <Text span size="xs" c="dimmed">
+                          ({x.reason})
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
                   ))}
                 </Table.Tbody>
               </Table>

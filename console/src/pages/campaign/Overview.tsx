@@ -30,7 +30,16 @@ function Chart({ id }: { id: string }) {
     <Paper withBorder p="md" radius="md">
       <Group justify="space-between" mb="sm">
         <Title order={4}>Redemptions over time</Title>
-        <SegmentedControl size="xs" value={bucket} onChange={(v) => setBucket(v as 'hour' | 'day')} data={[{ value: 'hour', label: 'Hourly' }, { value: 'day', label: 'Daily' }]} aria-label="Bucket" />
+        <SegmentedControl
+          size="xs"
+          value={bucket}
+          onChange={(v) => setBucket(v as 'hour' | 'day')}
+          data={[
+            { value: 'hour', label: 'Hourly' },
+            { value: 'day', label: 'Daily' },
+          ]}
+          aria-label="Bucket"
+        />
       </Group>
       <ErrorNote error={series.error} />
       {series.isSuccess && points.length === 0 ? (
@@ -41,7 +50,11 @@ function Chart({ id }: { id: string }) {
             times={times.map((t) => t / 1000)}
             series={[
               { label: 'redeemed', color: '#2f9e44', values: times.map((t) => at(t)?.redeemed ?? 0) },
-              ...reasons.map((r, i) => ({ label: r, color: PALETTE[i % PALETTE.length], values: times.map((t) => at(t)?.rejected[r] ?? 0) })),
+              ...reasons.map((r, i) => ({
+                label: r,
+                color: PALETTE[i % PALETTE.length],
+                values: times.map((t) => at(t)?.rejected[r] ?? 0),
+              })),
             ]}
           />
         </Suspense>
@@ -67,20 +80,41 @@ export function Overview({ id }: { id: string }) {
         <StatCard label="Remaining" value={fmt(s?.codes.unused)} />
         <StatCard label="Cancelled" value={fmt(s?.codes.cancelled)} />
         <StatCard label="Points issued" value={fmt(s?.pointsIssued)} />
-        <StatCard label="Budget used" value={s?.budget ? fmt(s.budget.used) : 'No cap'}
-          hint={s?.budget && <><Progress value={(s.budget.used / s.budget.cap) * 100} size="sm" my={4} aria-label="Budget used" />of {fmt(s.budget.cap)} {s.budget.kind} · {fmt(s.budget.left)} left</>} />
+        <StatCard
+          label="Budget used"
+          value={s?.budget ? fmt(s.budget.used) : 'No cap'}
+          hint={
+            s?.budget && (
+              <>
+                <Progress value={(s.budget.used / s.budget.cap) * 100} size="sm" my={4} aria-label="Budget used" />
+                of {fmt(s.budget.cap)} {s.budget.kind} · {fmt(s.budget.left)} left
+              </>
+            )
+          }
+        />
       </SimpleGrid>
       <Chart id={id} />
       {rejections.length > 0 && (
         <Paper withBorder p="md" radius="md">
-          <Title order={4} mb="sm">Refused events by reason</Title>
+          <Title order={4} mb="sm">
+            Refused events by reason
+          </Title>
           <Table aria-label="Rejections by reason">
-            <Table.Tbody>{rejections.map(([reason, n]) => <Table.Tr key={reason}><Table.Td>{reason}</Table.Td><Table.Td ta="right">{fmt(n)}</Table.Td></Table.Tr>)}</Table.Tbody>
+            <Table.Tbody>
+              {rejections.map(([reason, n]) => (
+                <Table.Tr key={reason}>
+                  <Table.Td>{reason}</Table.Td>
+                  <Table.Td ta="right">{fmt(n)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
           </Table>
         </Paper>
       )}
       <div>
-        <Title order={4} mb="sm">Jobs</Title>
+        <Title order={4} mb="sm">
+          Jobs
+        </Title>
         <JobsTable pool={`campaign:${id}`} />
       </div>
       {stats.isLoading && <Text c="dimmed">Loading…</Text>}

@@ -20,7 +20,11 @@ export function RulesPanel({ id, text, onText }: { id: string; text: string; onT
     setServerError(null);
     try {
       let rules;
-      try { rules = JSON.parse(text); } catch (e) { return setServerError({ field: 'rules', message: `not valid JSON: ${(e as Error).message}` }); }
+      try {
+        rules = JSON.parse(text);
+      } catch (e) {
+        return setServerError({ field: 'rules', message: `not valid JSON: ${(e as Error).message}` });
+      }
       await ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { rules } as never }));
       setSaved(true);
       void queryClient.invalidateQueries({ queryKey: ['campaign', id] });
@@ -34,10 +38,27 @@ export function RulesPanel({ id, text, onText }: { id: string; text: string; onT
   return (
     <Stack>
       <Suspense fallback={<Loader aria-label="Loading the editor" />}>
-        <RulesEditor value={text} onChange={(t) => { onText(t); setSaved(false); }} serverError={serverError} />
+        <RulesEditor
+          value={text}
+          onChange={(t) => {
+            onText(t);
+            setSaved(false);
+          }}
+          serverError={serverError}
+        />
       </Suspense>
-      {saved && <Alert color="teal" role="status">Rules saved. New events use them at once.</Alert>}
-      {can(me, 'editCampaigns') && <Group><Button onClick={() => void save()} loading={busy}>Save rules</Button></Group>}
+      {saved && (
+        <Alert color="teal" role="status">
+          Rules saved. New events use them at once.
+        </Alert>
+      )}
+      {can(me, 'editCampaigns') && (
+        <Group>
+          <Button onClick={() => void save()} loading={busy}>
+            Save rules
+          </Button>
+        </Group>
+      )}
     </Stack>
   );
 }

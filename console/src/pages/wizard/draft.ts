@@ -33,32 +33,75 @@ export interface Draft {
   budgetCap: number;
 }
 
-export const STARTER_RULES = JSON.stringify([
-  {
-    name: 'Gold members earn 100 points',
-    conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }] },
-    effects: [{ type: 'add_points', points: 100 }],
-  },
-], null, 2);
+export const STARTER_RULES = JSON.stringify(
+  [
+    {
+      name: 'Gold members earn 100 points',
+      conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }] },
+      effects: [{ type: 'add_points', points: 100 }],
+    },
+  ],
+  null,
+  2,
+);
 
 export const initialDraft: Draft = {
-  schemaMode: 'existing', eventName: '', codeAttribute: 'code', newAttributes: '',
-  generate: true, quantity: 1000, length: 8, prefix: '', charset: 'alphanumeric', alphabet: '', excludeLookAlikes: true, checkCharacter: 'none',
-  id: '', name: '', description: '', translations: [], startsAt: '', endsAt: '', displayOrder: 0, visibility: 'everyone', visibleTo: '', status: 'draft',
+  schemaMode: 'existing',
+  eventName: '',
+  codeAttribute: 'code',
+  newAttributes: '',
+  generate: true,
+  quantity: 1000,
+  length: 8,
+  prefix: '',
+  charset: 'alphanumeric',
+  alphabet: '',
+  excludeLookAlikes: true,
+  checkCharacter: 'none',
+  id: '',
+  name: '',
+  description: '',
+  translations: [],
+  startsAt: '',
+  endsAt: '',
+  displayOrder: 0,
+  visibility: 'everyone',
+  visibleTo: '',
+  status: 'draft',
   rulesText: STARTER_RULES,
-  frequencyOn: false, frequencyCount: 1, frequencyPeriod: 'day', budgetOn: false, budgetKind: 'points', budgetCap: 100000,
+  frequencyOn: false,
+  frequencyCount: 1,
+  frequencyPeriod: 'day',
+  budgetOn: false,
+  budgetKind: 'points',
+  budgetCap: 100000,
 };
 
 export const STEPS = ['Event', 'Codes', 'Details', 'Rules', 'Limits & budget', 'Summary'] as const;
 
-export const slug = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 64);
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+export const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 64);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const iso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 export function codeSpec(d: Draft): Schemas['CreateCodeBatchRequest'] {
   return {
-    quantity: d.quantity, length: d.length, charset: d.charset, excludeLookAlikes: d.excludeLookAlikes, checkCharacter: d.checkCharacter,
-    ...(d.prefix ? { prefix: d.prefix } : {}), ...(d.charset === 'custom' ? { alphabet: d.alphabet } : {}),
+    quantity: d.quantity,
+    length: d.length,
+    charset: d.charset,
+    excludeLookAlikes: d.excludeLookAlikes,
+    checkCharacter: d.checkCharacter,
+    ...(d.prefix ? { prefix: d.prefix } : {}),
+    ...(d.charset === 'custom' ? { alphabet: d.alphabet } : {}),
   };
 }
 
@@ -72,7 +115,11 @@ export function parseRules(text: string): { rules?: unknown; error?: string } {
 }
 
 export function toRequest(d: Draft): Schemas['CreateCampaignRequest'] {
-  const translations = Object.fromEntries(d.translations.filter((t) => t.lang).map((t) => [t.lang, { ...(t.name ? { name: t.name } : {}), ...(t.description ? { description: t.description } : {}) }]));
+  const translations = Object.fromEntries(
+    d.translations
+      .filter((t) => t.lang)
+      .map((t) => [t.lang, { ...(t.name ? { name: t.name } : {}), ...(t.description ? { description: t.description } : {}) }]),
+  );
   const { generate: _g, ...spec } = { generate: 0, ...codeSpec(d) };
   return {
     id: d.id || slug(d.name),
@@ -82,12 +129,19 @@ export function toRequest(d: Draft): Schemas['CreateCampaignRequest'] {
     ...(d.startsAt ? { startsAt: iso(d.startsAt) } : {}),
     ...(d.endsAt ? { endsAt: iso(d.endsAt) } : {}),
     displayOrder: d.displayOrder,
-    visibility: d.visibility === 'everyone' ? { type: 'everyone' } : d.visibility === 'segments' ? { type: 'segments', segments: list(d.visibleTo) } : { type: 'tiers', tiers: list(d.visibleTo) },
+    visibility:
+      d.visibility === 'everyone'
+        ? { type: 'everyone' }
+        : d.visibility === 'segments'
+          ? { type: 'segments', segments: list(d.visibleTo) }
+          : { type: 'tiers', tiers: list(d.visibleTo) },
     status: d.status as never,
     trigger: { event: d.eventName, codeAttribute: d.codeAttribute },
     rules: parseRules(d.rulesText).rules as never,
     ...(d.frequencyOn ? { frequency: { count: d.frequencyCount, period: d.frequencyPeriod } } : {}),
     ...(d.budgetOn ? { budget: { kind: d.budgetKind, cap: d.budgetCap } } : {}),
+    // The API's default thresholds, sent explicitly: budget.threshold_reached at 80 % and 100 %.
+    alerts: { budgetThresholds: [80, 100] },
     ...(d.generate ? { codes: { generate: spec } } : {}),
   } as Schemas['CreateCampaignRequest'];
 }
