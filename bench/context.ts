@@ -25,8 +25,12 @@ export async function createBenchContext(services: BenchServices, maxQuantity: n
     CODE_BATCH_MAX_QUANTITY: String(maxQuantity),
     API_KEYS: `admin:${BENCH_KEY}`,
     PORT: String(port),
+    // The API logs at warn in the bench unless BENCH_API_LOG_LEVEL says otherwise (info: as `npm start` runs it).
+    LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
   };
-  const api = await startServiceProcess('api/server.ts', env);
+  // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const api = await startServiceProcess('api/server.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const db = new Database(services.databaseUrl);
   return {
     env,
