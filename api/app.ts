@@ -1,10 +1,9 @@
 import express, { type RequestHandler } from 'express';
-import pinoHttp from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { logger } from '../runtime/logger';
 import { authenticate, type Principal } from './auth';
 import { ApiError, errorHandler, notFound } from './errors';
 import { idempotency } from './idempotency';
+import { requestLog } from './request-log';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
 import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
@@ -37,7 +36,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(requestLog);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
   app.get('/healthz', async (_req, res) => {
