@@ -4,16 +4,18 @@ import type { Database } from '../db/database';
 // /proc/<pid>/stat counts CPU time in clock ticks, 100 per second on Linux.
 const TICK_MS = 10;
 
-/** CPU time (user + system, ms) a process has used so far; 0 once it is gone. */
-function processCpuMs(pid: number): number {
+/** CPU time (ms) a process has used so far, user and system (the kernel: sockets, epoll); 0 once it is gone. */
+function processCpu(pid: number): { user: number; system: number } {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may hold spaces
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
+
+const processCpuMs = (pid: number) => { const { user, system } = processCpu(pid); return user + system; };
 
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
@@ -31,7 +33,7 @@ function childrenOf(pid: number): number[] {
 
 export interface CpuMeter {
   /** CPU ms used since the meter was made: this process, the API process, PostgreSQL (postmaster and its children). */
-  read(): { bench: number; api: number; postgres: number };
+  read(): { bench: number; api: number; apiSystem: number; postgres: number };
 }
 
 /** Where the CPU of a run goes on this (shared) machine: which process pays how much per request. */
@@ -41,12 +43,12 @@ export async function cpuMeter(db: Database, apiPid: number): Promise<CpuMeter> 
   // Backends started during the run (the pool growing) count from zero; one that ends during it is lost.
   const backends = () => new Map([postmaster, ...childrenOf(postmaster)].map((pid) => [pid, processCpuMs(pid)]));
   const bench = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  const start = { bench: bench(), api: processCpuMs(apiPid), postgres: backends() };
+  const start = { bench: bench(), api: processCpuMs(apiPid), apiSystem: processCpu(apiPid).system, postgres: backends() };
   return {
     read() {
       let postgres = 0;
       for (const [pid, ms] of backends()) postgres += ms - (start.postgres.get(pid) ?? 0);
-      return { bench: bench() - start.bench, api: processCpuMs(apiPid) - start.api, postgres };
+      return { bench: bench() - start.bench, api: processCpuMs(apiPid) - start.api, apiSystem: processCpu(apiPid).system - start.apiSystem, postgres };
     },
   };
 }

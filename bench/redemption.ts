@@ -91,7 +91,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   const meter = await cpuMeter(db, ctx.api.pid);
   const path16 = stats(await drive(total - 50, redeem, CONCURRENCY, unloaded));
   const cpu = meter.read();
-  const perEvent = (cpuMs: number) => ms(cpuMs / (total - 50));
+  const perEvent = (cpuMs: number) => `${(cpuMs / (total - 50)).toFixed(2)} ms`;
 
   // Where the time goes: the same service called in this process (no HTTP, express, auth), and its read alone.
   const app = { db, config: loadConfig(ctx.env), temporal: undefined } as unknown as AppContext;
@@ -124,7 +124,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   console.log(`| profile: its read statement alone | ${ms(read1.p50)} | ${count(Math.round(read16.rate))}/s, p50 ${ms(read16.p50)}, p99 ${ms(read16.p99)} |`);
   console.log(`| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`);
   console.log(
-    `CPU per event at ${CONCURRENCY} callers (the ceiling on 2 cores is 2,000 ms/s over their sum): API ${perEvent(cpu.api)}, ` +
+    `CPU per event at ${CONCURRENCY} callers (the ceiling on 2 cores is 2,000 ms/s over their sum): API ${perEvent(cpu.api)} (kernel ${perEvent(cpu.apiSystem)}), ` +
       `PostgreSQL ${perEvent(cpu.postgres)}, bench client ${perEvent(cpu.bench)} (${viaFetch ? 'fetch' : 'node:http keep-alive'}); ` +
       `ceiling ${count(Math.round((2000 * (total - 50)) / (cpu.api + cpu.postgres + cpu.bench)))}/s`,
   );
