@@ -51,13 +51,13 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(codeImportUploadRoutes(ctx));
   v1.use(requireJsonBody, express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
   v1.use(idempotency(ctx.db));
+  v1.use(eventRoutes(ctx)); // first: POST /v1/events is the hot path, and no other router's paths overlap /events
   v1.use(codeBatchRoutes(ctx));
   v1.use(codeImportRoutes(ctx));
   v1.use(codeRoutes(ctx));
   v1.use(codeImageRoutes(ctx));
   v1.use(eventSchemaRoutes(ctx));
   v1.use(campaignRoutes(ctx));
-  v1.use(eventRoutes(ctx));
   v1.use(simulationRoutes(ctx));
   v1.use(memberRoutes(ctx));
   v1.use(rewardRoutes(ctx));

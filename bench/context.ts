@@ -41,6 +41,7 @@ export async function createBenchContext(services: BenchServices, maxQuantity: n
     PORT: String(port),
     // The API logs at warn in the bench unless BENCH_API_LOG_LEVEL says otherwise (info: as `npm start` runs it).
     LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
+    ...(process.env.BENCH_API_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_API_POOL_SIZE } : {}),
   };
   // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
   const profileDir = process.env.BENCH_CPU_PROF;
