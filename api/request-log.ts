@@ -5,8 +5,9 @@ import { logger } from '../runtime/logger';
 const SLOW_MS = 1000;
 
 /**
- * One log line per finished request, built only when its level is on: 5xx and slow ones at warn, 4xx at info,
- * the rest at debug (`LOG_LEVEL=debug` shows every request). pino-http, used before, wrote every request at
+ * One log line per finished request, built only when its level is on: slow ones at warn, refused or failed ones
+ * (4xx, 5xx: the error handler logs a 5xx's cause itself) at info, the rest at debug (`LOG_LEVEL=debug` shows
+ * every request). pino-http, used before, wrote every request at
  * info and, even with that level off, serialised each request (headers, redaction) into a child logger: a
  * measurable share of the CPU of POST /v1/events (README "Redemption figures").
  */
@@ -16,7 +17,7 @@ export const requestLog: RequestHandler = (req, res, next) => {
   res.once('close', () => {
     const ms = performance.now() - started;
     const aborted = !res.writableFinished;
-    const level = res.statusCode >= 500 || ms >= SLOW_MS ? 'warn' : res.statusCode >= 400 || aborted ? 'info' : 'debug';
+    const level = ms >= SLOW_MS ? 'warn' : res.statusCode >= 400 || aborted ? 'info' : 'debug';
     if (!logger.isLevelEnabled(level)) return;
     const line = { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms), principal: req.principal?.id };
     logger[level](aborted ? { ...line, aborted } : line, aborted ? 'request aborted' : 'request');
