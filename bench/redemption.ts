@@ -86,7 +86,9 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   // Warm-up (connections, prepared statements, JIT) outside the measured runs.
   await drive(50, redeem, 4, n - 100);
   const bare1 = stats(await drive(unloaded, bare, 1));
+  const bareMeter = await cpuMeter(db, ctx.api.pid);
   const bare16 = stats(await drive(total, bare, CONCURRENCY, unloaded));
+  const bareCpu = bareMeter.read();
   const path1 = stats(await drive(unloaded, redeem, 1));
   const meter = await cpuMeter(db, ctx.api.pid);
   const path16 = stats(await drive(total - 50, redeem, CONCURRENCY, unloaded));
@@ -125,7 +127,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   console.log(`| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`);
   console.log(
     `CPU per event at ${CONCURRENCY} callers (the ceiling on 2 cores is 2,000 ms/s over their sum): API ${perEvent(cpu.api)} (kernel ${perEvent(cpu.apiSystem)}), ` +
-      `PostgreSQL ${perEvent(cpu.postgres)}, bench client ${perEvent(cpu.bench)} (${viaFetch ? 'fetch' : 'node:http keep-alive'}); ` +
+      `PostgreSQL ${perEvent(cpu.postgres)} (a bare transaction: ${(bareCpu.postgres / total).toFixed(2)} ms), bench client ${perEvent(cpu.bench)} (${viaFetch ? 'fetch' : 'node:http keep-alive'}); ` +
       `ceiling ${count(Math.round((2000 * (total - 50)) / (cpu.api + cpu.postgres + cpu.bench)))}/s`,
   );
   console.log(
