@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
-import { markBatchFinished, markBatchRunning } from '../db/code-batches';
+import { markBatchRunning } from '../db/code-batches';
+import { finishJob } from './job-notifications';
 import { claimChunk, recordChunk } from '../db/code-batch-chunks';
 
 /** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
@@ -24,7 +25,7 @@ export interface ChunkWork<R> {
 
 /**
  * The bookkeeping of every chunked job over a code batch (generation, import): running, then completed or
- * failed. `onCompleted` runs before the batch is marked completed (e.g. dropping an import's staged rows).
+ * failed (and announced). `onCompleted` runs before the batch is marked completed (e.g. dropping an import's staged rows).
  */
 export function chunkedJobBookkeeping(db: Database, onCompleted?: (batchId: string) => Promise<void>) {
   return {
@@ -33,7 +34,8 @@ export function chunkedJobBookkeeping(db: Database, onCompleted?: (batchId: stri
     },
     async finish(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
       if (status === 'completed') await onCompleted?.(batchId);
-      await markBatchFinished(db, batchId, status, error);
+      // With its code_batch.* / code_import.* notification, in the same transaction.
+      await finishJob(db, batchId, status, error);
     },
   };
 }

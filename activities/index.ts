@@ -3,15 +3,24 @@ import { createCodeGenerationActivities, type ChunkFaults } from './code-generat
 import { createCodeImportActivities } from './code-import';
 import { createCodeCancellationActivities } from './code-cancellation';
 import { createReservationActivities } from './reservations';
+import { createWebhookActivities } from './webhook-delivery';
+import { createCampaignLifecycleActivities } from './campaign-lifecycle';
+import { systemResolver, type Resolver } from './webhook-http';
+import type { WebhookConfig } from '../runtime/config';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
   import?: ChunkFaults;
+  /** Replaces DNS for webhook deliveries (SSRF tests: a public-looking name that resolves to loopback). */
+  webhookResolver?: Resolver;
 }
 
 /** Every activity the worker registers, bound to the database. */
-export function createActivities(db: Database, faults: ActivityFaults = {}) {
+export function createActivities(db: Database, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
+  const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
+    ...createWebhookActivities(db, sender),
+    ...createCampaignLifecycleActivities(db),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
     ...createCodeCancellationActivities(db),

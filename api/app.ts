@@ -1,7 +1,8 @@
 import express, { type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate, type Principal } from './auth';
-import { ApiError, errorHandler, notFound } from './errors';
+import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
+import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
 import { requestLog } from './request-log';
 import { buildOpenApiDocument } from './openapi';
@@ -16,6 +17,7 @@ import { describeMemberRoutes, memberRoutes } from './routes/members';
 import { describeRewardRoutes, rewardRoutes } from './routes/rewards';
 import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
+import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -26,10 +28,25 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** Runs a body middleware but keeps its refusal for the route's role check (api/auth.ts allow): 403 before 400. */
+function deferBodyErrors(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const keep = (error?: unknown) => {
+      if (error !== undefined && error !== null) req.bodyError = error;
+      next();
+    };
+    try {
+      middleware(req, res, keep);
+    } catch (error) {
+      keep(error);
+    }
+  };
+}
+
 export const describeRoutes = [
   describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
   describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeSimulationRoutes, describeMemberRoutes,
-  describeRewardRoutes, describeRedemptionRoutes,
+  describeRewardRoutes, describeRedemptionRoutes, describeWebhookRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
@@ -49,7 +66,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const v1 = express.Router();
   v1.use(authenticate(keys));
   v1.use(codeImportUploadRoutes(ctx));
-  v1.use(requireJsonBody, express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
+  v1.use(deferBodyErrors(requireJsonBody), deferBodyErrors(express.json({ limit: ctx.config.maxBodyBytes, strict: true })));
   v1.use(idempotency(ctx.db));
   v1.use(eventRoutes(ctx)); // first: POST /v1/events is the hot path, and no other router's paths overlap /events
   v1.use(codeBatchRoutes(ctx));
@@ -62,8 +79,17 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(memberRoutes(ctx));
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));
+  v1.use(webhookRoutes(ctx));
   app.use('/v1', v1);
 
+  // The document's paths, not express's: they name the image files the `:image` route serves (a unit test keeps
+  // the two equal).
+  const documented = Object.entries(openApiDocument.paths ?? {}).map(([path, item]) => ({ path, methods: Object.keys(item ?? {}) }));
+  app.use(methodNotAllowed((path) => {
+    const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

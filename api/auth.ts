@@ -12,6 +12,8 @@ export interface Principal {
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
+    /** A refused body (malformed JSON, too large, not JSON), answered only after the role check: see allow. */
+    bodyError?: unknown;
   }
 }
 
@@ -43,13 +45,17 @@ export function authenticate(keys: Map<string, Principal>): RequestHandler {
   };
 }
 
-/** Admins reach everything; other roles only the routes that list them (README: "Roles"). */
+/**
+ * Admins reach everything; other roles only the routes that list them (README: "Roles"). The role is checked
+ * before the body: a forbidden role gets 403 whatever it sent, and only then a refused body gets its 4xx.
+ */
 export function allow(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const role = req.principal?.role;
     if (role !== 'admin' && !roles.includes(role as Role)) {
       throw new ApiError(403, 'forbidden', `the ${role} role may not ${req.method} ${req.baseUrl}${req.route?.path ?? ''}`);
     }
+    if (req.bodyError !== undefined) throw req.bodyError;
     next();
   };
 }

@@ -46,6 +46,19 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * A known path asked with a method it doesn't have: 405 with the methods it has (`allowedFor` reads the app's
+ * registered routes). Unknown paths fall through to notFound.
+ */
+export function methodNotAllowed(allowedFor: (path: string) => string[]): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedFor(req.path);
+    if (allowed.length === 0 || allowed.includes(req.method)) return next();
+    res.setHeader('Allow', allowed.join(', '));
+    res.status(405).json(errorBody('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(', ')}`));
+  };
+}
+
 export const notFound: RequestHandler = (req, res) => {
   res.status(404).json(errorBody('not_found', `no route ${req.method} ${req.path}`));
 };

@@ -16,7 +16,8 @@ const STALE_AFTER_SECONDS = 300;
 export function idempotency(db: Database): RequestHandler {
   return async (req, res, next) => {
     const key = req.header('idempotency-key');
-    if (key === undefined || (req.method !== 'POST' && req.method !== 'PATCH')) return next();
+    // A refused body is answered by the route's role check (api/auth.ts) and never stored.
+    if (key === undefined || (req.method !== 'POST' && req.method !== 'PATCH') || req.bodyError !== undefined) return next();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-255 visible ASCII characters', 'Idempotency-Key');
     }

@@ -10,7 +10,8 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict (e.g. an Idempotency-Key still in progress)',
   413: 'Body too large',
   415: 'Unsupported content type',
-  422: 'Refused (e.g. keyspace too small, Idempotency-Key reused with another body)',
+  405: 'The path exists but not with this method (the Allow header lists its methods)',
+  422: 'Refused (e.g. keyspace too small, a mistyped code, Idempotency-Key reused with another body)',
   503: 'A dependency (database, Temporal) is unavailable; retry',
 };
 

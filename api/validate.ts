@@ -13,6 +13,7 @@ function describe(error: ZodError): ApiError {
 }
 
 // PostgreSQL stores neither U+0000 (text, jsonb) nor a lone surrogate (jsonb): refused here, not by a 500 there.
+// eslint-disable-next-line no-control-regex -- matching U+0000 is the point: it is the character to refuse.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string or key holding an unstorable character; iterative, as a body may nest deeply. */

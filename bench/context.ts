@@ -1,4 +1,5 @@
 import { Database } from '../db/database';
+import { freePort } from '../runtime/temporal-dev-server';
 import { startServiceProcess, type BenchServices, type ServiceProcess } from './services';
 
 // An admin key reaches every route the benchmarks drive (generation, imports, exports, events).
@@ -28,7 +29,7 @@ async function viaUnixSocket(databaseUrl: string): Promise<string> {
 }
 
 export async function createBenchContext(services: BenchServices, maxQuantity: number): Promise<BenchContext> {
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   // BENCH_DATABASE_SOCKET=1: the API and the baselines reach PostgreSQL through its Unix socket instead of TCP.
   const databaseUrl = process.env.BENCH_DATABASE_SOCKET ? await viaUnixSocket(services.databaseUrl) : services.databaseUrl;
   const env = {

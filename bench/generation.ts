@@ -39,7 +39,7 @@ export async function bareCopy(db: Database, codes: string[]): Promise<number> {
 }
 
 /** POST a batch through the API and wait for it: request → workflow → rows committed. Returns ms. */
-async function generateEndToEnd(ctx: BenchContext, quantity: number): Promise<number> {
+export async function generateEndToEnd(ctx: BenchContext, quantity: number): Promise<number> {
   const started = performance.now();
   const res = await fetch(`${ctx.baseUrl}/v1/code-batches`, {
     method: 'POST',

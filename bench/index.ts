@@ -7,11 +7,13 @@ import { createBenchContext } from './context';
 import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
+import { benchWebhookCost } from './webhooks';
+import { benchRuntimes } from './runtimes';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  const only = process.env.BENCH_ONLY; // "generation", "io" or "redemption"
+  const only = process.env.BENCH_ONLY; // "generation", "io", "redemption", "runtimes" or "webhooks"
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
   const services = await startBenchServices();
@@ -29,9 +31,14 @@ async function main() {
       const ctx = await createBenchContext(services, large);
       await benchRedemptions(ctx, events).finally(() => ctx.close());
     }
+    if (!only || only === 'webhooks') {
+      const ctx = await createBenchContext(services, large);
+      await benchWebhookCost(ctx, events).finally(() => ctx.close());
+    }
   } finally {
     await services.stop();
   }
+  if (!only || only === 'runtimes') await benchRuntimes(Number(process.env.BENCH_RUNTIME_CODES ?? 300_000));
 }
 
 main().catch((error) => {

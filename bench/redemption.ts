@@ -20,7 +20,7 @@ interface Run {
 }
 
 /** Runs calls `first`..`first + total - 1` with `concurrency` callers in flight; per-call latencies (ms), wall time. */
-async function drive(total: number, call: (i: number) => Promise<void>, concurrency: number, first = 0): Promise<Run> {
+export async function drive(total: number, call: (i: number) => Promise<void>, concurrency: number, first = 0): Promise<Run> {
   const latencies: number[] = [];
   let next = first;
   const end = first + total;
@@ -36,7 +36,7 @@ async function drive(total: number, call: (i: number) => Promise<void>, concurre
   return { latencies: latencies.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
 
-const stats = (r: Run) => ({ rate: r.latencies.length / (r.wallMs / 1000), p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99) });
+export const stats = (r: Run) => ({ rate: r.latencies.length / (r.wallMs / 1000), p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99) });
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 

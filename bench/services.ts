@@ -15,9 +15,10 @@ export interface BenchServices {
 
 /**
  * Fresh PostgreSQL and Temporal dev server (SQLite file, as `npm start` runs it) in a temporary folder, through
- * the same start helper as `npm start`. BENCH_TEMPORAL_IN_MEMORY=1 drops the SQLite file, to see what it costs.
+ * the same start helper as `npm start`. BENCH_TEMPORAL_IN_MEMORY=1 drops the SQLite file, to see what it costs;
+ * `server`: the real Temporal server on that PostgreSQL instead of the dev server.
  */
-export async function startBenchServices(): Promise<BenchServices> {
+export async function startBenchServices(temporalRuntime: 'dev' | 'server' = 'dev'): Promise<BenchServices> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-bench-'));
   fs.chmodSync(root, 0o777);
   const teardown = new Teardown();
@@ -33,6 +34,7 @@ export async function startBenchServices(): Promise<BenchServices> {
       postgresPort: await freePort(),
       temporalPort: await freePort(),
       temporalPersistent: !process.env.BENCH_TEMPORAL_IN_MEMORY,
+      temporalRuntime,
       teardown,
     });
     return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, workflowBundlePath: stack.workflowBundlePath, stop };

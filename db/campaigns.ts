@@ -1,5 +1,6 @@
 import type { Queryable } from './database';
 import type { CampaignRuleInput } from '../model/rule';
+import type { CampaignAlerts, CampaignStatus, CampaignTopUp } from '../model/campaign-lifecycle';
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 
@@ -12,7 +13,8 @@ export interface Campaign {
   endsAt: Date | null;
   displayOrder: number;
   visibility: Visibility;
-  status: 'draft' | 'active' | 'inactive';
+  /** Written only by the campaign's lifecycle workflow (db/campaign-lifecycle.ts); a new row is a draft. */
+  status: CampaignStatus;
   triggerEvent: string;
   triggerAttribute: string;
   rules: CampaignRuleInput[];
@@ -20,25 +22,30 @@ export interface Campaign {
   budgetKind: 'points' | 'redemptions' | null;
   budgetCap: number | null;
   budgetUsed: number;
+  alerts: CampaignAlerts;
+  topUp: CampaignTopUp | null;
+  finalStats: Record<string, unknown> | null;
 }
 
-export type CampaignData = Omit<Campaign, 'budgetUsed'>;
+export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats'>;
 
 const COLUMNS = `id, name, description, translations, starts_at as "startsAt", ends_at as "endsAt", display_order as "displayOrder",
   visibility, status, trigger_event as "triggerEvent", trigger_attribute as "triggerAttribute", rules, frequency,
-  budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed"`;
+  budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", alerts, top_up as "topUp",
+  final_stats as "finalStats"`;
 
 function values(c: CampaignData) {
   return [c.id, c.name, c.description, c.translations, c.startsAt, c.endsAt, c.displayOrder, JSON.stringify(c.visibility), c.status,
-    c.triggerEvent, c.triggerAttribute, JSON.stringify(c.rules), c.frequency && JSON.stringify(c.frequency), c.budgetKind, c.budgetCap];
+    c.triggerEvent, c.triggerAttribute, JSON.stringify(c.rules), c.frequency && JSON.stringify(c.frequency), c.budgetKind, c.budgetCap,
+    JSON.stringify(c.alerts), c.topUp && JSON.stringify(c.topUp)];
 }
 
 /** Returns null when a campaign with that id exists already. */
 export async function insertCampaign(db: Queryable, c: CampaignData): Promise<Campaign | null> {
   const { rows } = await db.query(
     `insert into campaigns (id, name, description, translations, starts_at, ends_at, display_order, visibility, status,
-       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) on conflict (id) do nothing returning ${COLUMNS}`,
+       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) on conflict (id) do nothing returning ${COLUMNS}`,
     values(c),
   );
   return (rows[0] as Campaign | undefined) ?? null;
@@ -47,10 +54,11 @@ export async function insertCampaign(db: Queryable, c: CampaignData): Promise<Ca
 export async function replaceCampaign(db: Queryable, c: CampaignData): Promise<Campaign> {
   const { rows } = await db.query(
     `update campaigns set name = $2, description = $3, translations = $4, starts_at = $5, ends_at = $6, display_order = $7,
-       visibility = $8, status = $9, trigger_event = $10, trigger_attribute = $11, rules = $12, frequency = $13,
-       budget_kind = $14, budget_cap = $15, updated_at = now()
+       visibility = $8, trigger_event = $9, trigger_attribute = $10, rules = $11, frequency = $12,
+       budget_kind = $13, budget_cap = $14, alerts = $15, top_up = $16, updated_at = now()
      where id = $1 returning ${COLUMNS}`,
-    values(c),
+    // Everything but the status: only the campaign's workflow writes that.
+    values(c).filter((_v, i) => i !== 8),
   );
   return rows[0] as Campaign;
 }

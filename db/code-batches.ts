@@ -83,9 +83,32 @@ export async function markBatchRunning(db: Queryable, id: string): Promise<void>
   );
 }
 
-export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<void> {
-  await db.query(
+/** Returns whether this call finished the job (false: it had finished already, e.g. a retried activity). */
+export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<boolean> {
+  const result = await db.query(
     `update code_batches set status = $2, error = $3, finished_at = now() where id = $1 and status in ('pending', 'running')`,
     [id, status, error ?? null],
   );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** The code shape of a pool's latest generation (a campaign's code top-up generates more of the same). */
+export async function lastGenerationSpec(db: Queryable, poolId: string): Promise<{ spec: CodeSpec; shape: string | null } | null> {
+  const { rows } = await db.query(
+    `select spec, shape from code_batches where pool_id = $1 and source = 'generation' and spec is not null order by created_at desc limit 1`,
+    [poolId],
+  );
+  return (rows[0] as { spec: CodeSpec; shape: string | null } | undefined) ?? null;
+}
+
+/** Jobs (generations and imports) whose row says `running`: what the reconciler compares with Temporal. */
+export async function listRunningBatches(db: Queryable): Promise<Array<{ id: string; workflowId: string }>> {
+  const { rows } = await db.query(`select id, workflow_id as "workflowId" from code_batches where status = 'running' order by created_at`);
+  return rows as Array<{ id: string; workflowId: string }>;
+}
+
+/** Locks a batch row while it is still `running` (false once it isn't): a reset's new run waits on the lock. */
+export async function lockRunningBatch(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);
+  return rowCount === 1;
 }

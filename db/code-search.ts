@@ -1,4 +1,4 @@
-import { escapeLiteral, type PoolClient } from 'pg';
+import { escapeIdentifier, escapeLiteral, type PoolClient } from 'pg';
 import type { Queryable } from './database';
 import type { CodeFilters } from '../model/code-filters';
 import { parsePoolReference } from '../model/pool';
@@ -48,15 +48,33 @@ export async function searchCodes(db: Queryable, filters: ResolvedFilters, after
   return rows as CodeRecord[];
 }
 
+/** The attribute keys (extra CSV columns of imports) present among the matching codes, sorted. */
+export async function exportAttributeKeys(db: Queryable, filters: ResolvedFilters): Promise<string[]> {
+  const values: string[] = [];
+  const where = whereClause(filters, (v) => {
+    values.push(v);
+    return `$${values.length}`;
+  });
+  const { rows } = await db.query(
+    `select distinct jsonb_object_keys(c.attributes) as key from codes c ${where ? `${where} and` : 'where'} c.attributes is not null order by 1`,
+    values,
+  );
+  return rows.map((r: { key: string }) => r.key);
+}
+
 /**
  * COPY … TO STDOUT of the matching codes as CSV, straight from PostgreSQL: memory stays flat whatever the size.
- * Free-text cells go through csv_safe so a spreadsheet never runs them as formulas.
+ * Free-text cells go through csv_safe so a spreadsheet never runs them as formulas. Each attribute key becomes
+ * a column `attributes.<key>` (the prefix keeps a key from clashing with a fixed column or starting a formula).
  */
-export function exportCodesSql(filters: ResolvedFilters): string {
+export function exportCodesSql(filters: ResolvedFilters, attributeKeys: string[] = []): string {
   const where = whereClause(filters, escapeLiteral);
+  const attributes = attributeKeys
+    .map((key) => `, csv_safe(c.attributes ->> ${escapeLiteral(key)}) as ${escapeIdentifier(`attributes.${key}`)}`)
+    .join('');
   // Pool columns are escaped once per pool (the small side of the join), not once per code.
   return `copy (select c.code, c.status, p.kind as pool_type, p.owner as pool_id, c.batch_id,
-                       csv_safe(c.member_id) as member_id, c.expires_at, c.created_at, c.status_changed_at, c.redeemed_at
+                       csv_safe(c.member_id) as member_id, c.expires_at, c.created_at, c.status_changed_at, c.redeemed_at${attributes}
                   from codes c join (select id, kind, csv_safe(owner_id) as owner from code_pools) p on p.id = c.pool_id ${where})
           to stdout with (format csv, header)`;
 }

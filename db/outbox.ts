@@ -32,3 +32,15 @@ export async function listPendingOutbox(db: Queryable, limit: number): Promise<O
 export async function markOutboxDispatched(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length) await db.query(`update outbox set dispatched_at = now() where id = any($1::uuid[]) and dispatched_at is null`, [ids]);
 }
+
+/**
+ * Like listPendingOutbox, but locks the rows for the caller's transaction and skips rows another relay holds,
+ * so several workers' relays share the work instead of all starting the same workflows.
+ */
+export async function claimPendingOutbox(db: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await db.query(
+    `select id from outbox where dispatched_at is null order by created_at limit $1 for update skip locked`,
+    [limit],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}

@@ -8,6 +8,8 @@ export interface RedemptionOutcome {
   eventId: string;
   outcome: 'redeemed' | 'rejected';
   reason?: RejectionReason;
+  /** For the member, when the reason needs words (mistyped_code: re-check the code). */
+  message?: string;
   campaignId?: string;
   code?: string;
   memberId: string;

@@ -46,6 +46,8 @@ export interface RedemptionSnapshot {
   memberFailures: number;
   keyFailures: number;
   redemptionsInPeriod: number;
+  /** The code as entered in the trigger attribute (normalized), found or not; null when the event carries none. */
+  typedCode: string | null;
 }
 
 const SNAPSHOT = `
@@ -63,6 +65,7 @@ found_member as (
     from members where id = $4)
 select (select result from redemption_events where event_id = $1) as stored,
        (select updated_at::text || active::text from event_schemas where name = $2) as "schemaVersion",
+       (select code from typed) as "typedCode",
        (select row_to_json(found_code) from found_code) as code,
        (select row_to_json(found_campaign) from found_campaign) as campaign,
        (select row_to_json(found_member) from found_member) as member,

@@ -9,7 +9,7 @@ import { REDEMPTION_REJECTION_REASONS, type RejectionReason } from '../model/red
 export { REDEMPTION_REJECTION_REASONS, type RejectionReason };
 
 // Failures that tell a guesser something about a code: these count toward the lockout.
-export const GUESS_FAILURES: readonly RejectionReason[] = ['unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign'];
+export const GUESS_FAILURES: readonly RejectionReason[] = ['unknown_code', 'mistyped_code', 'code_used', 'code_cancelled', 'wrong_campaign'];
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 export type BudgetKind = 'points' | 'redemptions';
@@ -81,6 +81,11 @@ export interface DecisionInput<R extends { effects: Effect[] }> {
   lockout: LockoutPolicy;
   /** The rules' verdict for this member and event; only read once every check before it has passed. */
   verdict?: DecisionVerdict<R>;
+  /**
+   * The entered code has a check-character family's shape and fails its check (domain/code-family.ts isMistyped):
+   * refused as mistyped before anything about the code is looked at, whether or not such a code exists.
+   */
+  mistyped?: boolean;
 }
 
 export type Decision<R> =
@@ -118,10 +123,15 @@ const reject = (reason: RejectionReason, failedConditions?: FailedCondition[]): 
 export function rejectionBeforeRules(input: DecisionInput<{ effects: Effect[] }>): Decision<never> | null {
   const { code, campaign, member, now, counts, lockout } = input;
   if (counts.memberFailures >= lockout.maxFailures || counts.keyFailures >= lockout.maxFailures) return reject('too_many_attempts');
+  if (input.mistyped) return reject('mistyped_code');
   if (code === null) return reject('unknown_code');
   if (!campaign || (code !== undefined && code.campaignId !== campaign.id) || campaign.triggerEvent !== input.eventName) return reject('wrong_campaign');
   if (code?.status === 'cancelled') return reject('code_cancelled');
   if (code !== undefined && code.status !== 'unused') return reject('code_used');
+  // The lifecycle workflow's status first; the dates still decide between its timers (an event a millisecond
+  // after endsAt is `ended` even before the workflow's timer has fired).
+  if (campaign.status === 'ended') return reject('ended');
+  if (campaign.status === 'scheduled') return reject('not_started');
   if (campaign.status !== 'active') return reject('campaign_inactive');
   if (campaign.startsAt && campaign.startsAt.getTime() > now.getTime()) return reject('not_started');
   if (campaign.endsAt && campaign.endsAt.getTime() <= now.getTime()) return reject('ended');

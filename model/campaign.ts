@@ -5,11 +5,15 @@ import { campaignRule } from './rule';
 import { visibility } from './visibility';
 import { frequency } from './frequency';
 import { budget } from './budget';
+import { startsWithRealDay } from './calendar-date';
 
-export const CAMPAIGN_STATUSES = ['draft', 'active', 'inactive'] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+import { campaignAlerts, campaignStatus, campaignTopUp, requestedStatus } from './campaign-lifecycle';
 
-const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-12-01T00:00:00Z' });
+// The statuses live with the lifecycle that decides them (model/campaign-lifecycle.ts).
+export { CAMPAIGN_STATUSES, type CampaignStatus } from './campaign-lifecycle';
+
+// A date-time whose day exists (2026-02-30 is refused): what `format: date-time` promises.
+const instant = z.string().datetime({ offset: true }).refine(startsWithRealDay, 'not a real date');
 
 /** Everything that defines a campaign, apart from its id. */
 export const campaignFields = {
@@ -18,11 +22,15 @@ export const campaignFields = {
   translations: z
     .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag such as fr or pt-BR'), z.object({ name: z.string().max(200).optional(), description: z.string().max(5000).optional() }).strict())
     .default({}),
-  startsAt: instant.optional(),
-  endsAt: instant.optional(),
+  startsAt: instant.optional().openapi({ example: '2026-12-01T00:00:00Z' }),
+  endsAt: instant.optional().openapi({ description: 'After startsAt', example: '2027-01-01T00:00:00Z' }),
   displayOrder: z.number().int().min(0).max(1_000_000).default(0),
   visibility: visibility.default({ type: 'everyone' }),
-  status: z.enum(CAMPAIGN_STATUSES).default('draft').openapi({ description: 'Only active campaigns redeem codes' }),
+  status: requestedStatus.default('draft').openapi({
+    description: 'What you ask for: active = run on its dates (its workflow makes it scheduled, active, then ended), paused, ended (now, for good) or draft',
+  }),
+  alerts: campaignAlerts.default({ budgetThresholds: [80, 100] }).openapi({ description: 'When to send budget.threshold_reached and codes.running_low' }),
+  topUp: campaignTopUp.optional(),
   trigger: z
     .object({ event: z.string().min(1).max(64), codeAttribute: z.string().min(1).max(64) })
     .strict()
@@ -48,7 +56,15 @@ export const newCampaign = z
   })
   .strict()
   .refine(endsAfterStart, dateRangeIssue)
-  .openapi('CreateCampaignRequest');
+  .openapi('CreateCampaignRequest', {
+    example: {
+      id: 'summer-2026', name: 'Summer 2026', startsAt: '2026-06-01T00:00:00Z', endsAt: '2027-09-01T00:00:00Z', status: 'active',
+      trigger: { event: 'code_entered', codeAttribute: 'code' },
+      rules: [{ name: 'gold members', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] }, effects: [{ type: 'add_points', points: 100 }] }],
+      frequency: { count: 1, period: 'day' }, budget: { kind: 'points', cap: 1000000 },
+      codes: { generate: { quantity: 1000, length: 10, charset: 'alphanumeric', excludeLookAlikes: true, checkCharacter: 'damm' } },
+    },
+  });
 
 /** A change to a campaign: any of its fields, at least one. */
 export const campaignPatch = z
@@ -57,7 +73,13 @@ export const campaignPatch = z
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
-  .openapi('UpdateCampaignRequest');
+  .openapi('UpdateCampaignRequest', { minProperties: 1, example: { displayOrder: 1, description: 'Double points in June' } });
+
+/** A campaign as the API shows it: the status is the one its workflow decided. */
+export const campaignRecordView = {
+  status: campaignStatus.openapi({ description: "As the campaign's workflow decided it; only active campaigns redeem codes" }),
+  finalStats: z.record(z.unknown()).nullable().openapi({ description: 'Stats stored when the campaign ended' }),
+};
 
 export type NewCampaign = z.infer<typeof newCampaign>;
 export type CampaignPatch = z.infer<typeof campaignPatch>;

@@ -14,7 +14,7 @@ const instant = z
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'use an ISO 8601 date or date-time')
   // `Date` rolls 2026-02-30 over into March and takes year 0; PostgreSQL refuses both, so the day must exist.
   .refine((s) => !Number.isNaN(new Date(s).getTime()) && startsWithRealDay(s), 'not a real date')
-  .openapi({ example: '2026-11-01' });
+  .openapi({ description: 'An ISO 8601 date or date-time whose day exists', example: '2026-11-01' });
 
 /** The filters code search and export share. */
 export const codeFilters = z

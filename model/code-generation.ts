@@ -12,7 +12,7 @@ export const codeGenerationInput = z
     quantity: z.number().int().min(1).openapi({ description: 'Codes to generate (at most CODE_BATCH_MAX_QUANTITY, 1,000,000 by default)', example: 10000 }),
     length: z.number().int().min(1).max(64).openapi({ description: 'Random characters per code; prefix, suffix and check character come on top', example: 10 }),
     charset: z.enum(CHARSET_NAMES),
-    alphabet: z.string().min(2).max(36).optional().openapi({ description: 'With charset "custom": the characters to draw from (A-Z, 0-9, no repeats)', example: 'ACDEFHJKMNPRTWXY34679' }),
+    alphabet: z.string().min(2).max(36).optional().openapi({ description: 'Only with charset "custom" (required there, refused with any other charset): the characters to draw from (A-Z, 0-9, no repeats, case ignored)', example: 'ACDEFHJKMNPRTWXY34679' }),
     prefix: z.string().max(32).optional().openapi({ example: 'SUMMER-' }),
     suffix: z.string().max(32).optional(),
     excludeLookAlikes: z.boolean().default(false).openapi({ description: 'Drop 0, O, 1, I and L from the alphabet' }),
@@ -20,6 +20,9 @@ export const codeGenerationInput = z
     pool: poolTarget.optional(),
   })
   .strict()
-  .openapi('CreateCodeBatchRequest');
+  .openapi('CreateCodeBatchRequest', {
+    description: '`alphabet` is required with charset `custom` and refused with any other charset; `damm` is refused for alphabet sizes 2 mod 4 other than 10 (the answer says so)',
+    example: { quantity: 1000, length: 8, charset: 'alphanumeric', prefix: 'SUMMER-', excludeLookAlikes: true, checkCharacter: 'damm', pool: { type: 'campaign', id: 'summer-2026' } },
+  });
 
 export type CodeGenerationInput = z.infer<typeof codeGenerationInput>;

@@ -45,10 +45,12 @@ export const eventSchemaInput = z
     active: z.boolean().default(true).openapi({ description: 'Events are checked against active schemas only' }),
   })
   .strict()
-  .openapi('EventSchemaInput');
+  .openapi('EventSchemaInput', {
+    example: { name: 'code_entered', attributes: [{ name: 'code', type: 'text', required: true }, { name: 'store', type: 'text' }, { name: 'amount', type: 'number' }] },
+  });
 
 export const eventSchemaPatch = z
   .object({ attributes: attributeDefinitions.optional(), active: z.boolean().optional() })
   .strict()
   .refine((p) => p.attributes !== undefined || p.active !== undefined, 'send attributes, active or both')
-  .openapi('EventSchemaPatch');
+  .openapi('EventSchemaPatch', { minProperties: 1, example: { active: true } });

@@ -9,6 +9,6 @@ export const postEventRequest = z
     attributes: z.record(z.unknown()).default({}).openapi({ description: "Checked against the event schema's typed attributes", example: { code: 'SUMMER-4F7K9QX2', store: 'paris-01' } }),
   })
   .strict()
-  .openapi('PostEventRequest');
+  .openapi('PostEventRequest', { example: { id: 'pos-42-0001', name: 'code_entered', memberId: 'shop:10042', attributes: { code: 'SUMMER-4F7K9QX2', store: 'paris-01' } } });
 
 export type IncomingEvent = z.infer<typeof postEventRequest>;

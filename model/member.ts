@@ -9,7 +9,7 @@ const calendarDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
   // Year 0 is a calendar date to JavaScript but not to PostgreSQL (1 BC comes before 1 AD).
   .refine(startsWithRealDay, 'not a real date')
-  .openapi({ example: '2026-03-01' });
+  .openapi({ format: 'date', example: '2026-03-01' });
 
 export const memberAttributeValue = z.union([z.string(), z.number(), z.boolean()]).nullable();
 const MAX_ATTRIBUTES = 50;
@@ -27,7 +27,7 @@ export const memberInput = z
       .default({}),
   })
   .strict()
-  .openapi('MemberInput', { description: 'The whole profile: a field left out is cleared (the balance is never touched)' });
+  .openapi('MemberInput', { description: 'The whole profile: a field left out is cleared (the balance is never touched)', example: { tier: 'gold', segments: ['coffee-lovers'], tags: ['cohortA'], enrolledAt: '2026-03-01' } });
 
 export type MemberInputBody = z.infer<typeof memberInput>;
 

@@ -2,6 +2,8 @@
 export const REDEMPTION_REJECTION_REASONS = [
   'unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign', 'campaign_inactive', 'not_started', 'ended', 'member_unknown',
   'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted', 'too_many_attempts',
+  // The entered code has a check-character family's shape but fails its check (domain/code-family.ts).
+  'mistyped_code',
 ] as const;
 export type RejectionReason = (typeof REDEMPTION_REJECTION_REASONS)[number];
 

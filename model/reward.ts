@@ -5,6 +5,7 @@ export const eligibilityGroup = z
   .object({
     name: z.string().min(1).max(100).optional(),
     conditions: z.unknown().openapi({
+      type: 'object',
       description: 'json-rules-engine conditions over the member fact ($.tier, $.segments, $.tags, $.enrolledAt, $.attributes.x); operators include between, containsAllOf, containsAnyOf',
       example: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] },
     }),
@@ -43,6 +44,60 @@ export const rewardInput = z
     transactionAttributes: z.array(transactionAttribute).max(50).default([]),
   })
   .strict()
-  .openapi('RewardInput');
+  .openapi('RewardInput', {
+    example: {
+      id: 'coffee-5', name: '$5 off a coffee', type: 'coupon_based_reward', subType: 'fixed_amount_discount', pointsCost: 500, value: '$5',
+      eligibility: [{ name: 'cohort A', conditions: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] } }],
+      transactionAttributes: [{ id: 'store', name: 'Store', type: 'text', mandatory: false }],
+    },
+  });
 
 export type RewardInput = z.infer<typeof rewardInput>;
+
+const isoInstant = z.string().openapi({ format: 'date-time' });
+
+export const certificateCounts = z
+  .object({ total: z.number().int(), unused: z.number().int(), issued: z.number().int(), redeemed: z.number().int() })
+  .openapi('CertificateCounts', { description: "Counted from the reward's code pool" });
+
+// A new object over the input's fields (not .extend: the input is strict, and its registered schema would come
+// along as an allOf member refusing the extra fields).
+export const rewardView = z
+  .object({
+    ...rewardInput.shape,
+    certificates: certificateCounts,
+    createdAt: isoInstant,
+    updatedAt: isoInstant,
+    ignoredFields: z.array(z.string()).optional().openapi({ description: 'With ?format=legacy: derived vendor fields that were not taken' }),
+  })
+  .openapi('Reward');
+
+export const rewardList = z.object({ rewards: z.array(rewardView) }).openapi('RewardList');
+
+const failedCondition = z
+  .object({ rule: z.string(), fact: z.string(), path: z.string().optional(), operator: z.string(), value: z.unknown(), factValue: z.unknown() })
+  .openapi('FailedCondition');
+
+export const eligibleRewardsView = z
+  .union([
+    z.object({ memberId: z.string(), rewards: z.array(rewardView) }).strict(),
+    z.object({ rewardId: z.string(), active: z.boolean(), eligible: z.boolean(), failedConditions: z.array(failedCondition) }).strict(),
+  ])
+  .openapi('EligibleRewards', { description: 'The eligible rewards; with ?explain=<reward id>, whether and why (not) for that reward' });
+
+export const rewardRedemptionView = z
+  .object({
+    id: z.string().uuid(),
+    rewardId: z.string(),
+    kind: z.enum(['redemption', 'award', 'reservation']),
+    status: z.enum(['reserved', 'redeemed', 'awarded', 'expired', 'rolled_back']),
+    memberId: z.string().nullable(),
+    code: z.string(),
+    points: z.number(),
+    attributes: z.record(z.unknown()),
+    reservedUntil: isoInstant.nullable(),
+    rollbackReason: z.string().nullable(),
+    rolledBackAt: isoInstant.nullable(),
+    createdAt: isoInstant,
+  })
+  .openapi('RewardRedemption');

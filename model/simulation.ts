@@ -20,12 +20,14 @@ export const simulateRequest = z
   })
   .strict()
   .refine((b) => (b.memberId === undefined) !== (b.member === undefined), { message: 'give either memberId or member', path: ['memberId'] })
-  .openapi('SimulateRequest');
+  .openapi('SimulateRequest', { example: { memberId: 'shop:10042', code: 'SUMMER-4F7K9QX2', attributes: { store: 'paris-01' } } });
 
 export const replayRequest = z
   .object({ rules: draftRules, limit: z.number().int().min(1).max(10_000).default(1000) })
   .strict()
-  .openapi('ReplayRequest');
+  .openapi('ReplayRequest', {
+    example: { rules: [{ name: 'gold members', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold'] }] }, effects: [{ type: 'add_points', points: 200 }] }], limit: 1000 },
+  });
 
 export type SimulateRequest = z.infer<typeof simulateRequest>;
 export type ReplayRequest = z.infer<typeof replayRequest>;

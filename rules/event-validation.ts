@@ -50,14 +50,14 @@ function coerce(type: keyof typeof EXPECTED, value: unknown): string | number | 
  * Checks an event's attributes against its schema. Whether the schema is active is the caller's decision.
  * A null value counts as absent: producers often send null for "not known" rather than leaving the key out.
  */
-export function validateEventAttributes(schema: EventSchema, attributes: unknown): EventValidation {
+export function validateEventAttributes(schema: EventSchema, attributes: unknown, declaredIn = `the "${schema.name}" event schema`): EventValidation {
   if (!isPlainObject(attributes)) {
     return { ok: false, code: 'invalid_attributes', message: 'attributes: must be an object', field: 'attributes' };
   }
   const declared = new Map(schema.attributes.map((a) => [a.name, a]));
   for (const name of Object.keys(attributes)) {
     if (!declared.has(name)) {
-      return { ok: false, code: 'unknown_attribute', message: `attribute "${name}" is not in the "${schema.name}" event schema`, field: `attributes.${name}` };
+      return { ok: false, code: 'unknown_attribute', message: `attribute "${name}" is not in ${declaredIn}`, field: `attributes.${name}` };
     }
   }
   const result: EventAttributes = {};

@@ -29,6 +29,20 @@ export interface Config {
   databasePoolSize: number;
   /** Failed code attempts per member and per API key in the window before answers become 429. */
   lockout: { maxFailures: number; windowSeconds: number };
+  webhooks: WebhookConfig;
+  /** How often each running campaign's workflow checks its budget and code stock (alerts, top-up). */
+  campaignCheckIntervalMs: number;
+}
+
+/** Outgoing webhooks (README "Webhooks"). The two allow switches are for local development and tests only. */
+export interface WebhookConfig {
+  allowHttp: boolean;
+  allowPrivate: boolean;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  retry: { initialMs: number; maxIntervalMs: number; windowMs: number };
+  /** The outbox relay's idle poll interval. */
+  relayIntervalMs: number;
 }
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -39,6 +53,13 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function flag(name: string, env: NodeJS.ProcessEnv): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
 function runtime(raw: string | undefined): 'dev' | 'server' {
@@ -69,6 +90,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, env),
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env) },
+    webhooks: {
+      allowHttp: flag('WEBHOOK_ALLOW_HTTP', env),
+      allowPrivate: flag('WEBHOOK_ALLOW_PRIVATE_TARGETS', env),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, env),
+      maxResponseBytes: int('WEBHOOK_MAX_RESPONSE_BYTES', 64 * 1024, env),
+      retry: {
+        initialMs: int('WEBHOOK_RETRY_INITIAL_MS', 5_000, env),
+        maxIntervalMs: int('WEBHOOK_RETRY_MAX_INTERVAL_MS', 60 * 60 * 1000, env),
+        windowMs: int('WEBHOOK_RETRY_WINDOW_MS', 24 * 60 * 60 * 1000, env),
+      },
+      relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 200, env),
+    },
+    campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
   };
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { Client } from 'pg';
 import { commandLine, isAlive, readPidFile, stopPid, assertPortFree } from './processes';
 import { postgresBinaries, postgresOsUser, type OsUser } from './postgres-access';
 
@@ -20,9 +21,10 @@ const PASSWORD = 'postgres';
 // Durability stays on (fsync): crash tests rely on committed rows surviving a kill.
 const SERVER_FLAGS = ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB'];
 
-function lastLines(file: string, n = 5): string {
+/** The last lines the server wrote to its log since `offset` (its own start, not initdb's report). */
+function lastLines(file: string, offset: number, n = 5): string {
   try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-n).join('\n');
+    return fs.readFileSync(file).subarray(offset).toString('utf8').trim().split('\n').slice(-n).join('\n');
   } catch {
     return '';
   }
@@ -78,6 +80,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) initialise(binaries.bin, options.dataDir, user, logFile);
 
   const log = fs.openSync(logFile, 'a');
+  const logOffset = fs.fstatSync(log).size;
   const child = spawn(path.join(binaries.bin, 'postgres'), ['-D', options.dataDir, '-p', String(options.port), ...SERVER_FLAGS], {
     ...(user ?? {}),
     detached: true,
@@ -96,14 +99,13 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await waitUntilAccepting(url, () => exited, 60_000);
   } catch (error) {
     await stop();
-    const reason = spawnError ? spawnError.message : lastLines(logFile, 3) || (error as Error).message;
-    throw new Error(`PostgreSQL did not start on port ${options.port}: ${reason}\n  (full log: ${logFile})`);
+    const reason = spawnError ? spawnError.message : `${(error as Error).message}. ${lastLines(logFile, logOffset, 3)}`.trim();
+    throw new Error(`PostgreSQL did not start on port ${options.port}: ${reason}\n  (full log: ${logFile})`, { cause: error });
   }
   return { url, port: options.port, pid: child.pid!, binariesCopiedTo: binaries.copiedTo, stoppedLeftover, stop };
 }
 
 async function waitUntilAccepting(url: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
-  const { Client } = await import('pg');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (hasExited()) throw new Error('the server exited during start-up');
@@ -123,7 +125,6 @@ async function waitUntilAccepting(url: string, hasExited: () => boolean, timeout
 
 /** Creates `name` on the server behind `adminUrl` unless it exists; returns its URL. */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
-  const { Client } = await import('pg');
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {

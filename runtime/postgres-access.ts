@@ -38,6 +38,7 @@ export function postgresOsUser(): OsUser | null {
       throw new Error(
         'running as root, PostgreSQL must run as the `postgres` OS user, which is missing and could not be created ' +
           `(${(error as Error).message.split('\n')[0]}). Create it (useradd --system postgres) or run as another user.`,
+        { cause: error },
       );
     }
   }

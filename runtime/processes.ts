@@ -64,7 +64,7 @@ export function isListening(port: number): Promise<boolean> {
 export function portOwner(port: number): string | null {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = fs.readFileSync(table, 'utf8');
     } catch {
@@ -79,14 +79,14 @@ export function portOwner(port: number): string | null {
   if (!inodes.size) return null;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let fds: string[] = [];
+    let fds: string[];
     try {
       fds = fs.readdirSync(`/proc/${entry}/fd`);
     } catch {
       continue;
     }
     for (const fd of fds) {
-      let target = '';
+      let target: string;
       try {
         target = fs.readlinkSync(`/proc/${entry}/fd/${fd}`);
       } catch {

@@ -33,6 +33,9 @@ export interface StackOptions {
   /** `server`: the real Temporal server on this PostgreSQL (its own databases) instead of the dev server. */
   temporalRuntime?: 'dev' | 'server';
   teardown: Teardown;
+  /** How migrations are applied (default: in this process; a jest test passes a child process, as its VM can't
+   * load node-pg-migrate's ES module). */
+  migrate?: (databaseUrl: string) => Promise<void>;
   /** One line per finished step ("Database", "PostgreSQL on port …"). */
   progress?: (step: string, detail: string) => void;
 }
@@ -106,7 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       progress('Database', `PostgreSQL on port ${pg.port} (${elapsed(started)})${notes.map((n) => `\n                ${n}`).join('')}`);
     }
     failpoint('database');
-    await migrate(databaseUrl);
+    await (options.migrate ?? migrate)(databaseUrl);
     failpoint('migrate');
     return { adminUrl, databaseUrl };
   })();

@@ -82,7 +82,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   } catch (error) {
     await stop();
     const tail = options.logFile ? fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n') : '';
-    throw new Error(`the Temporal dev server did not start on port ${options.port}: ${spawnError?.message ?? (tail || (error as Error).message)}`);
+    throw new Error(`the Temporal dev server did not start on port ${options.port}: ${spawnError?.message ?? (tail || (error as Error).message)}`, { cause: error });
   }
   return {
     address: `127.0.0.1:${options.port}`,

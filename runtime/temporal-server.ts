@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import net from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
+import { Client } from 'pg';
 import { ensureDatabase } from './embedded-postgres';
 import { assertPortFree, commandLine, readPidFile, stopPid } from './processes';
 import { freePort, waitForPort, type RunningTemporal } from './temporal-dev-server';
@@ -33,7 +35,6 @@ function sql(tools: TemporalServerTools, url: URL, database: string, args: strin
 
 /** Temporal's own databases on our PostgreSQL, created and brought to the server's schema version (idempotent). */
 async function prepareDatabases(tools: TemporalServerTools, adminUrl: string): Promise<void> {
-  const { Client } = await import('pg');
   for (const [database, schema] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']] as const) {
     const url = new URL(await ensureDatabase(adminUrl, database));
     const client = new Client({ connectionString: url.toString() });
@@ -90,7 +91,6 @@ async function ensureNamespace(cliPath: string, address: string): Promise<void> 
 }
 
 async function freeLowPort(taken: number[]): Promise<number> {
-  const net = await import('node:net');
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 12000);
     if (taken.includes(port)) continue;
@@ -165,6 +165,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   } catch (error) {
     await stop();
     const tail = fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
-    throw new Error(`the Temporal server did not start on port ${options.port}: ${(error as Error).message}\n${tail}\n  (full log: ${options.logFile})`);
+    throw new Error(`the Temporal server did not start on port ${options.port}: ${(error as Error).message}\n${tail}\n  (full log: ${options.logFile})`, {
+      cause: error,
+    });
   }
 }

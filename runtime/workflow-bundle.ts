@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from './config';
 
 /** Folders whose code can end up in the workflow bundle (workflows import types and constants from them). */
@@ -43,7 +44,6 @@ export async function workflowBundle(cacheDir = BUNDLE_CACHE_DIR): Promise<{ pat
 
 /** Bundles the workflows into `file` (the Docker build ships one; the production worker loads it). */
 export async function writeWorkflowBundle(file: string): Promise<void> {
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;

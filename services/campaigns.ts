@@ -7,6 +7,9 @@ import { findReward } from '../db/rewards';
 import type { Queryable } from '../db/database';
 import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import { createCodeBatch } from './code-batches';
+import { changeLifecycle } from './campaign-lifecycle';
+import { requestedOf } from '../domain/campaign-lifecycle';
+import type { LifecycleChange } from '../workflows/campaign-lifecycle-definitions';
 import type { AppContext } from './context';
 
 type CampaignFields = Omit<NewCampaign, 'id' | 'codes'>;
@@ -51,15 +54,20 @@ function toData(id: string, c: CampaignFields): CampaignData {
     endsAt: c.endsAt ? new Date(c.endsAt) : null,
     displayOrder: c.displayOrder,
     visibility: c.visibility,
-    status: c.status,
+    // A new row is a draft until its workflow decides (the workflow alone writes the status).
+    status: 'draft',
     triggerEvent: c.trigger.event,
     triggerAttribute: c.trigger.codeAttribute,
     rules: c.rules,
     frequency: c.frequency ?? null,
     budgetKind: c.budget?.kind ?? null,
     budgetCap: c.budget?.cap ?? null,
+    alerts: c.alerts,
+    topUp: c.topUp ?? null,
   };
 }
+
+const lifecycleOf = (c: CampaignFields): LifecycleChange => ({ requested: c.status, startsAt: c.startsAt ?? null, endsAt: c.endsAt ?? null });
 
 export function toFields(c: Campaign): CampaignFields {
   return {
@@ -70,7 +78,9 @@ export function toFields(c: Campaign): CampaignFields {
     endsAt: c.endsAt?.toISOString(),
     displayOrder: c.displayOrder,
     visibility: c.visibility,
-    status: c.status,
+    status: requestedOf(c.status),
+    alerts: c.alerts,
+    topUp: c.topUp ?? undefined,
     trigger: { event: c.triggerEvent, codeAttribute: c.triggerAttribute },
     rules: c.rules,
     frequency: c.frequency ?? undefined,
@@ -85,19 +95,32 @@ export async function createCampaign(ctx: AppContext, request: NewCampaign, acto
   const campaign = await insertCampaign(ctx.db, toData(id, fields));
   if (!campaign) throw new DomainError('conflict', 'campaign_exists', `a campaign "${id}" exists already`, 'id');
   const batch = codes ? await createCodeBatch(ctx, { ...codes.generate, pool: { type: 'campaign', id } }, actor) : null;
-  return { campaign, codeBatchId: batch?.id ?? null };
+  // Starts `campaign-<id>`; answers once it has stored the status it decided (scheduled, active...).
+  await changeLifecycle(ctx, id, lifecycleOf(fields));
+  return { campaign: (await findCampaign(ctx.db, id))!, codeBatchId: batch?.id ?? null };
 }
 
-/** Applies a partial change; the merged campaign is validated as a whole, under the row lock. */
+/**
+ * Applies a partial change; the merged campaign is validated as a whole. A change of status or dates goes to
+ * the campaign's workflow first (it decides and stores the status, and reschedules its timers); the other
+ * fields are then saved under the row lock.
+ */
 export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
-  return ctx.db.transaction(async (client) => {
-    const current = await loadOrNotFound(id, (campaignId) => findCampaign(client, campaignId, true), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
-    const merged = { ...toFields(current), ...changes } as CampaignFields;
-    if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
-    await validateCampaign(client, merged);
-    if (merged.budget && merged.budget.cap < current.budgetUsed) {
-      throw new DomainError('conflict', 'budget_below_used', `the budget has ${current.budgetUsed} used already; the cap can't go below it`, 'budget.cap');
+  const before = await loadOrNotFound(id, (campaignId) => findCampaign(ctx.db, campaignId), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
+  const merged = { ...toFields(before), ...changes } as CampaignFields;
+  if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
+  await validateCampaign(ctx.db, merged);
+  const budgetBelowUsed = (used: number) => {
+    if (merged.budget && merged.budget.cap < used) {
+      throw new DomainError('conflict', 'budget_below_used', `the budget has ${used} used already; the cap can't go below it`, 'budget.cap');
     }
+  };
+  budgetBelowUsed(before.budgetUsed);
+  if (changes.status !== undefined || changes.startsAt !== undefined || changes.endsAt !== undefined) {
+    await changeLifecycle(ctx, id, lifecycleOf(merged));
+  }
+  return ctx.db.transaction(async (client) => {
+    budgetBelowUsed((await findCampaign(client, id, true))!.budgetUsed);
     return replaceCampaign(client, toData(id, merged));
   });
 }

@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DomainError } from '../model/errors';
 import type { CodeGenerationInput } from '../model/code-generation';
-import { codesRequestedInShape, findBatch, insertBatch, markBatchFinished, type CodeBatch } from '../db/code-batches';
+import { codesRequestedInShape, findBatch, insertBatch, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
+import { forgetCodeFamilies, insertCodeFamily } from '../db/code-families';
+import { familyOf } from '../domain/code-family';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
 import { checkKeyspace, keyspaceMessage } from '../domain/keyspace';
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
+import { finishJob } from '../activities/job-notifications';
 
 /**
  * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
@@ -37,7 +40,10 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
   await db.transaction(async (client) => {
     const pool = await resolvePool(client, request.pool);
     await insertBatch(client, { id, poolId: pool.id, source: 'generation', requested: request.quantity, spec, shape, workflowId, createdBy });
+    const family = familyOf(spec);
+    if (family) await insertCodeFamily(client, family);
   });
+  forgetCodeFamilies(db);
   try {
     await ctx.temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', {
       taskQueue: config.taskQueue,
@@ -46,7 +52,7 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      await markBatchFinished(db, id, 'failed', 'the generation workflow could not be started');
+      await finishJob(db, id, 'failed', 'the generation workflow could not be started');
       throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; the batch was not started, retry shortly');
     }
   }

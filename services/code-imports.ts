@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError } from '../model/errors';
 import { readCsvTable } from './csv-table';
-import { findBatch, insertBatch, markBatchFinished, setBatchRequested, type CodeBatch } from '../db/code-batches';
+import { findBatch, insertBatch, setBatchRequested, type CodeBatch } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import type { PoolTarget } from '../model/pool';
 import { stageImportRows } from '../db/code-imports';
 import type { importCodesWorkflow } from '../workflows/import-codes';
 import type { AppContext } from './context';
+import { finishJob } from '../activities/job-notifications';
 
 /** Columns with a meaning; any other column is kept on the code as an attribute. */
 const KNOWN_COLUMNS = ['code', 'expires_at'];
@@ -48,13 +49,13 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
       args: [{ batchId: id, rows, chunkSize: config.chunkSize, parallelism: config.chunkParallelism }],
     });
   } catch {
-    await markBatchFinished(db, id, 'failed', 'the import workflow could not be started');
+    await finishJob(db, id, 'failed', 'the import workflow could not be started');
     throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; the import was not started, retry shortly');
   }
   return (await findBatch(db, id))!;
 }
 
-/** Limits of an uploaded CSV: the file size is configurable; a field over 4 KB or 64 columns is not a code list. */
+/** Limits of an uploaded CSV: the file size is configurable; a row over 4,096 characters or 64 columns is not a code list. */
 export function csvLimits(config: AppContext['config']) {
-  return { maxBytes: config.maxUploadBytes, maxColumns: 64, maxFieldBytes: 4096 };
+  return { maxBytes: config.maxUploadBytes, maxColumns: 64, maxRecordBytes: 4096 };
 }

@@ -8,6 +8,7 @@ import { IMPORTABLE_TRANSITIONS } from '../domain/code-status';
 import { isCodeStatus } from '../model/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
+import { DomainError } from '../model/errors';
 
 export interface StatusImportReport {
   rows: number;
@@ -70,6 +71,8 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
         return { line, raw, code: normalizeCode(raw), status: cell(fields, 'status').trim().toLowerCase(), reason: cell(fields, 'reason') || null };
       }));
     }
+    // As for a code import: a file with a header and no rows is a mistake, not an empty success.
+    if (report.rows === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
   });
   return report;
 }

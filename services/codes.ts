@@ -6,13 +6,20 @@ import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
 import { CANCELLABLE } from '../domain/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
-import type { Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
+import { cachedCodeFamilies } from '../db/code-families';
+import { isMistyped, MISTYPED_CODE_MESSAGE } from '../domain/code-family';
 
-/** A code as typed by a person → its record, or the 400/404 every code route answers. */
-export async function lookupCode(db: Queryable, typed: string, forUpdate = false): Promise<CodeRecord> {
+/**
+ * A code as typed by a person → its record, or the 400/422/404 every code route answers. A code of a
+ * check-character family whose check fails is refused before the lookup (`client`: the transaction to look up
+ * in, when there is one).
+ */
+export async function lookupCode(db: Database, typed: string, options: { client?: Queryable; forUpdate?: boolean } = {}): Promise<CodeRecord> {
   const code = normalizeCode(typed);
   if (!code) throw new DomainError('invalid', 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
-  return loadOrNotFound(code, (c) => findCode(db, c, forUpdate), { code: 'code_not_found', message: `no code "${code}"`, field: 'code' });
+  if (isMistyped(code, await cachedCodeFamilies(db))) throw new DomainError('unprocessable', 'invalid_check_character', MISTYPED_CODE_MESSAGE, 'code');
+  return loadOrNotFound(code, (c) => findCode(options.client ?? db, c, options.forUpdate), { code: 'code_not_found', message: `no code "${code}"`, field: 'code' });
 }
 
 /** Everything an operator needs to troubleshoot a code: where it came from and everything that happened to it. */
@@ -28,7 +35,7 @@ export async function codeWithHistory(ctx: AppContext, typed: string) {
 /** Cancels one unused or reserved code; cancelling a cancelled code changes nothing; any other status is a 409. */
 export async function cancelCode(ctx: AppContext, typed: string, reason: string, actor: string): Promise<CodeRecord> {
   return ctx.db.transaction(async (client) => {
-    const record = await lookupCode(client, typed, true);
+    const record = await lookupCode(ctx.db, typed, { client, forUpdate: true });
     if (record.status === 'cancelled') return record;
     if (!CANCELLABLE.includes(record.status)) {
       throw new DomainError('conflict', 'code_not_cancellable', `a ${record.status} code can't be cancelled (roll its redemption back instead)`, 'code');

@@ -5,7 +5,8 @@ import { DomainError } from '../model/errors';
 export interface CsvLimits {
   maxBytes: number;
   maxColumns: number;
-  maxFieldBytes: number;
+  /** Characters in one record (its fields together, delimiters and quotes aside). */
+  maxRecordBytes: number;
 }
 
 export interface CsvRecord {
@@ -30,12 +31,13 @@ const BATCH_RECORDS = 1000;
 /**
  * Parses a CSV upload as a stream of batches of records with their line numbers (batches keep the per-record
  * cost of async iteration out of the callers' loops). Handles what spreadsheets write: a BOM,
- * CRLF, quoted fields with commas and newlines, blank lines (skipped). Broken quoting or an oversized field
+ * CRLF, quoted fields with commas and newlines, blank lines (skipped). Broken quoting or an oversized record
  * refuses the whole file (invalid, naming the line), before anything is committed.
  */
 export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerator<CsvRecord[]> {
   const limiter = byteLimit(limits.maxBytes);
-  const parser = parse({ bom: true, relax_column_count: true, max_record_size: limits.maxFieldBytes, raw: true });
+  // csv-parse refuses a record only once it is longer than max_record_size + 1 characters: hence the - 1.
+  const parser = parse({ bom: true, relax_column_count: true, max_record_size: limits.maxRecordBytes - 1, raw: true });
   body.on('error', (e) => parser.destroy(e));
   limiter.on('error', (e) => parser.destroy(e));
   body.pipe(limiter).pipe(parser);

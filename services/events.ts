@@ -4,6 +4,8 @@ import { applyRedemption, GUARD_FAILURES, readRedemptionSnapshot, type Redemptio
 import type { RedemptionOutcome } from '../db/redemption-events';
 import { decideRedemption, rejectionBeforeRules, type DecisionInput, type DecisionRule, type LockoutPolicy } from '../domain/redemption-decision';
 import { normalizeCode } from '../domain/normalize-code';
+import { isMistyped, MISTYPED_CODE_MESSAGE, type CodeFamily } from '../domain/code-family';
+import { cachedCodeFamilies } from '../db/code-families';
 import { DomainError } from '../model/errors';
 import { validateEventAttributes, type EventAttributes } from '../rules/event-validation';
 import { RuleCache } from '../rules/rule-cache';
@@ -63,9 +65,12 @@ export function factsOf(member: NonNullable<RedemptionSnapshot['member']>, event
 }
 
 /** The pure decision over one snapshot (rules from the cache), as the write that applies it. */
-async function decide(caches: Caches, event: PostedEvent & { attributes: EventAttributes }, apiKey: string, s: RedemptionSnapshot, lockout: LockoutPolicy): Promise<RedemptionWrite> {
+async function decide(
+  caches: Caches, event: PostedEvent & { attributes: EventAttributes }, apiKey: string, s: RedemptionSnapshot, lockout: LockoutPolicy, families: readonly CodeFamily[],
+): Promise<RedemptionWrite> {
   const input: DecisionInput<DecisionRule> = {
     eventName: event.name, code: s.code, campaign: s.campaign, member: s.member, now: new Date(), lockout,
+    mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),
     counts: { memberFailures: s.memberFailures, keyFailures: s.keyFailures, redemptionsInPeriod: s.redemptionsInPeriod },
   };
   if (!rejectionBeforeRules(input)) {
@@ -75,11 +80,12 @@ async function decide(caches: Caches, event: PostedEvent & { attributes: EventAt
   const decision = decideRedemption(input);
   const reason = decision.outcome === 'rejected' ? decision.reason : undefined;
   // Before the code is found there is no code to record; before its campaign matches, no campaign.
-  const code = reason === 'too_many_attempts' || reason === 'unknown_code' ? null : s.code!.code;
+  const code = reason === 'too_many_attempts' || reason === 'unknown_code' || reason === 'mistyped_code' ? null : s.code!.code;
   const campaignId = code === null || reason === 'wrong_campaign' ? null : s.campaign!.id;
   const result: RedemptionOutcome = {
     eventId: event.id, memberId: event.memberId, outcome: decision.outcome,
     ...(reason ? { reason } : {}),
+    ...(reason === 'mistyped_code' ? { message: MISTYPED_CODE_MESSAGE } : {}),
     ...(decision.outcome === 'rejected' && decision.failedConditions ? { failedConditions: decision.failedConditions as unknown as Array<Record<string, unknown>> } : {}),
     ...(decision.outcome === 'redeemed' ? { code: code! } : {}),
     ...(campaignId ? { campaignId } : {}),
@@ -112,7 +118,7 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
       caches.schemas.delete(body.name); // edited since cached: check the attributes against the new one
       continue;
     }
-    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout);
+    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, await cachedCodeFamilies(ctx.db));
     try {
       const { outcome, replayed } = await applyRedemption(ctx.db.pool, write);
       ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, replayed ? 2 : 1);

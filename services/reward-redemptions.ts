@@ -24,7 +24,7 @@ export interface RedeemRequest {
 function checkAttributes(reward: Reward, attributes: Record<string, unknown>) {
   const schema = { name: reward.id, active: true, createdAt: new Date(), updatedAt: new Date(),
     attributes: reward.transactionAttributes.map((a) => ({ name: a.id, type: a.type, required: a.mandatory })) };
-  const checked = validateEventAttributes(schema, attributes);
+  const checked = validateEventAttributes(schema, attributes, `the transaction attributes of reward "${reward.id}"`);
   if (!checked.ok) throw new DomainError('invalid', checked.code, checked.message, checked.field);
   return checked.attributes;
 }

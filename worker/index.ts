@@ -2,7 +2,9 @@
 import { Database } from '../db/database';
 import { loadConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { connectTemporalClient } from '../runtime/temporal-client';
 import { createWorker } from './create-worker';
+import { startJobReconciler } from './job-reconciler';
 
 async function main() {
   const config = loadConfig();
@@ -16,7 +18,10 @@ async function main() {
     taskQueue: config.taskQueue,
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    webhooks: config.webhooks,
   });
+  const client = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
+  const reconciler = startJobReconciler(db, client);
   logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
   process.send?.({ ready: true });
   const shutdown = () => {
@@ -26,6 +31,8 @@ async function main() {
   // Forked by a supervisor (`npm start`): when it dies, so do we, rather than run on as an orphan.
   process.once('disconnect', shutdown);
   await worker.run();
+  await reconciler.stop();
+  await client.connection.close();
   await connection.close();
   await db.close();
   if (process.connected) process.disconnect(); // the IPC channel (our 'disconnect' listener) would keep us alive

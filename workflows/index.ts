@@ -3,3 +3,5 @@ export { generateCodesWorkflow, generationProgressQuery } from './generate-codes
 export { importCodesWorkflow, importProgressQuery } from './import-codes';
 export { cancelCodeBatchWorkflow, cancelledCountQuery } from './cancel-code-batch';
 export { expireReservationWorkflow } from './expire-reservation';
+export { deliverWebhookWorkflow } from './deliver-webhook';
+export { campaignLifecycleWorkflow } from './campaign-lifecycle';

@@ -13,7 +13,7 @@ import { campaignStats } from '../../db/campaign-stats';
 import { createCampaign, toFields, updateCampaign } from '../../services/campaigns';
 import type { AppContext } from '../../services/context';
 
-const view = (c: Campaign, extra: object = {}) => ({ id: c.id, ...toFields(c), ...extra });
+const view = (c: Campaign, extra: object = {}) => ({ id: c.id, ...toFields(c), status: c.status, finalStats: c.finalStats, ...extra });
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -55,7 +55,7 @@ export function describeCodeImageRoutes(registry: OpenAPIRegistry): void {
       request: { params: codeParam },
       responses: {
         200: { description: 'The image', content: { [image.contentType]: { schema: z.string().openapi({ format: 'binary' }) } } },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 422),
       },
     });
   }

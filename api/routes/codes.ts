@@ -78,13 +78,14 @@ export function describeCodeRoutes(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get', path: '/v1/codes/{code}', tags: ['Codes'],
     summary: 'One code with its origin and history (case, spaces and dashes ignored)',
+    description: 'A code of a check-character family whose check character fails: 422 `invalid_check_character` (re-check the code), whether or not such a code exists.',
     request: { params: codeParam },
-    responses: { 200: ok('The code', codeDetailView), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: ok('The code', codeDetailView), ...errorResponses(400, 401, 403, 404, 422) },
   });
   registry.registerPath({
     method: 'post', path: '/v1/codes/{code}/cancel', tags: ['Codes'],
     summary: 'Cancel an unused or reserved code (409 for a redeemed, awarded or fulfilled one)',
     request: { params: codeParam, body: jsonBody(cancelRequest) },
-    responses: { 200: ok('The cancelled code', codeSchema), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 200: ok('The cancelled code', codeSchema), ...errorResponses(400, 401, 403, 404, 409, 422) },
   });
 }

@@ -5,7 +5,7 @@ import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
-import { redemptionOutcome } from '../schemas/event';
+import { redemptionOutcome, tooManyAttempts } from '../schemas/event';
 import { postEventRequest } from '../../model/event';
 import { eventDetailView, eventPage, eventSearchQuery } from '../schemas/event-search';
 import { postEvent } from '../../services/events';
@@ -44,7 +44,7 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'The outcome', content: { 'application/json': { schema: redemptionOutcome } } },
       ...errorResponses(400, 401, 403, 422, 503),
-      429: { description: 'Too many failed code attempts', content: { 'application/json': { schema: redemptionOutcome } } },
+      429: { description: 'Too many failed code attempts by the member or the API key (error too_many_attempts)', content: { 'application/json': { schema: tooManyAttempts } } },
     },
   });
   registry.registerPath({
@@ -61,6 +61,6 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     summary: "One decided event: its outcome, reason, effects and its attempt in the code's history",
     tags: ['Campaigns'],
     request: { params: eventIdParam },
-    responses: { 200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } }, ...errorResponses(400, 401, 403, 404) },
   });
 }

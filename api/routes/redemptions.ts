@@ -5,6 +5,8 @@ import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { cancelRequest } from '../schemas/code';
+import { redemptionOutcome } from '../schemas/event';
+import { rewardRedemptionView } from '../../model/reward';
 import { assignReservation } from '../../services/reward-redemptions';
 import { rollBackRedemption } from '../../services/rollback';
 import type { AppContext } from '../../services/context';
@@ -12,7 +14,7 @@ import type { AppContext } from '../../services/context';
 const assignBody = z
   .object({ memberId: z.string().min(1).max(128), as: z.enum(['redemption', 'award']), attributes: z.record(z.unknown()).default({}) })
   .strict()
-  .openapi('AssignReservationRequest');
+  .openapi('AssignReservationRequest', { example: { memberId: 'shop:10042', as: 'award', attributes: {} } });
 
 export function redemptionRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -28,11 +30,17 @@ export function redemptionRoutes(ctx: AppContext): Router {
 
 export function describeRedemptionRoutes(registry: OpenAPIRegistry): void {
   const idParam = z.object({ id: z.string().openapi({ description: 'A reward redemption id, or the event id of a campaign redemption' }) });
-  const ok = { 200: { description: 'The redemption', content: { 'application/json': { schema: z.record(z.unknown()) } } } };
+  const ok = (schema: z.ZodTypeAny) => ({ 200: { description: 'The redemption', content: { 'application/json': { schema } } } });
+  const rolledBack = z
+    .union([
+      rewardRedemptionView.extend({ type: z.literal('reward') }),
+      z.object({ type: z.literal('campaign'), eventId: z.string(), campaignId: z.string(), status: z.literal('rolled_back'), outcome: redemptionOutcome }),
+    ])
+    .openapi('RolledBackRedemption');
   registry.registerPath({ method: 'post', path: '/v1/redemptions/{id}/rollback', tags: ['Rewards'],
     summary: 'Roll back a reward or campaign redemption exactly once: points reversed, budget and frequency restored, code freed',
-    request: { params: idParam, body: jsonBody(cancelRequest) }, responses: { ...ok, ...errorResponses(400, 401, 403, 404, 409) } });
+    request: { params: idParam, body: jsonBody(cancelRequest) }, responses: { ...ok(rolledBack), ...errorResponses(400, 401, 403, 404, 409) } });
   registry.registerPath({ method: 'post', path: '/v1/redemptions/{id}/assign', tags: ['Rewards'],
     summary: 'Assign a reserved code to a member before the reservation expires (as a redemption or an award)',
-    request: { params: idParam, body: jsonBody(assignBody) }, responses: { ...ok, ...errorResponses(400, 401, 403, 404, 409, 422) } });
+    request: { params: idParam, body: jsonBody(assignBody) }, responses: { ...ok(rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409, 422) } });
 }

@@ -5,15 +5,15 @@ import { errorBody } from '../errors';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
-import { rewardInput } from '../../model/reward';
+import { eligibleRewardsView, rewardInput, rewardList, rewardRedemptionView, rewardView } from '../../model/reward';
 import { fromLegacyReward } from '../../rules/legacy-reward';
 import { listRewards } from '../../db/rewards';
 import { createReward, eligibleRewards, loadReward, rewardWithCounts } from '../../services/rewards';
 import { redeemReward, reserveReward } from '../../services/reward-redemptions';
 import type { AppContext } from '../../services/context';
 
-const redeemBody = z.object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) }).strict().openapi('RedeemRewardRequest');
-const reserveBody = z.object({ expiresInSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(900) }).strict().openapi('ReserveRewardRequest');
+const redeemBody = z.object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) }).strict().openapi('RedeemRewardRequest', { example: { memberId: 'shop:10042', attributes: { store: 'paris-01' } } });
+const reserveBody = z.object({ expiresInSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(900) }).strict().openapi('ReserveRewardRequest', { example: { expiresInSeconds: 900 } });
 const createQuery = z.object({ format: z.enum(['native', 'legacy']).default('native') }).strict();
 const explainQuery = z.object({ explain: z.string().min(1).max(128).optional().openapi({ description: 'A reward id: say why the member is or is not eligible' }) }).strict();
 
@@ -64,20 +64,19 @@ export function rewardRoutes(ctx: AppContext): Router {
 }
 
 export function describeRewardRoutes(registry: OpenAPIRegistry): void {
-  const any = z.record(z.unknown());
-  const ok = (status: number, description: string, schema: z.ZodTypeAny = any) => ({ [status]: { description, content: { 'application/json': { schema } } } });
+  const ok = (status: number, description: string, schema: z.ZodTypeAny) => ({ [status]: { description, content: { 'application/json': { schema } } } });
   const idParam = z.object({ id: z.string() });
   registry.registerPath({ method: 'post', path: '/v1/rewards', tags: ['Rewards'], summary: 'Create a reward (native shape, or the legacy vendor shape with ?format=legacy)',
-    request: { query: createQuery, body: jsonBody(rewardInput) }, responses: { ...ok(201, 'The reward with its certificate counts'), ...errorResponses(400, 401, 403, 409) } });
-  registry.registerPath({ method: 'get', path: '/v1/rewards', tags: ['Rewards'], summary: 'List rewards in display order', responses: { ...ok(200, 'Rewards'), ...errorResponses(401, 403) } });
+    request: { query: createQuery, body: jsonBody(rewardInput) }, responses: { ...ok(201, 'The reward with its certificate counts', rewardView), ...errorResponses(400, 401, 403, 409) } });
+  registry.registerPath({ method: 'get', path: '/v1/rewards', tags: ['Rewards'], summary: 'List rewards in display order', responses: { ...ok(200, 'Rewards', rewardList), ...errorResponses(401, 403) } });
   registry.registerPath({ method: 'get', path: '/v1/rewards/{id}', tags: ['Rewards'], summary: 'One reward with certificate counts (total, unused, issued, redeemed)',
-    request: { params: idParam }, responses: { ...ok(200, 'The reward'), ...errorResponses(401, 403, 404) } });
+    request: { params: idParam }, responses: { ...ok(200, 'The reward', rewardView), ...errorResponses(401, 403, 404) } });
   registry.registerPath({ method: 'get', path: '/v1/members/{id}/eligible-rewards', tags: ['Rewards'], summary: 'Active rewards the member is eligible for; ?explain=<reward id> says why (not)',
-    request: { params: idParam, query: explainQuery }, responses: { ...ok(200, 'Eligible rewards or one explanation'), ...errorResponses(400, 401, 403, 404) } });
+    request: { params: idParam, query: explainQuery }, responses: { ...ok(200, 'Eligible rewards or one explanation', eligibleRewardsView), ...errorResponses(400, 401, 403, 404) } });
   for (const [path, what] of [['redemptions', 'Redeem for points: debit and one code (redeemed)'], ['awards', 'Award free: one code (awarded)']]) {
     registry.registerPath({ method: 'post', path: `/v1/rewards/{id}/${path}`, tags: ['Rewards'], summary: what,
-      request: { params: idParam, body: jsonBody(redeemBody) }, responses: { ...ok(201, 'The redemption with its code'), ...errorResponses(400, 401, 403, 404, 409, 422) } });
+      request: { params: idParam, body: jsonBody(redeemBody) }, responses: { ...ok(201, 'The redemption with its code', rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409, 422) } });
   }
   registry.registerPath({ method: 'post', path: '/v1/rewards/{id}/reservations', tags: ['Rewards'], summary: 'Reserve an anonymous code until it expires (a durable timer frees it)',
-    request: { params: idParam, body: jsonBody(reserveBody) }, responses: { ...ok(201, 'The reservation'), ...errorResponses(400, 401, 403, 404, 409) } });
+    request: { params: idParam, body: jsonBody(reserveBody) }, responses: { ...ok(201, 'The reservation', rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409) } });
 }

@@ -53,7 +53,7 @@ export const codePage = z
   .object({ codes: z.array(codeView), nextCursor: z.string().nullable() })
   .openapi('CodePage');
 
-export const cancelRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('CancelRequest');
+export const cancelRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('CancelRequest', { example: { reason: 'printed by mistake' } });
 
 export const statusImportReport = z
   .object({

@@ -1,46 +1,29 @@
 import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { Response, Test } from 'supertest';
-import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
-import { addCodes, anyoneRule, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
+import type { Response } from 'supertest';
+import { anyoneRule } from '../support/campaign-setup';
 import { KNOWN_OPERATORS } from '../../rules/operators';
 import { FACTS } from '../../rules/facts';
 import {
   useHostileSystem,
-  hostileSystem,
-  EXISTING_CAMPAIGN,
-  SEEDED_CODES,
   tried,
   count,
   report,
-  TABLES,
-  FINGERPRINT_SQL,
   fingerprint,
   fail,
-  DEADLINE,
-  SLOW_MS,
-  expectErrorShape,
   expectRefused,
   expectNo5xx,
-  FORBIDDEN_CHARS,
   SQL_FRAGMENTS,
   hostileChar,
   hostileText,
   patternBreaker,
-  unknownKey,
-  encode,
   wellFormed,
   isPlainObject,
-  Kind,
-  FITS,
-  wrongValue,
   nested,
   withRawField,
   setPath,
   JsonEndpoint,
-  IMPOSSIBLE_DATES,
-  campaignFieldKinds,
   JSON_ENDPOINTS,
   BodyCase,
   described,

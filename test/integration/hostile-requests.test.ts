@@ -1,11 +1,6 @@
-import { isDeepStrictEqual } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { Response, Test } from 'supertest';
-import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
-import { addCodes, anyoneRule, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
-import { KNOWN_OPERATORS } from '../../rules/operators';
-import { FACTS } from '../../rules/facts';
+import { eventually } from '../support/test-system';
+import { addCodes } from '../support/campaign-setup';
 import {
   useHostileSystem,
   hostileSystem,
@@ -15,40 +10,19 @@ import {
   count,
   report,
   TABLES,
-  FINGERPRINT_SQL,
   fingerprint,
   fail,
-  DEADLINE,
-  SLOW_MS,
-  expectErrorShape,
   expectRefused,
   expectNo5xx,
-  FORBIDDEN_CHARS,
   SQL_FRAGMENTS,
-  hostileChar,
   hostileText,
   patternBreaker,
   unknownKey,
   encode,
   wellFormed,
-  isPlainObject,
-  Kind,
-  FITS,
-  wrongValue,
-  nested,
-  withRawField,
-  setPath,
-  JsonEndpoint,
   IMPOSSIBLE_DATES,
-  campaignFieldKinds,
-  JSON_ENDPOINTS,
-  BodyCase,
   described,
-  invalidBodies,
-  hostileMemberIds,
-  idempotencyKey,
   send,
-  sendJson,
 } from '../support/hostile-input';
 
 /* Hostile query strings, code strings, path ids and CSV uploads (helpers and generators: test/support/hostile-input.ts). */
@@ -194,7 +168,7 @@ describe('code strings in GET /v1/codes/:code and the image routes', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Every other route with an id in its path, with a body that would be valid: only the id is hostile. */
-const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch'; path: (id: string) => string; body?: unknown }> = [
+const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch' | 'delete'; path: (id: string) => string; body?: unknown }> = [
   { name: 'GET /v1/code-batches/:id', method: 'get', path: (id) => `/v1/code-batches/${id}` },
   { name: 'POST /v1/code-batches/:id/cancel', method: 'post', path: (id) => `/v1/code-batches/${id}/cancel`, body: { reason: 'hostile' } },
   { name: 'GET /v1/code-imports/:id', method: 'get', path: (id) => `/v1/code-imports/${id}` },
@@ -211,6 +185,11 @@ const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch'; path: (
   { name: 'POST /v1/rewards/:id/reservations', method: 'post', path: (id) => `/v1/rewards/${id}/reservations`, body: {} },
   { name: 'POST /v1/redemptions/:id/assign', method: 'post', path: (id) => `/v1/redemptions/${id}/assign`, body: { memberId: 'hostile-member', as: 'award' } },
   { name: 'POST /v1/redemptions/:id/rollback', method: 'post', path: (id) => `/v1/redemptions/${id}/rollback`, body: { reason: 'hostile' } },
+  { name: 'GET /v1/webhooks/:id', method: 'get', path: (id) => `/v1/webhooks/${id}` },
+  { name: 'PATCH /v1/webhooks/:id', method: 'patch', path: (id) => `/v1/webhooks/${id}`, body: { status: 'paused' } },
+  { name: 'DELETE /v1/webhooks/:id', method: 'delete', path: (id) => `/v1/webhooks/${id}` },
+  { name: 'GET /v1/webhooks/:id/deliveries', method: 'get', path: (id) => `/v1/webhooks/${id}/deliveries` },
+  { name: 'POST /v1/webhook-deliveries/:id/redeliver', method: 'post', path: (id) => `/v1/webhook-deliveries/${id}/redeliver`, body: {} },
 ];
 
 /** An id no row can have (it holds a character no id pattern allows), percent-encoded, or raw hostile encodings. */
@@ -275,14 +254,10 @@ describe('CSV uploads broken as a whole', () => {
     const before = new Map(tried);
     const snapshot = await fingerprint();
     await fc.assert(
-      fc.asyncProperty(brokenCsv(e.header), async ({ what, body, query }) => {
+      fc.asyncProperty(brokenCsv(e.header), async ({ body, query }) => {
         count(e.name);
         const res = await send('post', `${e.url}${query ? `?${query}` : ''}`).set('Content-Type', 'text/csv').send(body);
-        // A status import of a header alone applies nothing and says so (rows: 0) rather than refusing the file.
-        if (e.name.includes('status') && what.startsWith('only') && res.status === 200 && res.body.rows === 0) {
-          if (!isDeepStrictEqual(await fingerprint(), snapshot)) fail('an empty status import wrote something', res);
-          return;
-        }
+        // A header alone is refused by both imports (400 empty_file), like any file that can't be taken.
         await expectRefused(res, snapshot, [400, 413]);
       }),
       { numRuns: 120 },

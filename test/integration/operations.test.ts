@@ -189,7 +189,8 @@ describe('generation jobs', () => {
     const out = await temporal('workflow', 'terminate', '--workflow-id', batch.workflowId, '--reason', 'test');
     expect(out).toContain('Workflow terminated');
     expect(await runStatuses(batch.workflowId, ['Terminated'])).toEqual(['Terminated']);
-    // A terminated workflow runs no more code: no finishBatch, the row keeps saying `running`.
+    // A terminated workflow runs no more code: no finishBatch, the row keeps saying `running` (here: the job
+    // reconciler that closes it runs in `npm start` and `npm run worker`, proved by job-reconciler.test.ts).
     expect(await batchView(batch.id)).toMatchObject({ status: 'running', generated: 18_000, finishedAt: null });
 
     failChunk5 = false;

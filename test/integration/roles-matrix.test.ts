@@ -27,6 +27,7 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['GET /v1/rewards', 'GET /v1/rewards/{id}', 'GET /v1/members/{id}/eligible-rewards'], '✓ ✓ ✓ ✓'],
   [['POST /v1/rewards/{id}/redemptions', 'POST /v1/rewards/{id}/awards', 'POST /v1/rewards/{id}/reservations', 'POST /v1/redemptions/{id}/assign'], '✓ – ✓ ✓'],
   [['POST /v1/redemptions/{id}/rollback'], '✓ – ✓ –'],
+  [['POST /v1/webhooks', 'GET /v1/webhooks', 'GET /v1/webhooks/{id}', 'PATCH /v1/webhooks/{id}', 'DELETE /v1/webhooks/{id}', 'GET /v1/webhooks/{id}/deliveries', 'POST /v1/webhook-deliveries/{id}/redeliver'], '✓ ✓ – –'],
 ];
 
 /** Routes that need no key at all (README: "no key needed"); not part of the OpenAPI document. */
@@ -51,6 +52,7 @@ interface Fixtures {
   rewardId: string;
   redemptionId: string;
   schemaName: string;
+  webhookId: string;
 }
 
 /** A realistic value for each path parameter, by the collection the parameter belongs to. */
@@ -67,6 +69,8 @@ function concretePath(route: string, f: Fixtures): string {
       'members/id': f.memberId,
       'rewards/id': f.rewardId,
       'redemptions/id': f.redemptionId,
+      'webhooks/id': f.webhookId,
+      'webhook-deliveries/id': randomUUID(),
     };
     const value = values[`${collection}/${param}`];
     if (value === undefined) throw new Error(`no fixture for {${param}} under /${collection} (${route}): add one`);
@@ -95,6 +99,8 @@ beforeAll(async () => {
   expect(batch.status).toBe(202);
   const upload = await system.api.post('/v1/code-imports').set(admin).set('Content-Type', 'text/csv').send('code\nROLESIMPORT0001\n');
   expect(upload.status).toBe(202);
+  const webhook = await system.api.post('/v1/webhooks').set(admin).send({ url: 'https://example.com/roles', events: ['campaign.started'] });
+  expect(webhook.status).toBe(201);
   fixtures = {
     batchId: batch.body.id,
     importId: upload.body.id,
@@ -104,6 +110,7 @@ beforeAll(async () => {
     rewardId: 'roles-reward',
     redemptionId: randomUUID(),
     schemaName: 'code_entered',
+    webhookId: webhook.body.id,
   };
 });
 afterAll(() => system?.stop());
@@ -111,9 +118,9 @@ afterAll(() => system?.stop());
 type Headers = Record<string, string>;
 
 function call(route: string, headers: Headers): Promise<Response> {
-  const method = route.slice(0, route.indexOf(' ')).toLowerCase() as 'get' | 'post' | 'put' | 'patch';
+  const method = route.slice(0, route.indexOf(' ')).toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   const request = system.api[method](concretePath(route, fixtures)).set(headers);
-  if (method === 'get') return request;
+  if (method === 'get' || method === 'delete') return request;
   const csv = CSV_ROUTES[route];
   // A body that gets past the media-type checks; whether it is valid doesn't matter for the auth decision.
   return csv ? request.set('Content-Type', 'text/csv').send(csv()) : request.send({});

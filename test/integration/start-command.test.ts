@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ctrlC, killMarked, leftovers, startEnv, startUp } from '../support/start-process';
+import { ctrlC, killMarked, leftovers, startEnv, startUp, waitForOutput } from '../support/start-process';
 
 it('starts everything with one command, prints URLs and keys, stops cleanly on Ctrl-C, and keeps data across restarts', async () => {
   const setup = await startEnv();
@@ -26,6 +26,23 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
       status = ((await (await fetch(`${api}/v1/code-batches/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string }).status;
     }
     expect(status).toBe('completed');
+
+    // A worker crash is a restart, not an API outage: the API answers meanwhile, a new worker takes the next job.
+    process.kill(Number(/Worker\s+running \(pid (\d+)/.exec(first.output())![1]), 'SIGKILL');
+    expect((await fetch(`${api}/healthz`)).status).toBe(200);
+    await waitForOutput(first, 'the worker stopped unexpectedly (SIGKILL); restarting in 1 s');
+    const more = await fetch(`${api}/v1/code-batches`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ quantity: 500, length: 10, charset: 'alphanumeric' }),
+    });
+    const next = (await more.json()) as { id: string };
+    for (let i = 0; i < 150 && status !== 'done'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const batch = (await (await fetch(`${api}/v1/code-batches/${next.id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string };
+      if (batch.status === 'completed') status = 'done';
+    }
+    expect(status).toBe('done');
 
     expect(await ctrlC(first)).toBe(130); // the conventional exit status after Ctrl-C
     expect(await leftovers(setup)).toEqual({ processes: [], listening: [] });

@@ -27,7 +27,7 @@ it.each(START_STEPS)('a failure after the "%s" step stops everything already sta
   const { code, output } = await failingStart({ LOYALTY_FAIL_AT: step });
   expect(code).toBe(1);
   expect(output).toContain(`Start-up failed: failure injected after the "${step}" step`);
-  expect(output).not.toMatch(/TypeError|    at /);
+  expect(output).not.toMatch(/TypeError| {4}at /);
   expect(await leftovers(setup)).toEqual({ processes: [], listening: [] });
 });
 

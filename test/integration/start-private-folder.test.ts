@@ -59,7 +59,7 @@ asRoot('a clone in a folder only root may enter', () => {
     expect(started.output()).toContain(`Start-up failed: DATA_DIR=${path.join(base, 'home', 'data')} can't hold the database`);
     expect(started.output()).toContain(`can't enter ${path.join(base, 'home')} (mode 700)`);
     expect(started.output()).toContain('Choose a DATA_DIR that user can reach');
-    expect(started.output()).not.toMatch(/    at /);
+    expect(started.output()).not.toMatch(/ {4}at /);
     expect(await leftovers(setup)).toEqual({ processes: [], listening: [] });
     fs.rmSync(setup.dataDir, { recursive: true, force: true });
   });

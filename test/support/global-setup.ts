@@ -38,6 +38,6 @@ export default async function globalSetup(): Promise<void> {
   } catch (error) {
     await teardown.run();
     fs.rmSync(root, { recursive: true, force: true });
-    throw new Error(`the integration test setup failed: ${describeError(error)}`);
+    throw new Error(`the integration test setup failed: ${describeError(error)}`, { cause: error });
   }
 }

@@ -221,6 +221,12 @@ export const JSON_ENDPOINTS: JsonEndpoint[] = [
     patterned: [['id'], ['status'], ['startsAt'], ['trigger', 'event'], ['trigger', 'codeAttribute'], ['visibility'], ['rules', 0, 'effects', 0, 'type']],
   },
   {
+    name: 'POST /v1/webhooks', method: 'post', url: '/v1/webhooks', validStatus: 201,
+    valid: { url: 'https://hooks.example.com/loyalty', events: ['campaign.started'], description: 'hostile' },
+    fields: { url: 'string', events: 'array', description: 'string' },
+    patterned: [['events', 0]],
+  },
+  {
     name: 'POST /v1/rewards', method: 'post', url: '/v1/rewards', validStatus: 201,
     valid: { id: 'hostile-new-reward', name: 'Mug', type: 'coupon_based_reward', pointsCost: 10, transactionAttributes: [{ id: 'store', name: 'Store', type: 'text' }] },
     fields: {
@@ -336,7 +342,7 @@ export const idempotencyKey = fc.option(fc.constantFrom('fresh', ' ', 'a b', 'x'
  * Every request, with the admin key and a deadline; an answer slower than SLOW_MS fails too (a request that blocks
  * the event loop would also block the client's own timeout timer, so the deadline alone can't see it).
  */
-export function send(method: 'get' | 'post' | 'put' | 'patch', url: string): Test {
+export function send(method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string): Test {
   const test = system.api[method](url).set(admin).timeout(DEADLINE);
   const then = test.then.bind(test);
   test.then = ((onFulfilled, onRejected) => {

@@ -81,6 +81,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     faults: options.faults,
+    webhooks: config.webhooks,
   });
   const running = inProcess?.worker.run();
   const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');

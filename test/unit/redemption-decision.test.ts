@@ -35,6 +35,7 @@ const failedCondition = { rule: 'gold', fact: 'member', path: '$.tier', operator
 // In the order the decision checks them: applying breaker n and every breaker after it must answer reason n.
 const BREAKERS: Array<[string, Breaker]> = [
   ['too_many_attempts', (i) => void (i.counts.keyFailures = 5)],
+  ['mistyped_code', (i) => void (i.mistyped = true)],
   ['unknown_code', (i) => void (i.code = null)],
   ['wrong_campaign', (i) => void (i.code = { ...i.code!, campaignId: 'winter' })],
   ['code_cancelled', (i) => void (i.code = { ...i.code!, status: 'cancelled' })],
