@@ -15,7 +15,10 @@ function processCpu(pid: number): { user: number; system: number } {
   }
 }
 
-const processCpuMs = (pid: number) => { const { user, system } = processCpu(pid); return user + system; };
+const processCpuMs = (pid: number) => {
+  const { user, system } = processCpu(pid);
+  return user + system;
+};
 
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
@@ -42,13 +45,21 @@ export async function cpuMeter(db: Database, apiPid: number): Promise<CpuMeter> 
   const postmaster = Number(fs.readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
   // Backends started during the run (the pool growing) count from zero; one that ends during it is lost.
   const backends = () => new Map([postmaster, ...childrenOf(postmaster)].map((pid) => [pid, processCpuMs(pid)]));
-  const bench = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const bench = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const start = { bench: bench(), api: processCpuMs(apiPid), apiSystem: processCpu(apiPid).system, postgres: backends() };
   return {
     read() {
       let postgres = 0;
       for (const [pid, ms] of backends()) postgres += ms - (start.postgres.get(pid) ?? 0);
-      return { bench: bench() - start.bench, api: processCpuMs(apiPid) - start.api, apiSystem: processCpu(apiPid).system - start.apiSystem, postgres };
+      return {
+        bench: bench() - start.bench,
+        api: processCpuMs(apiPid) - start.api,
+        apiSystem: processCpu(apiPid).system - start.apiSystem,
+        postgres,
+      };
     },
   };
 }
