@@ -1,7 +1,9 @@
 /**
- * `tsx bench/profile-top.ts <file.cpuprofile> [top]`: where a V8 CPU profile (`BENCH_CPU_PROF=<folder>`) spent its
- * time: self time by function and by package (node_modules/<name>, node internals, this project's files), in % of
- * all samples. Idle and GC are listed as they are, so the rest reads as a share of the whole.
+ * `tsx bench/profile-top.ts <file.cpuprofile> [top] [skipSeconds]`: where a V8 CPU profile (`BENCH_CPU_PROF=<folder>`)
+ * spent its time: self time by function and by package (node_modules/<name>, node internals, this project's files),
+ * in % of all samples, leaving out the first `skipSeconds` (start-up: module loading). Idle and GC are listed as
+ * they are, so the rest reads as a share of the whole. The profiler samples wall time: a syscall (writev) shows
+ * the time the process waited in it, CPU to spare or not.
  */
 import fs from 'node:fs';
 
@@ -27,7 +29,8 @@ function packageOf(url: string): string {
 }
 
 function main() {
-  const [file, topArg] = process.argv.slice(2);
+  const [file, topArg, skipArg] = process.argv.slice(2);
+  const skipUs = Number(skipArg ?? 0) * 1e6;
   if (!file) throw new Error('usage: tsx bench/profile-top.ts <file.cpuprofile> [top]');
   const top = Number(topArg ?? 30);
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
@@ -35,8 +38,11 @@ function main() {
   const selfByFunction = new Map<string, number>();
   const selfByPackage = new Map<string, number>();
   let total = 0;
+  let elapsed = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
+    elapsed += dt;
+    if (elapsed < skipUs) return;
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     const where = url ? `${url.replace(/^.*node_modules\//, '').replace(`file://${process.cwd()}/`, '')}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
