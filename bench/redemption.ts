@@ -130,6 +130,13 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
       `PostgreSQL ${perEvent(cpu.postgres)} (a bare transaction: ${(bareCpu.postgres / total).toFixed(2)} ms), bench client ${perEvent(cpu.bench)} (${viaFetch ? 'fetch' : 'node:http keep-alive'}); ` +
       `ceiling ${count(Math.round((2000 * (total - 50)) / (cpu.api + cpu.postgres + cpu.bench)))}/s`,
   );
+  // Updates that had to write every index again (not HOT) are a large part of what an event costs PostgreSQL.
+  const { rows: writes } = await db.query(
+    `select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, (select count(*) from pg_index i where i.indrelid = relid)::int as indexes
+       from pg_stat_user_tables where relname in ('redemption_events', 'codes', 'members', 'campaigns', 'code_history', 'point_transactions', 'outbox')
+      order by relname`,
+  );
+  console.log(`row writes so far (inserts / updates / of them HOT; indexes): ${writes.map((w) => `${w.relname} ${w.n_tup_ins}/${w.n_tup_upd}/${w.n_tup_hot_upd}; ${w.indexes}`).join(', ')}`);
   console.log(
     `targets: 16 callers >= ${TARGETS.rate16}/s ${verdict(path16.rate >= TARGETS.rate16)}, p50 <= ${TARGETS.p50at16} ms ${verdict(path16.p50 <= TARGETS.p50at16)}, ` +
       `p99 <= ${TARGETS.p99at16} ms ${verdict(path16.p99 <= TARGETS.p99at16)}; 1 caller p50 <= ${TARGETS.p50at1} ms ${verdict(path1.p50 <= TARGETS.p50at1)}`,
