@@ -56,7 +56,12 @@ export function createCampaignLifecycleActivities(db: Database) {
           for (const threshold of watch.alerts.budgetThresholds ?? []) {
             if (watch.budgetUsed * 100 >= threshold * watch.budgetCap && (await claimAlert(client, campaignId, `budget:${threshold}`))) {
               await enqueueOutbox(client, 'budget.threshold_reached', {
-                version: 1, campaignId, threshold, kind: watch.budgetKind, cap: watch.budgetCap, used: watch.budgetUsed,
+                version: 1,
+                campaignId,
+                threshold,
+                kind: watch.budgetKind,
+                cap: watch.budgetCap,
+                used: watch.budgetUsed,
               });
             }
           }
@@ -77,7 +82,11 @@ export function createCampaignLifecycleActivities(db: Database) {
      * Records a top-up generation job like the pool's last generation; returns its ids, or null when the pool
      * has never been generated (nothing to copy the code shape from).
      */
-    async createTopUpBatch(input: { campaignId: string; quantity: number; id: string }): Promise<{ batchId: string; workflowId: string } | null> {
+    async createTopUpBatch(input: {
+      campaignId: string;
+      quantity: number;
+      id: string;
+    }): Promise<{ batchId: string; workflowId: string } | null> {
       return db.transaction(async (client) => {
         const pool = await resolvePool(client, { type: 'campaign', id: input.campaignId });
         const workflowId = `generate-codes-${input.id}`;
@@ -85,7 +94,14 @@ export function createCampaignLifecycleActivities(db: Database) {
         const last = await lastGenerationSpec(client, pool.id);
         if (!last) return null;
         await insertBatch(client, {
-          id: input.id, poolId: pool.id, source: 'generation', requested: input.quantity, spec: last.spec, shape: last.shape, workflowId, createdBy: 'top-up',
+          id: input.id,
+          poolId: pool.id,
+          source: 'generation',
+          requested: input.quantity,
+          spec: last.spec,
+          shape: last.shape,
+          workflowId,
+          createdBy: 'top-up',
         });
         return { batchId: input.id, workflowId };
       });

@@ -38,7 +38,10 @@ async function importRows(client: PoolClient, input: ImportCodeChunkInput): Prom
   const refused = [...candidates.values()].filter((c) => !inserted.has(c.code));
   if (refused.length > 0) {
     // An earlier chunk of this same file holds the code: a duplicate in the file, not a pre-existing code.
-    const owners = await batchesOfCodes(client, refused.map((c) => c.code));
+    const owners = await batchesOfCodes(
+      client,
+      refused.map((c) => c.code),
+    );
     for (const c of refused) {
       rejections.push({ line: c.line, code: c.code, reason: owners.get(c.code) === batch.id ? 'duplicate_in_file' : 'already_exists' });
     }
@@ -62,7 +65,10 @@ export function createCodeImportActivities(db: Database, faults: ChunkFaults = {
     async importCodeChunk(input: ImportCodeChunkInput): Promise<ImportCodeChunkResult> {
       return runChunkOnce(db, input, faults, {
         work: (client) => importRows(client, input),
-        alreadyDone: async (client, imported) => ({ imported, rejected: await countRejectionsInRows(client, input.batchId, input.fromRow, input.toRow) }),
+        alreadyDone: async (client, imported) => ({
+          imported,
+          rejected: await countRejectionsInRows(client, input.batchId, input.fromRow, input.toRow),
+        }),
       });
     },
   };

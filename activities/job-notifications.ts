@@ -14,11 +14,26 @@ export async function finishJob(db: Database, batchId: string, status: 'complete
     const finishedAt = batch.finishedAt?.toISOString() ?? null;
     if (batch.source === 'generation') {
       await enqueueOutbox(client, status === 'completed' ? 'code_batch.completed' : 'code_batch.failed', {
-        version: 1, batchId, status, pool, requested: batch.requested, generated: batch.generated, error: batch.error, finishedAt,
+        version: 1,
+        batchId,
+        status,
+        pool,
+        requested: batch.requested,
+        generated: batch.generated,
+        error: batch.error,
+        finishedAt,
       });
     } else {
       await enqueueOutbox(client, status === 'completed' ? 'code_import.completed' : 'code_import.failed', {
-        version: 1, importId: batchId, status, pool, rows: batch.requested, imported: batch.generated, rejected: batch.rejected, error: batch.error, finishedAt,
+        version: 1,
+        importId: batchId,
+        status,
+        pool,
+        rows: batch.requested,
+        imported: batch.generated,
+        rejected: batch.rejected,
+        error: batch.error,
+        finishedAt,
       });
     }
   });

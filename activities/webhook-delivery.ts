@@ -33,7 +33,8 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy) {
       const body = webhookBody(target.type, target.messageCreatedAt, target.payload);
       const headers = signWebhook(target.secret, target.messageId, Math.floor(Date.now() / 1000), body);
       const result = await postWebhook(target.url, headers, body, policy);
-      const outcome: AttemptOutcome = result.error === null ? 'delivered' : result.refused || input.nextAttemptAt === null ? 'failed' : 'retry';
+      const outcome: AttemptOutcome =
+        result.error === null ? 'delivered' : result.refused || input.nextAttemptAt === null ? 'failed' : 'retry';
       await recordAttempt(db, target.deliveryId, {
         status: outcome === 'retry' ? 'retrying' : outcome === 'delivered' ? 'delivered' : 'failed',
         statusCode: result.statusCode,

@@ -32,7 +32,8 @@ class RefusedTarget extends Error {}
 
 function checkAddress(address: string, policy: SenderPolicy): void {
   const refused = policy.allowPrivate ? null : refusedAddressClass(address);
-  if (refused) throw new RefusedTarget(`the target resolves to a ${refused.replace('_', '-')} address (${address}), which webhooks may not reach`);
+  if (refused)
+    throw new RefusedTarget(`the target resolves to a ${refused.replace('_', '-')} address (${address}), which webhooks may not reach`);
 }
 
 /**
@@ -58,7 +59,12 @@ function guardedLookup(policy: SenderPolicy) {
 }
 
 /** POSTs one signed webhook. Never throws: the outcome says what happened. No redirect is followed. */
-export async function postWebhook(rawUrl: string, headers: Record<string, string>, body: string, policy: SenderPolicy): Promise<SendResult> {
+export async function postWebhook(
+  rawUrl: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: SenderPolicy,
+): Promise<SendResult> {
   const problem = webhookUrlProblem(rawUrl, policy);
   if (problem) return { statusCode: null, error: `the URL ${problem}`, refused: true };
   const url = new URL(rawUrl);
@@ -76,12 +82,22 @@ export async function postWebhook(rawUrl: string, headers: Record<string, string
   }
 }
 
-function request(url: URL, headers: Record<string, string>, body: string, policy: SenderPolicy): Promise<{ statusCode: number; excerpt: string }> {
+function request(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  policy: SenderPolicy,
+): Promise<{ statusCode: number; excerpt: string }> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'loyalty-codes-webhooks/1' },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': 'loyalty-codes-webhooks/1',
+      },
       lookup: guardedLookup(policy) as never,
       agent: false,
       timeout: policy.timeoutMs,

@@ -18,6 +18,8 @@ import { describeRewardRoutes, rewardRoutes } from './routes/rewards';
 import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions';
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
+import { consoleRoutes, describeConsoleRoutes } from './routes/console';
+import { consoleStatic } from './console-static';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -44,9 +46,19 @@ function deferBodyErrors(middleware: RequestHandler): RequestHandler {
 }
 
 export const describeRoutes = [
-  describeCodeBatchRoutes, describeCodeImportRoutes, describeCodeRoutes, describeCodeImageRoutes,
-  describeEventSchemaRoutes, describeCampaignRoutes, describeEventRoutes, describeSimulationRoutes, describeMemberRoutes,
-  describeRewardRoutes, describeRedemptionRoutes, describeWebhookRoutes,
+  describeCodeBatchRoutes,
+  describeCodeImportRoutes,
+  describeCodeRoutes,
+  describeCodeImageRoutes,
+  describeEventSchemaRoutes,
+  describeCampaignRoutes,
+  describeEventRoutes,
+  describeSimulationRoutes,
+  describeMemberRoutes,
+  describeRewardRoutes,
+  describeRedemptionRoutes,
+  describeWebhookRoutes,
+  describeConsoleRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
@@ -80,16 +92,20 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));
   v1.use(webhookRoutes(ctx));
+  v1.use(consoleRoutes(ctx));
   app.use('/v1', v1);
+  app.use('/console', consoleStatic());
 
   // The document's paths, not express's: they name the image files the `:image` route serves (a unit test keeps
   // the two equal).
   const documented = Object.entries(openApiDocument.paths ?? {}).map(([path, item]) => ({ path, methods: Object.keys(item ?? {}) }));
-  app.use(methodNotAllowed((path) => {
-    const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
-    if (methods.has('GET')) methods.add('HEAD');
-    return [...methods];
-  }));
+  app.use(
+    methodNotAllowed((path) => {
+      const methods = new Set(documented.filter((r) => pathMatches(r.path, path)).flatMap((r) => r.methods.map((m) => m.toUpperCase())));
+      if (methods.has('GET')) methods.add('HEAD');
+      return [...methods];
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -20,12 +20,17 @@ declare module 'express-serve-static-core' {
 /** Parses `role:key,role:key`; a malformed entry stops start-up rather than silently locking someone out. */
 export function parseApiKeys(spec: string): Map<string, Principal> {
   const keys = new Map<string, Principal>();
-  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const role = entry.slice(0, separator) as Role;
     const key = entry.slice(separator + 1);
     if (separator < 1 || !ROLES.includes(role) || key.length < 8) {
-      throw new Error(`API_KEYS entry "${entry.slice(0, 20)}…" must be role:key with a role of ${ROLES.join('/')} and a key of 8+ characters`);
+      throw new Error(
+        `API_KEYS entry "${entry.slice(0, 20)}…" must be role:key with a role of ${ROLES.join('/')} and a key of 8+ characters`,
+      );
     }
     keys.set(key, { role, id: `${role}:${createHash('sha256').update(key).digest('hex').slice(0, 12)}` });
   }

@@ -13,7 +13,8 @@ export function encodeCursor(key: string | number): string {
 export function decodeCursor<K>(cursor: string | undefined, readKey: (text: string) => K | undefined): K | undefined {
   if (cursor === undefined) return undefined;
   const key = readKey(Buffer.from(cursor, 'base64url').toString());
-  if (key === undefined) throw new DomainError('invalid', 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
+  if (key === undefined)
+    throw new DomainError('invalid', 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
   return key;
 }
 

@@ -15,7 +15,12 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
 
 /** An answer to bad input or a refused action: a status, a stable machine code, a message, the field at fault. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -83,7 +88,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   // A value PostgreSQL can't take as text (e.g. U+0000 in a path segment or an uploaded CSV): the input is at fault.
   if (sqlState === '22021' || sqlState === '22P05') {
-    return res.status(400).json(errorBody('invalid_characters', 'the request holds a character that can\'t be stored (e.g. U+0000)'));
+    return res.status(400).json(errorBody('invalid_characters', "the request holds a character that can't be stored (e.g. U+0000)"));
   }
   if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error, path: req.path }, 'database unavailable');

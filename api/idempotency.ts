@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/database';
 import {
-  completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey, reserveIdempotencyKey, restartStaleIdempotencyKey,
+  completeIdempotencyKey,
+  findIdempotencyKey,
+  releaseIdempotencyKey,
+  reserveIdempotencyKey,
+  restartStaleIdempotencyKey,
 } from '../db/idempotency-keys';
 import { ApiError } from './errors';
 
@@ -42,15 +46,21 @@ export function idempotency(db: Database): RequestHandler {
         return res.status(stored.statusCode).json(stored.responseBody);
       }
       if (!(await restartStaleIdempotencyKey(db, principal, key, STALE_AFTER_SECONDS))) {
-        throw new ApiError(409, 'idempotency_key_in_progress', 'a request with this Idempotency-Key is still in progress; retry shortly', 'Idempotency-Key');
+        throw new ApiError(
+          409,
+          'idempotency_key_in_progress',
+          'a request with this Idempotency-Key is still in progress; retry shortly',
+          'Idempotency-Key',
+        );
       }
     }
 
     const send = res.json.bind(res);
     res.json = (payload: unknown) => {
-      const done = res.statusCode < 500
-        ? completeIdempotencyKey(db, principal, key, res.statusCode, payload)
-        : releaseIdempotencyKey(db, principal, key);
+      const done =
+        res.statusCode < 500
+          ? completeIdempotencyKey(db, principal, key, res.statusCode, payload)
+          : releaseIdempotencyKey(db, principal, key);
       done.catch(() => releaseIdempotencyKey(db, principal, key).catch(() => undefined)).finally(() => send(payload));
       return res;
     };

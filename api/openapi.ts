@@ -5,7 +5,7 @@ import { errorResponse } from './schemas/common';
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid input (malformed JSON, wrong type, unknown field)',
   401: 'No or unknown API key',
-  403: 'The API key\'s role may not use this route',
+  403: "The API key's role may not use this route",
   404: 'Not found',
   409: 'Conflict (e.g. an Idempotency-Key still in progress)',
   413: 'Body too large',
@@ -35,7 +35,8 @@ export function buildOpenApiDocument(describe: Array<(registry: OpenAPIRegistry)
     info: {
       title: 'Loyalty codes campaign runner',
       version: '0.1.0',
-      description: 'Codes, campaigns and rewards. Errors share one shape: `{ error: { code, message, field? } }`. ' +
+      description:
+        'Codes, campaigns and rewards. Errors share one shape: `{ error: { code, message, field? } }`. ' +
         'Every POST accepts an `Idempotency-Key` header.',
     },
     servers: [{ url: '/' }],

@@ -33,5 +33,5 @@ export function registeredRoutes(app: Express): RegisteredRoute[] {
 export function pathMatches(pattern: string, path: string): boolean {
   const a = pattern.split('/');
   const b = path.split('/');
-  return a.length === b.length && a.every((segment, i) => /^\{\w+\}$/.test(segment) ? b[i] !== '' : segment === b[i]);
+  return a.length === b.length && a.every((segment, i) => (/^\{\w+\}$/.test(segment) ? b[i] !== '' : segment === b[i]));
 }

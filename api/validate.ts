@@ -43,7 +43,7 @@ function unstorableField(input: unknown): string | undefined {
 export function parse<S extends ZodTypeAny>(schema: S, input: unknown): z.infer<S> {
   const unstorable = unstorableField(input);
   if (unstorable !== undefined) {
-    const message = 'holds a character that can\'t be stored (U+0000 or a lone surrogate)';
+    const message = "holds a character that can't be stored (U+0000 or a lone surrogate)";
     throw new ApiError(400, 'validation_failed', unstorable ? `${unstorable}: ${message}` : message, unstorable || undefined);
   }
   const result = schema.safeParse(input);

@@ -46,8 +46,10 @@ export async function benchImportExport(ctx: BenchContext, n: number): Promise<v
   const job = await waitForJob(ctx, `/v1/code-imports/${((await res.json()) as { id: string }).id}`);
   const importMs = performance.now() - started;
   if (job.status !== 'completed' || job.imported !== n) throw new Error(`import ended ${job.status} with ${job.imported} imported`);
-  console.log(`import a ${count(n)}-row CSV end to end (upload → staging → workflow → rows): ${seconds(importMs)}: ` +
-    `${(importMs / copyIn).toFixed(2)}x the bare COPY (target <= 2x); upload and staging took ${seconds(stagedMs)}`);
+  console.log(
+    `import a ${count(n)}-row CSV end to end (upload → staging → workflow → rows): ${seconds(importMs)}: ` +
+      `${(importMs / copyIn).toFixed(2)}x the bare COPY (target <= 2x); upload and staging took ${seconds(stagedMs)}`,
+  );
   console.log(`peak RSS during the import: API ${mb(ctx.api.peakRss())}, worker ${mb(worker.peakRss())}`);
   await worker.stop();
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -70,7 +72,9 @@ export async function benchImportExport(ctx: BenchContext, n: number): Promise<v
   await pipeline(Readable.fromWeb(exported.body as never), out);
   const exportMs = performance.now() - t;
   if (out.lines - 1 !== n) throw new Error(`exported ${out.lines - 1} rows, expected ${n}`);
-  console.log(`export ${count(n)} codes as CSV over HTTP: ${seconds(exportMs)} (${mb(out.bytes)}): ` +
-    `${(exportMs / copyOut).toFixed(2)}x the bare COPY TO (target <= 1.2x)`);
+  console.log(
+    `export ${count(n)} codes as CSV over HTTP: ${seconds(exportMs)} (${mb(out.bytes)}): ` +
+      `${(exportMs / copyOut).toFixed(2)}x the bare COPY TO (target <= 1.2x)`,
+  );
   console.log(`API peak RSS after import and export: ${mb(ctx.api.peakRss())}`);
 }

@@ -21,7 +21,16 @@ export function drawCodes(n: number, sorted = false): string[] {
 export async function bareCopy(db: Database, codes: string[]): Promise<number> {
   const pool = await resolvePool(db, undefined);
   const batchId = randomUUID();
-  await insertBatch(db, { id: batchId, poolId: pool.id, source: 'generation', requested: codes.length, spec: null, shape: null, workflowId: 'baseline', createdBy: 'bench' });
+  await insertBatch(db, {
+    id: batchId,
+    poolId: pool.id,
+    source: 'generation',
+    requested: codes.length,
+    spec: null,
+    shape: null,
+    workflowId: 'baseline',
+    createdBy: 'bench',
+  });
   const suffix = `\t${pool.id}\t${batchId}\n`;
   const lines: string[] = [];
   for (let i = 0; i < codes.length; i += 10_000) lines.push(codes.slice(i, i + 10_000).join(suffix) + suffix);
@@ -73,11 +82,15 @@ export async function benchGeneration(ctx: BenchContext, sizes: { main: number; 
     peaks.push(worker.peakRss());
     await worker.stop();
     const rate = count(Math.round(quantity / (elapsed / 1000 / 60)));
-    const ratio = quantity !== sizes.main ? '' :
-      `: ${(elapsed / baselines['drawn order']).toFixed(2)}x the bare COPY in drawn order, ` +
-      `${(elapsed / baselines.sorted).toFixed(2)}x the sorted one (target <= 1.5x)`;
+    const ratio =
+      quantity !== sizes.main
+        ? ''
+        : `: ${(elapsed / baselines['drawn order']).toFixed(2)}x the bare COPY in drawn order, ` +
+          `${(elapsed / baselines.sorted).toFixed(2)}x the sorted one (target <= 1.5x)`;
     console.log(`generate ${count(quantity)} codes end to end: ${seconds(elapsed)} (${rate} codes/min)${ratio}`);
   }
-  console.log(`worker peak RSS: ${mb(peaks[0])} at ${count(sizes.main)} codes, ${mb(peaks[1])} at ${count(sizes.large)}: ` +
-    `${(peaks[1] / peaks[0]).toFixed(2)}x (target: within 1.2x)`);
+  console.log(
+    `worker peak RSS: ${mb(peaks[0])} at ${count(sizes.main)} codes, ${mb(peaks[1])} at ${count(sizes.large)}: ` +
+      `${(peaks[1] / peaks[0]).toFixed(2)}x (target: within 1.2x)`,
+  );
 }

@@ -8,14 +8,18 @@ import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
 import { benchWebhookCost } from './webhooks';
+import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  const only = process.env.BENCH_ONLY; // "generation", "io", "redemption", "runtimes" or "webhooks"
+  // "generation", "io", "redemption", "runtimes", "webhooks", "console" or "dashboard"
+  const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
+  if (!only || only === 'console') await benchConsoleSize();
+  if (only === 'console') return;
   const services = await startBenchServices();
   try {
     // Each section gets a fresh API process, so its peak RSS belongs to that section alone.
@@ -34,6 +38,10 @@ async function main() {
     if (!only || only === 'webhooks') {
       const ctx = await createBenchContext(services, large);
       await benchWebhookCost(ctx, events).finally(() => ctx.close());
+    }
+    if (!only || only === 'dashboard') {
+      const ctx = await createBenchContext(services, large);
+      await benchDashboard(ctx, main, Number(process.env.BENCH_DASHBOARD_EVENTS ?? 100_000)).finally(() => ctx.close());
     }
   } finally {
     await services.stop();

@@ -8,7 +8,11 @@ import { startBenchServices } from './services';
 async function importEndToEnd(ctx: BenchContext, n: number): Promise<number> {
   const csv = ['code', ...Array.from({ length: n }, (_, i) => `RUNTIME${String(i).padStart(8, '0')}`)].join('\n');
   const started = performance.now();
-  const res = await fetch(`${ctx.baseUrl}/v1/code-imports`, { method: 'POST', headers: { ...ctx.headers, 'Content-Type': 'text/csv' }, body: csv });
+  const res = await fetch(`${ctx.baseUrl}/v1/code-imports`, {
+    method: 'POST',
+    headers: { ...ctx.headers, 'Content-Type': 'text/csv' },
+    body: csv,
+  });
   if (res.status !== 202) throw new Error(`import refused: ${res.status} ${await res.text()}`);
   const job = await waitForJob(ctx, `/v1/code-imports/${((await res.json()) as { id: string }).id}`);
   if (job.status !== 'completed' || job.imported !== n) throw new Error(`import ended ${job.status} with ${job.imported}`);
@@ -34,7 +38,9 @@ export async function benchRuntimes(n: number): Promise<void> {
       await resetCodes(ctx.db);
       const generation = await generateEndToEnd(ctx, n);
       const imported = await importEndToEnd(ctx, n);
-      rows.push(`| ${runtime === 'dev' ? 'dev server (SQLite)' : 'real server (PostgreSQL, 4 shards)'} | ${seconds(generation)} | ${seconds(imported)} |`);
+      rows.push(
+        `| ${runtime === 'dev' ? 'dev server (SQLite)' : 'real server (PostgreSQL, 4 shards)'} | ${seconds(generation)} | ${seconds(imported)} |`,
+      );
     } finally {
       await worker.stop();
       await ctx.close();

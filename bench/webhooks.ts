@@ -27,7 +27,9 @@ function report(label: string, run: Awaited<ReturnType<typeof driveWith>>): numb
 export async function benchWebhookCost(ctx: BenchContext, total: number): Promise<void> {
   console.log(`\n## Notifications on the redemption path (${count(total)} events per run, 16 callers)`);
   const { db } = ctx;
-  await db.query(`insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`);
+  await db.query(
+    `insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`,
+  );
   await db.query(
     `insert into campaigns (id, name, visibility, status, trigger_event, trigger_attribute, rules)
      values ('bench-wh', 'bench-wh', '{"type":"everyone"}', 'active', 'code_entered', 'code',
@@ -39,14 +41,21 @@ export async function benchWebhookCost(ctx: BenchContext, total: number): Promis
   const ROUNDS = ['A1', 'B1', 'A2', 'B2'];
   for (const prefix of ROUNDS) {
     await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [pool.id, total, `WH${prefix}`]);
-    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [bank.id, total, `BAREWH${prefix}`]);
+    await db.query(`insert into codes (code, pool_id) select $3 || g, $1 from generate_series(1, $2) g`, [
+      bank.id,
+      total,
+      `BAREWH${prefix}`,
+    ]);
   }
   await db.query(`insert into members (id) select 'wh-' || g from generate_series(1, $1) g on conflict do nothing`, [total]);
   await db.query('vacuum analyze');
 
   const bare = (prefix: string, withOutbox: boolean) => async (i: number) => {
     await db.transaction(async (client) => {
-      const { rowCount } = await client.query(`update codes set status = 'redeemed', redeemed_at = now() where code = $1 and status = 'unused'`, [`BAREWH${prefix}${i + 1}`]);
+      const { rowCount } = await client.query(
+        `update codes set status = 'redeemed', redeemed_at = now() where code = $1 and status = 'unused'`,
+        [`BAREWH${prefix}${i + 1}`],
+      );
       if (rowCount !== 1) throw new Error('bare redemption failed');
       if (withOutbox) await enqueueOutbox(client, 'redemption.succeeded', { version: 1, eventId: `bare-${prefix}-${i}` });
     });
@@ -60,25 +69,40 @@ export async function benchWebhookCost(ctx: BenchContext, total: number): Promis
   }
   const bareRate = Math.max(...bareRuns);
   const outboxRate = Math.max(...outboxRuns);
-  console.log(`outbox insert (best of two each): ${((1 - outboxRate / bareRate) * 100).toFixed(1)} % of bare single-update transaction throughput`);
+  console.log(
+    `outbox insert (best of two each): ${((1 - outboxRate / bareRate) * 100).toFixed(1)} % of bare single-update transaction throughput`,
+  );
   await db.query(`update outbox set dispatched_at = now() where dispatched_at is null`); // the bare runs' rows are not for the receiver
 
   let received = 0;
   const receiver = http.createServer((req, res) => req.resume().on('end', () => (received++, res.end('ok'))));
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const worker = await startServiceProcess('worker/index.ts', { ...ctx.env, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+  const worker = await startServiceProcess('worker/index.ts', {
+    ...ctx.env,
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  });
   const redeem = (prefix: string) => async (i: number) => {
     const res = await fetch(`${ctx.baseUrl}/v1/events`, {
       method: 'POST',
       headers: { ...ctx.headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: `wh-${prefix}-${i}`, name: 'code_entered', memberId: `wh-${i + 1}`, attributes: { code: `WH${prefix}${i + 1}` } }),
+      body: JSON.stringify({
+        id: `wh-${prefix}-${i}`,
+        name: 'code_entered',
+        memberId: `wh-${i + 1}`,
+        attributes: { code: `WH${prefix}${i + 1}` },
+      }),
     });
     const outcome = (await res.json()) as { outcome?: string };
     if (outcome.outcome !== 'redeemed' && outcome.outcome !== 'rejected') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
   };
   const hook = await insertWebhookSubscription(db, {
-    id: randomUUID(), url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['redemption.succeeded'],
-    description: 'bench', secret: newWebhookSecret(), createdBy: 'bench',
+    id: randomUUID(),
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    events: ['redemption.succeeded'],
+    description: 'bench',
+    secret: newWebhookSecret(),
+    createdBy: 'bench',
   });
   const subscribed = (on: boolean) => updateWebhookSubscription(db, hook.id, { status: on ? 'active' : 'paused' });
   try {
@@ -92,10 +116,14 @@ export async function benchWebhookCost(ctx: BenchContext, total: number): Promis
     }
     const none = Math.max(...noneRuns);
     const one = Math.max(...oneRuns);
-    const { rows } = await db.query(`select count(*)::int as n from outbox where type = 'redemption.succeeded' and payload->>'eventId' like 'wh-%'`);
-    console.log(`with a webhook (best of two each): ${((1 - one / none) * 100).toFixed(1)} % below no webhook (target <= 10 %); ` +
-      `${count(rows[0].n)} outbox rows from the redemption path, ${count(received)} deliveries received so far` +
-      (rows[0].n === 0 ? ' (the redemption path does not write its outbox rows yet: only the relay is measured)' : ''));
+    const { rows } = await db.query(
+      `select count(*)::int as n from outbox where type = 'redemption.succeeded' and payload->>'eventId' like 'wh-%'`,
+    );
+    console.log(
+      `with a webhook (best of two each): ${((1 - one / none) * 100).toFixed(1)} % below no webhook (target <= 10 %); ` +
+        `${count(rows[0].n)} outbox rows from the redemption path, ${count(received)} deliveries received so far` +
+        (rows[0].n === 0 ? ' (the redemption path does not write its outbox rows yet: only the relay is measured)' : ''),
+    );
   } finally {
     await worker.stop();
     receiver.close();

@@ -47,7 +47,10 @@ export async function readCampaignWatch(db: Queryable, id: string): Promise<Camp
 
 /** Records an alert as sent; false when it had been sent already (the caller then sends nothing). */
 export async function claimAlert(db: Queryable, campaignId: string, alert: string): Promise<boolean> {
-  const result = await db.query(`insert into campaign_alerts (campaign_id, alert) values ($1, $2) on conflict do nothing`, [campaignId, alert]);
+  const result = await db.query(`insert into campaign_alerts (campaign_id, alert) values ($1, $2) on conflict do nothing`, [
+    campaignId,
+    alert,
+  ]);
   return (result.rowCount ?? 0) > 0;
 }
 

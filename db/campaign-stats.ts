@@ -32,6 +32,8 @@ export async function campaignStats(db: Queryable, campaignId: string): Promise<
     },
     redemptions: redeemed?.n ?? 0,
     pointsIssued: redeemed?.points ?? 0,
-    rejections: Object.fromEntries(events.rows.filter((r: { outcome: string }) => r.outcome === 'rejected').map((r: { reason: string; n: number }) => [r.reason, r.n])),
+    rejections: Object.fromEntries(
+      events.rows.filter((r: { outcome: string }) => r.outcome === 'rejected').map((r: { reason: string; n: number }) => [r.reason, r.n]),
+    ),
   };
 }

@@ -35,9 +35,25 @@ const COLUMNS = `id, name, description, translations, starts_at as "startsAt", e
   final_stats as "finalStats"`;
 
 function values(c: CampaignData) {
-  return [c.id, c.name, c.description, c.translations, c.startsAt, c.endsAt, c.displayOrder, JSON.stringify(c.visibility), c.status,
-    c.triggerEvent, c.triggerAttribute, JSON.stringify(c.rules), c.frequency && JSON.stringify(c.frequency), c.budgetKind, c.budgetCap,
-    JSON.stringify(c.alerts), c.topUp && JSON.stringify(c.topUp)];
+  return [
+    c.id,
+    c.name,
+    c.description,
+    c.translations,
+    c.startsAt,
+    c.endsAt,
+    c.displayOrder,
+    JSON.stringify(c.visibility),
+    c.status,
+    c.triggerEvent,
+    c.triggerAttribute,
+    JSON.stringify(c.rules),
+    c.frequency && JSON.stringify(c.frequency),
+    c.budgetKind,
+    c.budgetCap,
+    JSON.stringify(c.alerts),
+    c.topUp && JSON.stringify(c.topUp),
+  ];
 }
 
 /** Returns null when a campaign with that id exists already. */

@@ -43,18 +43,50 @@ export async function insertBatch(db: Queryable, batch: NewCodeBatch): Promise<v
   );
 }
 
-export async function findBatch(db: Queryable, id: string): Promise<CodeBatch | null> {
-  const { rows } = await db.query(
-    `select b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId", b.source, b.status,
+const BATCH_COLUMNS = `b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId", b.source, b.status,
             b.requested, b.spec, b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
             b.created_at as "createdAt", b.started_at as "startedAt", b.finished_at as "finishedAt",
             coalesce((select sum(inserted) from code_batch_chunks c where c.batch_id = b.id), 0)::int as generated,
-            (select count(*) from code_import_rejections r where r.batch_id = b.id)::int as rejected
-       from code_batches b join code_pools p on p.id = b.pool_id
-      where b.id = $1`,
-    [id],
-  );
+            (select count(*) from code_import_rejections r where r.batch_id = b.id)::int as rejected`;
+
+export async function findBatch(db: Queryable, id: string): Promise<CodeBatch | null> {
+  const { rows } = await db.query(`select ${BATCH_COLUMNS} from code_batches b join code_pools p on p.id = b.pool_id where b.id = $1`, [
+    id,
+  ]);
   return (rows[0] as CodeBatch | undefined) ?? null;
+}
+
+export interface BatchListFilter {
+  pool?: { kind: 'bank' | 'campaign' | 'reward'; ownerId: string | null };
+  source?: 'generation' | 'import';
+  /** Keyset paging: batches created before this one (newest first). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Generations and imports, newest first (the jobs screen and a campaign's jobs). */
+export async function listBatches(db: Queryable, filter: BatchListFilter): Promise<CodeBatch[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  if (filter.pool) {
+    values.push(filter.pool.kind, filter.pool.ownerId);
+    where.push(`p.kind = $${values.length - 1} and p.owner_id is not distinct from $${values.length}`);
+  }
+  if (filter.source) {
+    values.push(filter.source);
+    where.push(`b.source = $${values.length}`);
+  }
+  if (filter.before) {
+    values.push(filter.before.createdAt, filter.before.id);
+    where.push(`(b.created_at, b.id) < ($${values.length - 1}, $${values.length})`);
+  }
+  values.push(filter.limit);
+  const { rows } = await db.query(
+    `select ${BATCH_COLUMNS} from code_batches b join code_pools p on p.id = b.pool_id
+      ${where.length ? 'where ' + where.join(' and ') : ''} order by b.created_at desc, b.id desc limit $${values.length}`,
+    values,
+  );
+  return rows as CodeBatch[];
 }
 
 /** Codes already requested in a shape: what the keyspace rule counts against the combinations. */

@@ -13,7 +13,14 @@ export interface CodeHistoryEntry {
   at: Date;
 }
 
-export async function recordStatusChange(db: Queryable, code: string, from: CodeStatus, to: CodeStatus, actor: string, reason: string | null): Promise<void> {
+export async function recordStatusChange(
+  db: Queryable,
+  code: string,
+  from: CodeStatus,
+  to: CodeStatus,
+  actor: string,
+  reason: string | null,
+): Promise<void> {
   await db.query(
     `insert into code_history (code, kind, from_status, to_status, actor, reason) values ($1, 'status_change', $2, $3, $4, $5)`,
     [code, from, to, actor, reason],
@@ -33,7 +40,15 @@ export async function listCodeHistory(db: Queryable, code: string, limit = 200):
   return rows.map(({ id: _id, ...entry }) => entry) as CodeHistoryEntry[];
 }
 
-export async function recordRedemptionAttempt(db: Queryable, code: string, eventId: string, memberId: string, outcome: string, reason: string | null, actor: string): Promise<void> {
+export async function recordRedemptionAttempt(
+  db: Queryable,
+  code: string,
+  eventId: string,
+  memberId: string,
+  outcome: string,
+  reason: string | null,
+  actor: string,
+): Promise<void> {
   await db.query(
     `insert into code_history (code, kind, event_id, member_id, outcome, reason, actor) values ($1, 'redemption_attempt', $2, $3, $4, $5, $6)`,
     [code, eventId, memberId, outcome, reason, actor],

@@ -20,11 +20,23 @@ export interface ImportRejection {
 }
 
 /** Streams parsed CSV rows, batch by batch, into the staging table; returns how many there were. */
-export async function stageImportRows(client: PoolClient, batchId: string, batches: AsyncIterable<Array<Omit<StagedRow, 'rowNumber'>>>): Promise<number> {
+export async function stageImportRows(
+  client: PoolClient,
+  batchId: string,
+  batches: AsyncIterable<Array<Omit<StagedRow, 'rowNumber'>>>,
+): Promise<number> {
   let count = 0;
   async function* values() {
     for await (const batch of batches) {
-      yield batch.map((row) => [batchId, count++, row.line, row.code, row.expiresAt, row.attributes && JSON.stringify(row.attributes), row.problem]);
+      yield batch.map((row) => [
+        batchId,
+        count++,
+        row.line,
+        row.code,
+        row.expiresAt,
+        row.attributes && JSON.stringify(row.attributes),
+        row.problem,
+      ]);
     }
   }
   await copyRows(client, 'code_import_rows', ['batch_id', 'row_number', 'line', 'code', 'expires_at', 'attributes', 'problem'], values());
@@ -46,7 +58,12 @@ export async function deleteStagedRows(db: Queryable, batchId: string): Promise<
 
 export async function insertRejections(client: PoolClient, batchId: string, rejections: ImportRejection[]): Promise<void> {
   if (rejections.length === 0) return;
-  await copyRows(client, 'code_import_rejections', ['batch_id', 'line', 'code', 'reason'], [rejections.map((r) => [batchId, r.line, r.code, r.reason])]);
+  await copyRows(
+    client,
+    'code_import_rejections',
+    ['batch_id', 'line', 'code', 'reason'],
+    [rejections.map((r) => [batchId, r.line, r.code, r.reason])],
+  );
 }
 
 /** One page of an import's row report, in line order, after the line `afterLine`. */

@@ -35,7 +35,12 @@ function whereClause(filters: CodeFilters & { prefixCode?: string; after?: strin
 export type ResolvedFilters = CodeFilters & { prefixCode?: string };
 
 /** One page in code order after `after` (keyset pagination: no OFFSET, as fast on page 10,000 as on page 1). */
-export async function searchCodes(db: Queryable, filters: ResolvedFilters, after: string | undefined, limit: number): Promise<CodeRecord[]> {
+export async function searchCodes(
+  db: Queryable,
+  filters: ResolvedFilters,
+  after: string | undefined,
+  limit: number,
+): Promise<CodeRecord[]> {
   const values: string[] = [];
   const where = whereClause({ ...filters, after }, (v) => {
     values.push(v);

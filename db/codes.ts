@@ -73,7 +73,9 @@ async function unlessSomeExist(client: PoolClient, insert: () => Promise<void>):
 
 /** Fast path of generation: COPY the drawn codes straight into `codes`; false when one already exists. */
 export function copyNewCodes(client: PoolClient, poolId: string, batchId: string, codes: Set<string>): Promise<boolean> {
-  return unlessSomeExist(client, () => copyInto(client, 'copy codes (code, pool_id, batch_id) from stdin', codes, `\t${poolId}\t${batchId}\n`));
+  return unlessSomeExist(client, () =>
+    copyInto(client, 'copy codes (code, pool_id, batch_id) from stdin', codes, `\t${poolId}\t${batchId}\n`),
+  );
 }
 
 export interface ImportedCode {
@@ -85,8 +87,15 @@ export interface ImportedCode {
 const bySortedCode = (a: ImportedCode, b: ImportedCode) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 /** Inserts imported codes that don't exist yet (COPY when none does); returns the codes that went in. */
-export async function insertImportedCodes(client: PoolClient, poolId: string, batchId: string, codes: ImportedCode[]): Promise<Set<string>> {
-  const rows = [...codes].sort(bySortedCode).map((c) => [c.code, poolId, batchId, c.expiresAt, c.attributes && JSON.stringify(c.attributes)]);
+export async function insertImportedCodes(
+  client: PoolClient,
+  poolId: string,
+  batchId: string,
+  codes: ImportedCode[],
+): Promise<Set<string>> {
+  const rows = [...codes]
+    .sort(bySortedCode)
+    .map((c) => [c.code, poolId, batchId, c.expiresAt, c.attributes && JSON.stringify(c.attributes)]);
   const columns = ['code', 'pool_id', 'batch_id', 'expires_at', 'attributes'];
   if (await unlessSomeExist(client, () => copyRows(client, 'codes', columns, [rows]))) return new Set(codes.map((c) => c.code));
   await client.query('create temp table if not exists staged_imported_codes (like codes including defaults) on commit drop');
@@ -106,7 +115,12 @@ export async function batchesOfCodes(db: Queryable, codes: string[]): Promise<Ma
 }
 
 /** Slow path: stage the codes, insert those that don't exist yet, return how many went in. */
-export async function insertCodesSkippingExisting(client: PoolClient, poolId: string, batchId: string, codes: Set<string>): Promise<number> {
+export async function insertCodesSkippingExisting(
+  client: PoolClient,
+  poolId: string,
+  batchId: string,
+  codes: Set<string>,
+): Promise<number> {
   await client.query('create temp table if not exists staged_codes (code text) on commit drop');
   await client.query('truncate staged_codes');
   await copyInto(client, 'copy staged_codes (code) from stdin', codes, '\n');
@@ -133,10 +147,11 @@ export async function setCodeStatus(db: Queryable, code: string, status: CodeSta
 
 /** Marks a code used by a member (redeemed or awarded), in the caller's transaction. */
 export async function assignCode(db: Queryable, code: string, status: 'redeemed' | 'awarded', memberId: string): Promise<void> {
-  await db.query(
-    `update codes set status = $2, member_id = $3, status_changed_at = now(), redeemed_at = now() where code = $1`,
-    [code, status, memberId],
-  );
+  await db.query(`update codes set status = $2, member_id = $3, status_changed_at = now(), redeemed_at = now() where code = $1`, [
+    code,
+    status,
+    memberId,
+  ]);
 }
 
 /**
@@ -180,5 +195,7 @@ export async function cancelBatchCodes(db: Queryable, batchId: string, limit: nu
 
 /** A rolled-back code goes back to its pool as unused, without its member (the caller holds its row lock). */
 export async function releaseCode(db: Queryable, code: string): Promise<void> {
-  await db.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [code]);
+  await db.query(`update codes set status = 'unused', member_id = null, redeemed_at = null, status_changed_at = now() where code = $1`, [
+    code,
+  ]);
 }

@@ -32,7 +32,10 @@ async function* copyBlocks(batches: AsyncIterable<CopyValue[][]> | Iterable<Copy
  * whatever the row count.
  */
 export async function copyRows(
-  client: PoolClient, table: string, columns: string[], batches: AsyncIterable<CopyValue[][]> | Iterable<CopyValue[][]>,
+  client: PoolClient,
+  table: string,
+  columns: string[],
+  batches: AsyncIterable<CopyValue[][]> | Iterable<CopyValue[][]>,
 ): Promise<void> {
   await pipeline(Readable.from(copyBlocks(batches)), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)));
 }

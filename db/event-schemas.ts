@@ -13,7 +13,10 @@ export interface EventSchema {
 const COLUMNS = `name, attributes, active, created_at as "createdAt", updated_at as "updatedAt"`;
 
 /** Returns null when a schema of that name exists already. */
-export async function insertEventSchema(db: Queryable, schema: Pick<EventSchema, 'name' | 'attributes' | 'active'>): Promise<EventSchema | null> {
+export async function insertEventSchema(
+  db: Queryable,
+  schema: Pick<EventSchema, 'name' | 'attributes' | 'active'>,
+): Promise<EventSchema | null> {
   const { rows } = await db.query(
     `insert into event_schemas (name, attributes, active) values ($1, $2, $3) on conflict (name) do nothing returning ${COLUMNS}`,
     [schema.name, JSON.stringify(schema.attributes), schema.active],
@@ -21,7 +24,11 @@ export async function insertEventSchema(db: Queryable, schema: Pick<EventSchema,
   return (rows[0] as EventSchema | undefined) ?? null;
 }
 
-export async function updateEventSchema(db: Queryable, name: string, changes: Partial<Pick<EventSchema, 'attributes' | 'active'>>): Promise<EventSchema | null> {
+export async function updateEventSchema(
+  db: Queryable,
+  name: string,
+  changes: Partial<Pick<EventSchema, 'attributes' | 'active'>>,
+): Promise<EventSchema | null> {
   const { rows } = await db.query(
     `update event_schemas set attributes = coalesce($2, attributes), active = coalesce($3, active), updated_at = now()
       where name = $1 returning ${COLUMNS}`,
@@ -42,7 +49,9 @@ export async function listEventSchemas(db: Queryable): Promise<EventSchema[]> {
 
 /** A schema with a version string that changes with every edit (the redemption read returns the same string). */
 export async function findEventSchemaVersion(db: Queryable, name: string): Promise<{ schema: EventSchema; version: string } | null> {
-  const { rows } = await db.query(`select ${COLUMNS}, updated_at::text || active::text as version from event_schemas where name = $1`, [name]);
+  const { rows } = await db.query(`select ${COLUMNS}, updated_at::text || active::text as version from event_schemas where name = $1`, [
+    name,
+  ]);
   if (!rows[0]) return null;
   const { version, ...schema } = rows[0] as EventSchema & { version: string };
   return { schema, version };

@@ -10,7 +10,12 @@ export interface StoredIdempotencyKey {
 
 /** Records a key as in progress; false when it was already there. */
 export async function reserveIdempotencyKey(
-  db: Queryable, principal: string, key: string, method: string, path: string, requestHash: string,
+  db: Queryable,
+  principal: string,
+  key: string,
+  method: string,
+  path: string,
+  requestHash: string,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `insert into idempotency_keys (principal, key, method, path, request_hash) values ($1, $2, $3, $4, $5)
@@ -31,7 +36,12 @@ export async function findIdempotencyKey(db: Queryable, principal: string, key: 
 }
 
 /** Takes over a key whose first request never finished (its process died), so the client can retry. */
-export async function restartStaleIdempotencyKey(db: Queryable, principal: string, key: string, staleAfterSeconds: number): Promise<boolean> {
+export async function restartStaleIdempotencyKey(
+  db: Queryable,
+  principal: string,
+  key: string,
+  staleAfterSeconds: number,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `update idempotency_keys set created_at = now()
       where principal = $1 and key = $2 and status_code is null and created_at < now() - make_interval(secs => $3)`,
@@ -40,7 +50,13 @@ export async function restartStaleIdempotencyKey(db: Queryable, principal: strin
   return rowCount === 1;
 }
 
-export async function completeIdempotencyKey(db: Queryable, principal: string, key: string, statusCode: number, body: unknown): Promise<void> {
+export async function completeIdempotencyKey(
+  db: Queryable,
+  principal: string,
+  key: string,
+  statusCode: number,
+  body: unknown,
+): Promise<void> {
   await db.query(
     `update idempotency_keys set status_code = $3, response_body = $4, completed_at = now() where principal = $1 and key = $2`,
     [principal, key, statusCode, JSON.stringify(body ?? null)],

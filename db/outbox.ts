@@ -14,7 +14,12 @@ export interface OutboxMessage {
  * Writes a notification in the caller's transaction: it is sent if and only if that transaction commits.
  * Returns the message id (stable across every delivery attempt).
  */
-export async function enqueueOutbox(db: Queryable, type: NotificationType, payload: Record<string, unknown>, id: string = randomUUID()): Promise<string> {
+export async function enqueueOutbox(
+  db: Queryable,
+  type: NotificationType,
+  payload: Record<string, unknown>,
+  id: string = randomUUID(),
+): Promise<string> {
   await db.query(`insert into outbox (id, type, payload) values ($1, $2, $3) on conflict (id) do nothing`, [id, type, payload]);
   return id;
 }
@@ -38,9 +43,8 @@ export async function markOutboxDispatched(db: Queryable, ids: string[]): Promis
  * so several workers' relays share the work instead of all starting the same workflows.
  */
 export async function claimPendingOutbox(db: Queryable, limit: number): Promise<string[]> {
-  const { rows } = await db.query(
-    `select id from outbox where dispatched_at is null order by created_at limit $1 for update skip locked`,
-    [limit],
-  );
+  const { rows } = await db.query(`select id from outbox where dispatched_at is null order by created_at limit $1 for update skip locked`, [
+    limit,
+  ]);
   return rows.map((r: { id: string }) => r.id);
 }

@@ -40,7 +40,12 @@ export async function bookPoints(db: Queryable, entry: LedgerEntry): Promise<boo
 }
 
 /** One page of a member's ledger, newest first, before the entry id `before`. */
-export async function listPointTransactions(db: Queryable, memberId: string, before: number | undefined, limit: number): Promise<PointTransaction[]> {
+export async function listPointTransactions(
+  db: Queryable,
+  memberId: string,
+  before: number | undefined,
+  limit: number,
+): Promise<PointTransaction[]> {
   const { rows } = await db.query(
     `select id::float8 as id, member_id as "memberId", kind, points::float8 as points, source, reference, attributes, created_at as "createdAt"
        from point_transactions where member_id = $1 and ($2::bigint is null or id < $2) order by id desc limit $3`,

@@ -51,7 +51,12 @@ export async function recordOutcome(db: Queryable, r: RecordedRedemption): Promi
 }
 
 /** Guessing failures of a member or of an API key in the last `windowSeconds`. */
-export async function recentGuessFailures(db: Queryable, memberId: string, apiKey: string, windowSeconds: number): Promise<{ member: number; key: number }> {
+export async function recentGuessFailures(
+  db: Queryable,
+  memberId: string,
+  apiKey: string,
+  windowSeconds: number,
+): Promise<{ member: number; key: number }> {
   const { rows } = await db.query(
     `select (select count(*) from redemption_events where guess_failure and member_id = $1 and created_at > now() - make_interval(secs => $3))::int as member,
             (select count(*) from redemption_events where guess_failure and api_key = $2 and created_at > now() - make_interval(secs => $3))::int as key`,
@@ -127,7 +132,12 @@ export interface RedemptionEventFilters {
 }
 
 /** Newest first; `after` is the sortKey of the last record of the previous page. */
-export async function searchRedemptionEvents(db: Queryable, f: RedemptionEventFilters, after: { at: string; eventId: string } | null, limit: number): Promise<RedemptionEventRecord[]> {
+export async function searchRedemptionEvents(
+  db: Queryable,
+  f: RedemptionEventFilters,
+  after: { at: string; eventId: string } | null,
+  limit: number,
+): Promise<RedemptionEventRecord[]> {
   const { rows } = await db.query(
     `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
             result, rolled_back_at as "rolledBackAt", created_at as "createdAt", created_at::text || '|' || event_id as "sortKey"
@@ -136,7 +146,17 @@ export async function searchRedemptionEvents(db: Queryable, f: RedemptionEventFi
         and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
         and ($7::timestamptz is null or (created_at, event_id) < ($7::timestamptz, $8::text))
       order by created_at desc, event_id desc limit $9`,
-    [f.eventId ?? null, f.memberId ?? null, f.code ?? null, f.campaignId ?? null, f.from ?? null, f.to ?? null, after?.at ?? null, after?.eventId ?? null, limit],
+    [
+      f.eventId ?? null,
+      f.memberId ?? null,
+      f.code ?? null,
+      f.campaignId ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      after?.at ?? null,
+      after?.eventId ?? null,
+      limit,
+    ],
   );
   return rows as RedemptionEventRecord[];
 }

@@ -123,7 +123,11 @@ export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003']);
 
 /** Applies a decision in one statement; returns the stored outcome (an earlier one if the event was decided). */
 export async function applyRedemption(pool: Pool, w: RedemptionWrite): Promise<{ outcome: RedemptionOutcome; replayed: boolean }> {
-  const { rows } = await pool.query({ name: 'apply-redemption', text: 'select apply_redemption($1::jsonb) as r', values: [JSON.stringify(w)] });
+  const { rows } = await pool.query({
+    name: 'apply-redemption',
+    text: 'select apply_redemption($1::jsonb) as r',
+    values: [JSON.stringify(w)],
+  });
   const r = rows[0].r as { stored?: RedemptionOutcome; result?: RedemptionOutcome };
   return r.stored ? { outcome: r.stored, replayed: true } : { outcome: r.result!, replayed: false };
 }

@@ -22,7 +22,8 @@ const COLUMNS = `id, reward_id as "rewardId", kind, status, member_id as "member
   reserved_until as "reservedUntil", rollback_reason as "rollbackReason", rolled_back_at as "rolledBackAt", created_at as "createdAt"`;
 
 export async function insertRewardRedemption(
-  db: Queryable, r: Pick<RewardRedemption, 'id' | 'rewardId' | 'kind' | 'status' | 'memberId' | 'code' | 'points' | 'attributes' | 'reservedUntil'>,
+  db: Queryable,
+  r: Pick<RewardRedemption, 'id' | 'rewardId' | 'kind' | 'status' | 'memberId' | 'code' | 'points' | 'attributes' | 'reservedUntil'>,
 ): Promise<RewardRedemption> {
   const { rows } = await db.query(
     `insert into reward_redemptions (id, reward_id, kind, status, member_id, code, points, attributes, reserved_until)
@@ -40,7 +41,15 @@ export async function findRewardRedemption(db: Queryable, id: string, forUpdate 
 }
 
 export async function updateRewardRedemption(
-  db: Queryable, id: string, changes: { status: RewardRedemptionStatus; memberId?: string; points?: number; attributes?: Record<string, unknown>; rollbackReason?: string },
+  db: Queryable,
+  id: string,
+  changes: {
+    status: RewardRedemptionStatus;
+    memberId?: string;
+    points?: number;
+    attributes?: Record<string, unknown>;
+    rollbackReason?: string;
+  },
 ): Promise<RewardRedemption> {
   const { rows } = await db.query(
     `update reward_redemptions set status = $2, member_id = coalesce($3, member_id), points = coalesce($4, points),

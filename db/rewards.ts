@@ -29,8 +29,23 @@ export async function insertReward(db: Queryable, r: RewardInput): Promise<Rewar
     `insert into rewards (id, name, active, type, sub_type, points_cost, value, short_description, confirmation_html,
        post_confirmation_html, image_url, shown_to_guests, display_order, eligibility, transaction_attributes)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) on conflict (id) do nothing returning ${COLUMNS}`,
-    [r.id, r.name, r.active, r.type, r.subType ?? null, r.pointsCost, r.value ?? null, r.shortDescription ?? null, r.confirmationHtml ?? null,
-      r.postConfirmationHtml ?? null, r.imageUrl ?? null, r.shownToGuests, r.displayOrder, JSON.stringify(r.eligibility), JSON.stringify(r.transactionAttributes)],
+    [
+      r.id,
+      r.name,
+      r.active,
+      r.type,
+      r.subType ?? null,
+      r.pointsCost,
+      r.value ?? null,
+      r.shortDescription ?? null,
+      r.confirmationHtml ?? null,
+      r.postConfirmationHtml ?? null,
+      r.imageUrl ?? null,
+      r.shownToGuests,
+      r.displayOrder,
+      JSON.stringify(r.eligibility),
+      JSON.stringify(r.transactionAttributes),
+    ],
   );
   return rows[0] ? clean(rows[0]) : null;
 }

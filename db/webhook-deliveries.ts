@@ -61,7 +61,12 @@ export async function findDelivery(db: Queryable, id: string): Promise<WebhookDe
 }
 
 /** A subscription's deliveries, newest first, with keyset pagination on (created_at, id). */
-export async function listDeliveries(db: Queryable, subscriptionId: string, limit: number, before?: { createdAt: Date; id: string }): Promise<WebhookDelivery[]> {
+export async function listDeliveries(
+  db: Queryable,
+  subscriptionId: string,
+  limit: number,
+  before?: { createdAt: Date; id: string },
+): Promise<WebhookDelivery[]> {
   const { rows } = await db.query(
     `select ${COLUMNS} from webhook_deliveries d join outbox o on o.id = d.message_id
       where d.subscription_id = $1 and ($3::timestamptz is null or (d.created_at, d.id) < ($3, $4::uuid))

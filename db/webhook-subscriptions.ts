@@ -48,7 +48,14 @@ export async function updateWebhookSubscription(
     `update webhook_subscriptions set url = coalesce($2, url), events = coalesce($3, events),
             description = case when $4::boolean then $5 else description end, status = coalesce($6, status), updated_at = now()
       where id = $1 returning ${COLUMNS}`,
-    [id, changes.url ?? null, changes.events ?? null, changes.description !== undefined, changes.description ?? null, changes.status ?? null],
+    [
+      id,
+      changes.url ?? null,
+      changes.events ?? null,
+      changes.description !== undefined,
+      changes.description ?? null,
+      changes.status ?? null,
+    ],
   );
   return (rows[0] as WebhookSubscription | undefined) ?? null;
 }

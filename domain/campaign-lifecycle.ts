@@ -22,7 +22,10 @@ export function decideStatus(s: Pick<LifecycleState, 'requested' | 'startsAt' | 
 }
 
 /** When the status would next change by itself, and to what; null when only a change from outside can move it. */
-export function nextTimer(s: Pick<LifecycleState, 'requested' | 'startsAt' | 'endsAt' | 'status'>, now: number): { at: number; to: CampaignStatus } | null {
+export function nextTimer(
+  s: Pick<LifecycleState, 'requested' | 'startsAt' | 'endsAt' | 'status'>,
+  now: number,
+): { at: number; to: CampaignStatus } | null {
   const status = decideStatus(s, now);
   if (status === 'scheduled') return { at: s.startsAt!, to: decideStatus(s, s.startsAt!) };
   if ((status === 'active' || status === 'paused') && s.endsAt !== null) return { at: s.endsAt, to: 'ended' };

@@ -42,8 +42,16 @@ function luhnScheme(n: number): CheckScheme {
 
 /** Damm's order-10 table (weakly totally anti-symmetric, zero diagonal). */
 const DAMM_10 = [
-  '0317598642', '7092154863', '4206871359', '1750983426', '6123045978',
-  '3674209581', '5869720134', '8945362017', '9438617205', '2581436790',
+  '0317598642',
+  '7092154863',
+  '4206871359',
+  '1750983426',
+  '6123045978',
+  '3674209581',
+  '5869720134',
+  '8945362017',
+  '9438617205',
+  '2581436790',
 ].map((row) => [...row].map(Number));
 
 /** Multiplication by x in GF(2^a), reducing with a fixed irreducible polynomial. */
@@ -96,7 +104,10 @@ export class CheckCharacter {
   private readonly scheme: CheckScheme;
   private readonly index: Map<string, number>;
 
-  constructor(readonly kind: Exclude<CheckCharacterKind, 'none'>, private readonly alphabet: string) {
+  constructor(
+    readonly kind: Exclude<CheckCharacterKind, 'none'>,
+    private readonly alphabet: string,
+  ) {
     this.scheme = kind === 'luhn' ? luhnScheme(alphabet.length) : dammScheme(alphabet.length);
     this.index = new Map([...alphabet].map((c, i) => [c, i]));
   }

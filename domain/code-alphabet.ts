@@ -16,7 +16,10 @@ export const CHARSETS: Record<Exclude<CharsetName, 'custom'>, string> = {
 export const LOOK_ALIKES = '0O1IL';
 
 export class AlphabetError extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 }

@@ -11,7 +11,10 @@ export class SymbolSampler {
   private buffer = Buffer.alloc(0);
   private offset = 0;
 
-  constructor(readonly alphabetSize: number, private readonly bufferSize = 64 * 1024) {
+  constructor(
+    readonly alphabetSize: number,
+    private readonly bufferSize = 64 * 1024,
+  ) {
     if (alphabetSize < 2 || alphabetSize > 256) throw new RangeError('alphabet size must be 2..256');
     this.limit = 256 - (256 % alphabetSize);
   }

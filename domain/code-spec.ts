@@ -24,7 +24,10 @@ export interface CodeSpec {
 }
 
 export class CodeSpecError extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 }

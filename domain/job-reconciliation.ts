@@ -3,7 +3,8 @@
  * the row when it completes, fails or is cancelled; a terminate or a timeout runs no workflow code, so the
  * reconciler (worker/job-reconciler.ts) asks Temporal and closes the row with the cause.
  */
-export type WorkflowEnd = 'RUNNING' | 'CONTINUED_AS_NEW' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'NOT_FOUND' | 'UNKNOWN';
+export type WorkflowEnd =
+  'RUNNING' | 'CONTINUED_AS_NEW' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'NOT_FOUND' | 'UNKNOWN';
 
 export type JobClosing = { status: 'completed' | 'failed'; error: string | null } | null;
 

@@ -9,7 +9,13 @@ import { REDEMPTION_REJECTION_REASONS, type RejectionReason } from '../model/red
 export { REDEMPTION_REJECTION_REASONS, type RejectionReason };
 
 // Failures that tell a guesser something about a code: these count toward the lockout.
-export const GUESS_FAILURES: readonly RejectionReason[] = ['unknown_code', 'mistyped_code', 'code_used', 'code_cancelled', 'wrong_campaign'];
+export const GUESS_FAILURES: readonly RejectionReason[] = [
+  'unknown_code',
+  'mistyped_code',
+  'code_used',
+  'code_cancelled',
+  'wrong_campaign',
+];
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 export type BudgetKind = 'points' | 'redemptions';
@@ -125,7 +131,8 @@ export function rejectionBeforeRules(input: DecisionInput<{ effects: Effect[] }>
   if (counts.memberFailures >= lockout.maxFailures || counts.keyFailures >= lockout.maxFailures) return reject('too_many_attempts');
   if (input.mistyped) return reject('mistyped_code');
   if (code === null) return reject('unknown_code');
-  if (!campaign || (code !== undefined && code.campaignId !== campaign.id) || campaign.triggerEvent !== input.eventName) return reject('wrong_campaign');
+  if (!campaign || (code !== undefined && code.campaignId !== campaign.id) || campaign.triggerEvent !== input.eventName)
+    return reject('wrong_campaign');
   if (code?.status === 'cancelled') return reject('code_cancelled');
   if (code !== undefined && code.status !== 'unused') return reject('code_used');
   // The lifecycle workflow's status first; the dates still decide between its timers (an event a millisecond
@@ -151,6 +158,7 @@ export function decideRedemption<R extends { effects: Effect[] }>(input: Decisio
   const { rule, index } = input.verdict;
   const points = pointsOf(rule.effects);
   const cost = budgetCost(campaign.budgetKind, points);
-  if (campaign.budgetKind && campaign.budgetCap !== null && campaign.budgetUsed + cost > campaign.budgetCap) return reject('budget_exhausted');
+  if (campaign.budgetKind && campaign.budgetCap !== null && campaign.budgetUsed + cost > campaign.budgetCap)
+    return reject('budget_exhausted');
   return { outcome: 'redeemed', rule, ruleIndex: index, effects: rule.effects, points, budgetCost: cost };
 }

@@ -5,7 +5,14 @@ import { BlockList, isIP } from 'node:net';
  * the public internet. Checked on the address a delivery actually connects to, after DNS resolution.
  */
 export const REFUSED_ADDRESS_CLASSES = [
-  'metadata', 'loopback', 'private', 'link_local', 'cgnat', 'multicast', 'unspecified', 'reserved',
+  'metadata',
+  'loopback',
+  'private',
+  'link_local',
+  'cgnat',
+  'multicast',
+  'unspecified',
+  'reserved',
 ] as const;
 export type RefusedAddressClass = (typeof REFUSED_ADDRESS_CLASSES)[number];
 

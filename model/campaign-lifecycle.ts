@@ -15,9 +15,17 @@ export type RequestedStatus = (typeof REQUESTED_STATUSES)[number];
 
 export const campaignAlerts = z
   .object({
-    budgetThresholds: z.array(z.number().int().min(1).max(100)).max(10).default([80, 100])
+    budgetThresholds: z
+      .array(z.number().int().min(1).max(100))
+      .max(10)
+      .default([80, 100])
       .describe('Percentages of the budget cap at which budget.threshold_reached is sent once each'),
-    codesBelow: z.number().int().min(1).max(100_000_000).optional()
+    codesBelow: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .optional()
       .describe('Send codes.running_low when unused codes of the pool fall below this'),
   })
   .strict();

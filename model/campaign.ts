@@ -20,27 +20,38 @@ export const campaignFields = {
   name: z.string().min(1).max(200),
   description: z.string().max(5000).optional(),
   translations: z
-    .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag such as fr or pt-BR'), z.object({ name: z.string().max(200).optional(), description: z.string().max(5000).optional() }).strict())
+    .record(
+      z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag such as fr or pt-BR'),
+      z.object({ name: z.string().max(200).optional(), description: z.string().max(5000).optional() }).strict(),
+    )
     .default({}),
   startsAt: instant.optional().openapi({ example: '2026-12-01T00:00:00Z' }),
   endsAt: instant.optional().openapi({ description: 'After startsAt', example: '2027-01-01T00:00:00Z' }),
   displayOrder: z.number().int().min(0).max(1_000_000).default(0),
   visibility: visibility.default({ type: 'everyone' }),
   status: requestedStatus.default('draft').openapi({
-    description: 'What you ask for: active = run on its dates (its workflow makes it scheduled, active, then ended), paused, ended (now, for good) or draft',
+    description:
+      'What you ask for: active = run on its dates (its workflow makes it scheduled, active, then ended), paused, ended (now, for good) or draft',
   }),
-  alerts: campaignAlerts.default({ budgetThresholds: [80, 100] }).openapi({ description: 'When to send budget.threshold_reached and codes.running_low' }),
+  alerts: campaignAlerts
+    .default({ budgetThresholds: [80, 100] })
+    .openapi({ description: 'When to send budget.threshold_reached and codes.running_low' }),
   topUp: campaignTopUp.optional(),
   trigger: z
     .object({ event: z.string().min(1).max(64), codeAttribute: z.string().min(1).max(64) })
     .strict()
     .openapi({ description: 'The custom event that carries a code, and which of its attributes holds it' }),
-  rules: z.array(campaignRule).min(1).max(50).openapi({ description: 'Evaluated in order; the first rule whose conditions hold applies its effects' }),
+  rules: z
+    .array(campaignRule)
+    .min(1)
+    .max(50)
+    .openapi({ description: 'Evaluated in order; the first rule whose conditions hold applies its effects' }),
   frequency: frequency.optional().openapi({ description: 'Per member: at most `count` redemptions per calendar period (UTC)' }),
   budget: budget.optional(),
 };
 
-export const endsAfterStart = (c: { startsAt?: string; endsAt?: string }) => !c.startsAt || !c.endsAt || Date.parse(c.endsAt) > Date.parse(c.startsAt);
+export const endsAfterStart = (c: { startsAt?: string; endsAt?: string }) =>
+  !c.startsAt || !c.endsAt || Date.parse(c.endsAt) > Date.parse(c.startsAt);
 const dateRangeIssue = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
 
 /** A new campaign, optionally with a generation of its codes (as POST /v1/code-batches, into its own pool). */
@@ -52,25 +63,40 @@ export const newCampaign = z
       .object({ generate: codeGenerationInput.omit({ pool: true }) })
       .strict()
       .optional()
-      .openapi({ description: "Generate the campaign's codes now (a generation job, as POST /v1/code-batches); more can be added or imported later" }),
+      .openapi({
+        description: "Generate the campaign's codes now (a generation job, as POST /v1/code-batches); more can be added or imported later",
+      }),
   })
   .strict()
   .refine(endsAfterStart, dateRangeIssue)
   .openapi('CreateCampaignRequest', {
     example: {
-      id: 'summer-2026', name: 'Summer 2026', startsAt: '2026-06-01T00:00:00Z', endsAt: '2027-09-01T00:00:00Z', status: 'active',
+      id: 'summer-2026',
+      name: 'Summer 2026',
+      startsAt: '2026-06-01T00:00:00Z',
+      endsAt: '2027-09-01T00:00:00Z',
+      status: 'active',
       trigger: { event: 'code_entered', codeAttribute: 'code' },
-      rules: [{ name: 'gold members', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] }, effects: [{ type: 'add_points', points: 100 }] }],
-      frequency: { count: 1, period: 'day' }, budget: { kind: 'points', cap: 1000000 },
+      rules: [
+        {
+          name: 'gold members',
+          conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] },
+          effects: [{ type: 'add_points', points: 100 }],
+        },
+      ],
+      frequency: { count: 1, period: 'day' },
+      budget: { kind: 'points', cap: 1000000 },
       codes: { generate: { quantity: 1000, length: 10, charset: 'alphanumeric', excludeLookAlikes: true, checkCharacter: 'damm' } },
     },
   });
 
 /** A change to a campaign: any of its fields, at least one. */
 export const campaignPatch = z
-  .object(Object.fromEntries(Object.entries(campaignFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])) as {
-    [K in keyof typeof campaignFields]: z.ZodOptional<(typeof campaignFields)[K]>;
-  })
+  .object(
+    Object.fromEntries(Object.entries(campaignFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])) as {
+      [K in keyof typeof campaignFields]: z.ZodOptional<(typeof campaignFields)[K]>;
+    },
+  )
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
   .openapi('UpdateCampaignRequest', { minProperties: 1, example: { displayOrder: 1, description: 'Double points in June' } });

@@ -4,10 +4,7 @@ import { POOL_REFERENCE, POOL_REFERENCE_HINT } from './pool';
 import { startsWithRealDay } from './calendar-date';
 
 /** `pool=campaign:<id>` or `pool=reward:<id>`; omitted: the unassociated bank. */
-export const poolQueryValue = z
-  .string()
-  .regex(POOL_REFERENCE, POOL_REFERENCE_HINT)
-  .openapi({ example: 'campaign:summer-2026' });
+export const poolQueryValue = z.string().regex(POOL_REFERENCE, POOL_REFERENCE_HINT).openapi({ example: 'campaign:summer-2026' });
 
 const instant = z
   .string()
@@ -19,7 +16,10 @@ const instant = z
 /** The filters code search and export share. */
 export const codeFilters = z
   .object({
-    pool: z.union([z.literal('bank'), poolQueryValue]).optional().openapi({ description: '`bank`, `campaign:<id>` or `reward:<id>`' }),
+    pool: z
+      .union([z.literal('bank'), poolQueryValue])
+      .optional()
+      .openapi({ description: '`bank`, `campaign:<id>` or `reward:<id>`' }),
     status: z.enum(CODE_STATUSES).optional(),
     member: z.string().min(1).max(128).optional(),
     batch: z.string().uuid().optional().openapi({ description: 'A generation or import batch id' }),

@@ -11,7 +11,10 @@ export const schemaName = z
 
 const attributeDefinition = z
   .object({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'use 1-64 letters, digits and _, starting with a letter').openapi({ example: 'amount' }),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'use 1-64 letters, digits and _, starting with a letter')
+      .openapi({ example: 'amount' }),
     type: z.enum(ATTRIBUTE_TYPES),
     required: z.boolean().default(false),
   })
@@ -46,7 +49,14 @@ export const eventSchemaInput = z
   })
   .strict()
   .openapi('EventSchemaInput', {
-    example: { name: 'code_entered', attributes: [{ name: 'code', type: 'text', required: true }, { name: 'store', type: 'text' }, { name: 'amount', type: 'number' }] },
+    example: {
+      name: 'code_entered',
+      attributes: [
+        { name: 'code', type: 'text', required: true },
+        { name: 'store', type: 'text' },
+        { name: 'amount', type: 'number' },
+      ],
+    },
   });
 
 export const eventSchemaPatch = z

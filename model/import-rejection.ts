@@ -3,6 +3,12 @@
  * the others while checking the row (domain/import-row.ts) or inserting it (`already_exists`).
  */
 export const IMPORT_REJECTION_REASONS = [
-  'empty', 'bad_characters', 'too_long', 'bad_expires_at', 'duplicate_in_file', 'already_exists', 'wrong_column_count',
+  'empty',
+  'bad_characters',
+  'too_long',
+  'bad_expires_at',
+  'duplicate_in_file',
+  'already_exists',
+  'wrong_column_count',
 ] as const;
 export type ImportRejectionReason = (typeof IMPORT_REJECTION_REASONS)[number];

@@ -27,7 +27,10 @@ export const memberInput = z
       .default({}),
   })
   .strict()
-  .openapi('MemberInput', { description: 'The whole profile: a field left out is cleared (the balance is never touched)', example: { tier: 'gold', segments: ['coffee-lovers'], tags: ['cohortA'], enrolledAt: '2026-03-01' } });
+  .openapi('MemberInput', {
+    description: 'The whole profile: a field left out is cleared (the balance is never touched)',
+    example: { tier: 'gold', segments: ['coffee-lovers'], tags: ['cohortA'], enrolledAt: '2026-03-01' },
+  });
 
 export type MemberInputBody = z.infer<typeof memberInput>;
 

@@ -1,7 +1,18 @@
 /** Why a code event was not redeemed, in the order the redemption checks them. */
 export const REDEMPTION_REJECTION_REASONS = [
-  'unknown_code', 'code_used', 'code_cancelled', 'wrong_campaign', 'campaign_inactive', 'not_started', 'ended', 'member_unknown',
-  'not_visible', 'conditions_not_met', 'frequency_limit', 'budget_exhausted', 'too_many_attempts',
+  'unknown_code',
+  'code_used',
+  'code_cancelled',
+  'wrong_campaign',
+  'campaign_inactive',
+  'not_started',
+  'ended',
+  'member_unknown',
+  'not_visible',
+  'conditions_not_met',
+  'frequency_limit',
+  'budget_exhausted',
+  'too_many_attempts',
   // The entered code has a check-character family's shape but fails its check (domain/code-family.ts).
   'mistyped_code',
 ] as const;

@@ -6,7 +6,8 @@ export const eligibilityGroup = z
     name: z.string().min(1).max(100).optional(),
     conditions: z.unknown().openapi({
       type: 'object',
-      description: 'json-rules-engine conditions over the member fact ($.tier, $.segments, $.tags, $.enrolledAt, $.attributes.x); operators include between, containsAllOf, containsAnyOf',
+      description:
+        'json-rules-engine conditions over the member fact ($.tier, $.segments, $.tags, $.enrolledAt, $.attributes.x); operators include between, containsAllOf, containsAnyOf',
       example: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] },
     }),
   })
@@ -35,19 +36,34 @@ export const rewardInput = z
     pointsCost: z.number().int().min(0).max(1_000_000_000),
     value: z.string().max(64).optional().openapi({ example: '$5' }),
     shortDescription: z.string().max(500).optional(),
-    confirmationHtml: z.string().max(20_000).optional().openapi({ description: 'Stored as given, never rendered or executed by the server' }),
+    confirmationHtml: z
+      .string()
+      .max(20_000)
+      .optional()
+      .openapi({ description: 'Stored as given, never rendered or executed by the server' }),
     postConfirmationHtml: z.string().max(20_000).optional(),
     imageUrl: z.string().url().max(2000).optional(),
     shownToGuests: z.boolean().default(false),
     displayOrder: z.number().int().min(0).max(1_000_000).default(0),
-    eligibility: z.array(eligibilityGroup).max(50).default([]).openapi({ description: 'A member is eligible when all conditions of any one group hold; no groups: everyone' }),
+    eligibility: z
+      .array(eligibilityGroup)
+      .max(50)
+      .default([])
+      .openapi({ description: 'A member is eligible when all conditions of any one group hold; no groups: everyone' }),
     transactionAttributes: z.array(transactionAttribute).max(50).default([]),
   })
   .strict()
   .openapi('RewardInput', {
     example: {
-      id: 'coffee-5', name: '$5 off a coffee', type: 'coupon_based_reward', subType: 'fixed_amount_discount', pointsCost: 500, value: '$5',
-      eligibility: [{ name: 'cohort A', conditions: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] } }],
+      id: 'coffee-5',
+      name: '$5 off a coffee',
+      type: 'coupon_based_reward',
+      subType: 'fixed_amount_discount',
+      pointsCost: 500,
+      value: '$5',
+      eligibility: [
+        { name: 'cohort A', conditions: { all: [{ fact: 'member', path: '$.tags', operator: 'containsAllOf', value: ['cohortA'] }] } },
+      ],
       transactionAttributes: [{ id: 'store', name: 'Store', type: 'text', mandatory: false }],
     },
   });
@@ -68,14 +84,24 @@ export const rewardView = z
     certificates: certificateCounts,
     createdAt: isoInstant,
     updatedAt: isoInstant,
-    ignoredFields: z.array(z.string()).optional().openapi({ description: 'With ?format=legacy: derived vendor fields that were not taken' }),
+    ignoredFields: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'With ?format=legacy: derived vendor fields that were not taken' }),
   })
   .openapi('Reward');
 
 export const rewardList = z.object({ rewards: z.array(rewardView) }).openapi('RewardList');
 
 const failedCondition = z
-  .object({ rule: z.string(), fact: z.string(), path: z.string().optional(), operator: z.string(), value: z.unknown(), factValue: z.unknown() })
+  .object({
+    rule: z.string(),
+    fact: z.string(),
+    path: z.string().optional(),
+    operator: z.string(),
+    value: z.unknown(),
+    factValue: z.unknown(),
+  })
   .openapi('FailedCondition');
 
 export const eligibleRewardsView = z

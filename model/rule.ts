@@ -8,7 +8,8 @@ export const campaignRule = z
     // Checked by rules/validate-rules.ts (a 400 naming the spot); declared as what it accepts: an object.
     conditions: z.unknown().openapi({
       type: 'object',
-      description: 'json-rules-engine conditions: an object with `all`, `any` or `not` over the facts member, event and campaign; extra operators: between, containsAllOf, containsAnyOf. Checked when saved: unknown fact or operator, malformed value, more than 8 levels or 200 conditions are refused with 400 naming the spot',
+      description:
+        'json-rules-engine conditions: an object with `all`, `any` or `not` over the facts member, event and campaign; extra operators: between, containsAllOf, containsAnyOf. Checked when saved: unknown fact or operator, malformed value, more than 8 levels or 200 conditions are refused with 400 naming the spot',
       example: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold', 'silver'] }] },
     }),
     effects: z.array(effect).min(1).max(10),

@@ -8,11 +8,20 @@ export const simulatedMember = memberInput
   .partial({ attributes: true })
   .openapi('SimulatedMember');
 
-const draftRules = z.array(campaignRule).min(1).max(50).openapi({ description: "A draft rule set, checked like a campaign's rules at save time" });
+const draftRules = z
+  .array(campaignRule)
+  .min(1)
+  .max(50)
+  .openapi({ description: "A draft rule set, checked like a campaign's rules at save time" });
 
 export const simulateRequest = z
   .object({
-    memberId: z.string().min(1).max(128).optional().openapi({ description: 'A stored member (its profile, balance and redemptions so far); or give `member`' }),
+    memberId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({ description: 'A stored member (its profile, balance and redemptions so far); or give `member`' }),
     member: simulatedMember.optional(),
     code: z.string().min(1).max(200).optional().openapi({ description: 'A code to check too; without one the code checks are skipped' }),
     attributes: z.record(memberAttributeValue).default({}).openapi({ description: 'Event attributes the rules see as `event.attributes`' }),
@@ -26,7 +35,16 @@ export const replayRequest = z
   .object({ rules: draftRules, limit: z.number().int().min(1).max(10_000).default(1000) })
   .strict()
   .openapi('ReplayRequest', {
-    example: { rules: [{ name: 'gold members', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold'] }] }, effects: [{ type: 'add_points', points: 200 }] }], limit: 1000 },
+    example: {
+      rules: [
+        {
+          name: 'gold members',
+          conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold'] }] },
+          effects: [{ type: 'add_points', points: 200 }],
+        },
+      ],
+      limit: 1000,
+    },
   });
 
 export type SimulateRequest = z.infer<typeof simulateRequest>;

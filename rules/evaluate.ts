@@ -26,9 +26,17 @@ function firstFailure(node: Record<string, unknown>, rule: string): FailedCondit
       return null;
     }
   }
-  if (node.not) return firstFailure(node.not as Record<string, unknown>, rule) ?? { rule, fact: 'not', operator: 'not', value: null, factValue: null };
+  if (node.not)
+    return firstFailure(node.not as Record<string, unknown>, rule) ?? { rule, fact: 'not', operator: 'not', value: null, factValue: null };
   if (node.fact === undefined) return null;
-  return { rule, fact: node.fact as string, path: node.path as string | undefined, operator: node.operator as string, value: node.value, factValue: node.factResult };
+  return {
+    rule,
+    fact: node.fact as string,
+    path: node.path as string | undefined,
+    operator: node.operator as string,
+    value: node.value,
+    factValue: node.factResult,
+  };
 }
 
 /** A rule set compiled once (the engine and its rules built), evaluated many times. */
@@ -43,7 +51,12 @@ export function compileRules<R extends { name: string; conditions?: unknown }>(r
   const engine = new Engine([], { allowUndefinedFacts: true });
   addExtraOperators(engine);
   rules.forEach((rule, index) =>
-    engine.addRule({ name: String(index), priority: 1, conditions: rule.conditions as never, event: { type: 'matched', params: { index } } }),
+    engine.addRule({
+      name: String(index),
+      priority: 1,
+      conditions: rule.conditions as never,
+      event: { type: 'matched', params: { index } },
+    }),
   );
   return async (facts) => {
     const { results, failureResults } = await engine.run(facts as unknown as Record<string, unknown>);

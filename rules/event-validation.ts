@@ -3,9 +3,7 @@ import { isCalendarDate } from '../model/calendar-date';
 
 export type EventAttributes = Record<string, string | number | boolean>;
 
-export type EventValidation =
-  | { ok: true; attributes: EventAttributes }
-  | { ok: false; code: string; message: string; field: string };
+export type EventValidation = { ok: true; attributes: EventAttributes } | { ok: false; code: string; message: string; field: string };
 
 const MAX_TEXT_LENGTH = 1000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -50,7 +48,11 @@ function coerce(type: keyof typeof EXPECTED, value: unknown): string | number | 
  * Checks an event's attributes against its schema. Whether the schema is active is the caller's decision.
  * A null value counts as absent: producers often send null for "not known" rather than leaving the key out.
  */
-export function validateEventAttributes(schema: EventSchema, attributes: unknown, declaredIn = `the "${schema.name}" event schema`): EventValidation {
+export function validateEventAttributes(
+  schema: EventSchema,
+  attributes: unknown,
+  declaredIn = `the "${schema.name}" event schema`,
+): EventValidation {
   if (!isPlainObject(attributes)) {
     return { ok: false, code: 'invalid_attributes', message: 'attributes: must be an object', field: 'attributes' };
   }
@@ -65,12 +67,18 @@ export function validateEventAttributes(schema: EventSchema, attributes: unknown
     // Own properties only: "constructor" or "toString" must not be read off Object.prototype.
     const value = Object.hasOwn(attributes, name) ? attributes[name] : undefined;
     if (value === undefined || value === null) {
-      if (required) return { ok: false, code: 'missing_attribute', message: `attribute "${name}" is required`, field: `attributes.${name}` };
+      if (required)
+        return { ok: false, code: 'missing_attribute', message: `attribute "${name}" is required`, field: `attributes.${name}` };
       continue;
     }
     const coerced = coerce(type, value);
     if (coerced === null) {
-      return { ok: false, code: 'wrong_attribute_type', message: `attributes.${name}: expected ${EXPECTED[type]}`, field: `attributes.${name}` };
+      return {
+        ok: false,
+        code: 'wrong_attribute_type',
+        message: `attributes.${name}: expected ${EXPECTED[type]}`,
+        field: `attributes.${name}`,
+      };
     }
     result[name] = coerced;
   }

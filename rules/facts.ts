@@ -4,7 +4,15 @@ import type { Member } from '../db/members';
 export const FACTS = ['member', 'event', 'campaign'] as const;
 
 export interface RuleFacts {
-  member: { id: string; tier: string | null; segments: string[]; tags: string[]; enrolledAt: string | null; attributes: Record<string, unknown>; balance: number };
+  member: {
+    id: string;
+    tier: string | null;
+    segments: string[];
+    tags: string[];
+    enrolledAt: string | null;
+    attributes: Record<string, unknown>;
+    balance: number;
+  };
   event: { name: string; attributes: Record<string, unknown> };
   campaign: { id: string; name: string };
 }

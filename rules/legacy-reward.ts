@@ -5,9 +5,7 @@ import { RuleSetError, validateConditions } from './validate-rules';
 type Json = Record<string, unknown>;
 type Errors = Array<{ field: string; message: string }>;
 
-export type LegacyRewardResult =
-  | { ok: true; reward: RewardInput; ignored: string[] }
-  | { ok: false; errors: Errors };
+export type LegacyRewardResult = { ok: true; reward: RewardInput; ignored: string[] } | { ok: false; errors: Errors };
 
 /** Legacy key → native key, for the fields copied as they are (zod judges their values). */
 const COPIED: Record<string, string> = {
@@ -26,7 +24,12 @@ const BOOLEANS: Record<string, string> = { is_active: 'active', show_on_guest_da
 // derive from the code pool (the codes themselves come in with POST /v1/code-imports?pool=reward:<id>).
 const DERIVED = ['id', 'coupons_info', 'last_modified_date', 'created_date'];
 const GROUP_DISPLAY_KEYS = ['show_on_member_dashboard', 'include_in_api_response'];
-const ATTRIBUTE_KEYS: Record<string, string> = { attribute_id: 'id', attribute_name: 'name', attribute_type: 'type', is_attribute_mandatory: 'mandatory' };
+const ATTRIBUTE_KEYS: Record<string, string> = {
+  attribute_id: 'id',
+  attribute_name: 'name',
+  attribute_type: 'type',
+  is_attribute_mandatory: 'mandatory',
+};
 const TYPES = ['text', 'number', 'boolean', 'date'];
 
 // Each attribute takes only the operators that can ever hold for its fact's type: json-rules-engine's equal is ===
@@ -42,8 +45,15 @@ const ATTRIBUTES: Record<string, { path: string; kind: Kind }> = {
   segment: { path: '$.segments', kind: 'list' },
 };
 const OPERATORS: Record<string, string> = {
-  between: 'between', 'contain all of': 'containsAllOf', 'contain any of': 'containsAnyOf',
-  equals: 'equal', equal: 'equal', is: 'equal', 'is not': 'notEqual', 'greater than': 'greaterThan', 'less than': 'lessThan',
+  between: 'between',
+  'contain all of': 'containsAllOf',
+  'contain any of': 'containsAnyOf',
+  equals: 'equal',
+  equal: 'equal',
+  is: 'equal',
+  'is not': 'notEqual',
+  'greater than': 'greaterThan',
+  'less than': 'lessThan',
 };
 const OPERATORS_FOR: Record<Kind, string[]> = { date: ['between'], list: ['containsAllOf', 'containsAnyOf'], text: ['equal', 'notEqual'] };
 const DATE_RANGE = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*-\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
@@ -166,7 +176,8 @@ function groupConditions(list: unknown, at: string, ctx: Context): Json | undefi
     else ctx.refuse(`${at}.${j}`, 'expected the connector "AND" or "OR" between two conditions', 'eligibility');
   });
   if (list.length % 2 === 0) ctx.refuse(at, 'ends with a connector: a condition must follow it', 'eligibility');
-  if (connectors.size > 1) ctx.refuse(at, 'mixes AND and OR in one group: split it into groups (any one group makes a member eligible)', 'eligibility');
+  if (connectors.size > 1)
+    ctx.refuse(at, 'mixes AND and OR in one group: split it into groups (any one group makes a member eligible)', 'eligibility');
   if (ctx.errors.length > before) return undefined;
   return connectors.has('OR') ? { any: leaves } : { all: leaves };
 }
@@ -175,14 +186,22 @@ function condition(item: unknown, at: string, ctx: Context): Json | undefined {
   if (!isObject(item)) return ctx.refuse(at, 'expected a condition object', 'eligibility');
   const before = ctx.errors.length;
   const fail = (field: string, message: string) => ctx.refuse(`${at}.${field}`, message, 'eligibility');
-  for (const key of Object.keys(item)) if (!['operator', 'attribute', 'value'].includes(key)) fail(key, 'not a condition field this adapter knows');
+  for (const key of Object.keys(item))
+    if (!['operator', 'attribute', 'value'].includes(key)) fail(key, 'not a condition field this adapter knows');
   const attribute = lookup(ATTRIBUTES, item.attribute);
   const operator = lookup(OPERATORS, item.operator);
   if (!attribute) fail('attribute', `unknown attribute ${JSON.stringify(item.attribute)}; use Enrolment Date, User Tags, Tier or Segments`);
-  if (!operator) fail('operator', `unknown operator ${JSON.stringify(item.operator)}; use Between, Contain all of, Contain any of, Equals, Is not, Greater than or Less than`);
+  if (!operator)
+    fail(
+      'operator',
+      `unknown operator ${JSON.stringify(item.operator)}; use Between, Contain all of, Contain any of, Equals, Is not, Greater than or Less than`,
+    );
   if (!attribute || !operator) return undefined;
   if (!OPERATORS_FOR[attribute.kind].includes(operator)) {
-    return fail('operator', `"${item.operator}" can never hold for "${item.attribute}"; it takes ${OPERATORS_FOR[attribute.kind].join(' or ')}`);
+    return fail(
+      'operator',
+      `"${item.operator}" can never hold for "${item.attribute}"; it takes ${OPERATORS_FOR[attribute.kind].join(' or ')}`,
+    );
   }
   const v = item.value;
   let value: unknown = v;
@@ -193,7 +212,8 @@ function condition(item: unknown, at: string, ctx: Context): Json | undefined {
     if (!low || !high) fail('value', 'expected a range of real dates, M/D/YYYY-M/D/YYYY');
     else if (low > high) fail('value', 'the range ends before it starts');
   } else if (attribute.kind === 'list') {
-    if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string' && s.length > 0)) fail('value', 'expected a non-empty array of names');
+    if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string' && s.length > 0))
+      fail('value', 'expected a non-empty array of names');
   } else if (typeof v !== 'string') fail('value', 'expected a string');
   return ctx.errors.length > before ? undefined : { fact: 'member', path: attribute.path, operator, value };
 }

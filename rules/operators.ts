@@ -25,8 +25,16 @@ export const EXTRA_OPERATORS = {
 } as const;
 
 export const BUILT_IN_OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain',
-  'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
 ] as const;
 
 export const KNOWN_OPERATORS: readonly string[] = [...BUILT_IN_OPERATORS, ...Object.keys(EXTRA_OPERATORS)];

@@ -3,7 +3,10 @@ import { FACTS } from './facts';
 import { addExtraOperators, KNOWN_OPERATORS } from './operators';
 
 export class RuleSetError extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 }
@@ -27,7 +30,8 @@ export function validateConditions(conditions: unknown, field: string): void {
     for (const group of ['all', 'any'] as const) {
       if (group in n) {
         if (keys.some((k) => k !== group && k !== 'name')) throw new RuleSetError(`"${group}" can't be combined with other keys`, at);
-        if (!Array.isArray(n[group]) || (n[group] as unknown[]).length === 0) throw new RuleSetError(`"${group}" must be a non-empty array`, `${at}.${group}`);
+        if (!Array.isArray(n[group]) || (n[group] as unknown[]).length === 0)
+          throw new RuleSetError(`"${group}" must be a non-empty array`, `${at}.${group}`);
         (n[group] as unknown[]).forEach((child, i) => walk(child, `${at}.${group}.${i}`, depth + 1));
         return;
       }
@@ -51,7 +55,8 @@ export function validateConditions(conditions: unknown, field: string): void {
     if (['between', 'containsAllOf', 'containsAnyOf', 'in', 'notIn'].includes(n.operator as string) && !Array.isArray(n.value)) {
       throw new RuleSetError(`operator "${n.operator}" needs an array value`, `${at}.value`);
     }
-    if (n.operator === 'between' && (n.value as unknown[]).length !== 2) throw new RuleSetError('"between" needs [low, high]', `${at}.value`);
+    if (n.operator === 'between' && (n.value as unknown[]).length !== 2)
+      throw new RuleSetError('"between" needs [low, high]', `${at}.value`);
     if (n.path !== undefined && (typeof n.path !== 'string' || !/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(n.path))) {
       throw new RuleSetError('path must look like $.tier or $.attributes.city', `${at}.path`);
     }

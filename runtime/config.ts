@@ -13,6 +13,8 @@ export interface Config {
   embeddedPostgresPort: number;
   temporalPort: number;
   temporalUiPort: number;
+  /** Base URL of the Temporal Web UI, for the console's links to workflows (npm start fills it in). */
+  temporalUiUrl?: string;
   /** What `npm start` runs when TEMPORAL_ADDRESS is unset: the CLI's dev server, or the real server on PostgreSQL. */
   temporalRuntime: 'dev' | 'server';
   /** Largest quantity one generation request may ask for (§1: 1,000,000 by default). */
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, env),
     temporalPort: int('TEMPORAL_PORT', 7233, env),
     temporalUiPort: int('TEMPORAL_UI_PORT', 8233, env),
+    temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     temporalRuntime: runtime(env.TEMPORAL_RUNTIME),
     maxBatchQuantity: int('CODE_BATCH_MAX_QUANTITY', 1_000_000, env),
     chunkSize: int('CODE_CHUNK_SIZE', 50_000, env),

@@ -43,7 +43,8 @@ function initialise(bin: string, dataDir: string, user: OsUser | null, logFile: 
     );
     fs.appendFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
     if (result.error) throw new Error(`initdb could not run: ${result.error.message}`);
-    if (result.status !== 0) throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
+    if (result.status !== 0)
+      throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -70,7 +71,12 @@ async function stopLeftover(dataDir: string): Promise<number | undefined> {
  * Ctrl-C reaches it through our shutdown, in order). The data folder survives restarts; it is initialised only
  * when empty. As root the server runs as the `postgres` OS user. Its log goes to `logFile` (or next to the data).
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logFile?: string; quiet?: boolean }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logFile?: string;
+  quiet?: boolean;
+}): Promise<RunningPostgres> {
   const user = postgresOsUser();
   const binaries = postgresBinaries(user);
   const logFile = options.logFile ?? `${options.dataDir}.log`;

@@ -158,7 +158,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bundle = (async () => {
     const started = Date.now();
     const built = await workflowBundle();
-    progress('Workflows', built.reused ? 'bundle unchanged, reused' : `bundle built (${elapsed(started)}), reused until the workflow code changes`);
+    progress(
+      'Workflows',
+      built.reused ? 'bundle unchanged, reused' : `bundle built (${elapsed(started)}), reused until the workflow code changes`,
+    );
     failpoint('bundle');
     return built.path;
   })();

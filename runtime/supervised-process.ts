@@ -55,7 +55,8 @@ export async function startSupervised(options: SupervisedOptions, teardown: Tear
       current.once('message', () => ((ready = true), resolve()));
       current.once('error', reject);
       current.once('exit', (code, signal) => {
-        if (!ready) return reject(new Error(`${options.name} exited during start-up (${signal ?? `exit code ${code}`}); see ${options.logFile}`));
+        if (!ready)
+          return reject(new Error(`${options.name} exited during start-up (${signal ?? `exit code ${code}`}); see ${options.logFile}`));
         if (stopping) return;
         if (Date.now() - started > 60_000) backoff = 1000;
         options.onRestart(`${options.name} stopped unexpectedly (${signal ?? `exit code ${code}`}); restarting in ${backoff / 1000} s`);

@@ -32,7 +32,9 @@ export async function ensureTemporalCli(toolsDir: string, log: (line: string) =>
   const go = onPath('go');
   if (!go) {
     throw new Error(
-      'The Temporal CLI (`temporal`) was not found on PATH or in ' + local + ', and Go is not installed to build it.\n' +
+      'The Temporal CLI (`temporal`) was not found on PATH or in ' +
+        local +
+        ', and Go is not installed to build it.\n' +
         'Install one of them, then run `npm run setup` again:\n' +
         `  - Go (https://go.dev/dl/), then: GOBIN=${path.dirname(local)} go install ${TEMPORAL_CLI_MODULE}\n` +
         '  - or the Temporal CLI itself (https://docs.temporal.io/cli#install) on PATH\n' +

@@ -48,12 +48,18 @@ export async function waitForPort(port: number, timeoutMs: number, isAlive: () =
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
   const args = [
-    'server', 'start-dev',
-    '--port', String(options.port),
-    '--ip', '127.0.0.1',
-    '--log-level', 'warn',
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
+    'server',
+    'start-dev',
+    '--port',
+    String(options.port),
+    '--ip',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
   ];
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
@@ -82,7 +88,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   } catch (error) {
     await stop();
     const tail = options.logFile ? fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n') : '';
-    throw new Error(`the Temporal dev server did not start on port ${options.port}: ${spawnError?.message ?? (tail || (error as Error).message)}`, { cause: error });
+    throw new Error(
+      `the Temporal dev server did not start on port ${options.port}: ${spawnError?.message ?? (tail || (error as Error).message)}`,
+      { cause: error },
+    );
   }
   return {
     address: `127.0.0.1:${options.port}`,

@@ -1,6 +1,14 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
-const LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+const LEVELS: Record<string, LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
+};
 let installed = false;
 
 /** Temporal's own worker logs follow LOG_LEVEL like ours do. Must run before the first Temporal connection. */

@@ -64,7 +64,7 @@ export async function ensureTemporalServer(toolsDir: string, log: (line: string)
   const root = path.join(toolsDir, 'temporal-server');
   if (!existing) {
     log(`Building the Temporal server ${TEMPORAL_SERVER_VERSION} and its SQL tool with Go into ${root}/bin`);
-    log('  (first time only; minutes: it shares Go\'s build cache with the CLI)...');
+    log("  (first time only; minutes: it shares Go's build cache with the CLI)...");
     await goInstall(go, MODULES, path.join(root, 'bin'), log);
     const modCache = spawnSync(go, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
     const schema = path.join(modCache, `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12');

@@ -27,15 +27,35 @@ export const TEMPORAL_SHARDS = 4;
 function sql(tools: TemporalServerTools, url: URL, database: string, args: string[]): void {
   const result = spawnSync(
     tools.sqlTool,
-    ['--plugin', 'postgres12', '--ep', url.hostname, '-p', url.port, '-u', decodeURIComponent(url.username), '--pw', decodeURIComponent(url.password), '--db', database, ...args],
+    [
+      '--plugin',
+      'postgres12',
+      '--ep',
+      url.hostname,
+      '-p',
+      url.port,
+      '-u',
+      decodeURIComponent(url.username),
+      '--pw',
+      decodeURIComponent(url.password),
+      '--db',
+      database,
+      ...args,
+    ],
     { encoding: 'utf8' },
   );
-  if (result.status !== 0) throw new Error(`temporal-sql-tool ${args[0]} on ${database} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' ')}`);
+  if (result.status !== 0)
+    throw new Error(
+      `temporal-sql-tool ${args[0]} on ${database} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' ')}`,
+    );
 }
 
 /** Temporal's own databases on our PostgreSQL, created and brought to the server's schema version (idempotent). */
 async function prepareDatabases(tools: TemporalServerTools, adminUrl: string): Promise<void> {
-  for (const [database, schema] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']] as const) {
+  for (const [database, schema] of [
+    ['temporal', 'temporal'],
+    ['temporal_visibility', 'visibility'],
+  ] as const) {
     const url = new URL(await ensureDatabase(adminUrl, database));
     const client = new Client({ connectionString: url.toString() });
     await client.connect();
@@ -51,16 +71,27 @@ function serverConfig(options: TemporalServerOptions, ports: number[]): object {
   const url = new URL(options.postgresAdminUrl);
   const store = (databaseName: string, maxConns: number) => ({
     sql: {
-      pluginName: 'postgres12', databaseName, connectAddr: `${url.hostname}:${url.port}`, connectProtocol: 'tcp',
-      user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), maxConns, maxIdleConns: maxConns, maxConnLifetime: '1h',
+      pluginName: 'postgres12',
+      databaseName,
+      connectAddr: `${url.hostname}:${url.port}`,
+      connectProtocol: 'tcp',
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      maxConns,
+      maxIdleConns: maxConns,
+      maxConnLifetime: '1h',
     },
   });
   const [history, matching, worker, fm, hm, mm, wm, http] = ports;
-  const service = (grpcPort: number, membershipPort: number, extra = {}) => ({ rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...extra } });
+  const service = (grpcPort: number, membershipPort: number, extra = {}) => ({
+    rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...extra },
+  });
   return {
     log: { stdout: true, level: 'warn' },
     persistence: {
-      defaultStore: 'postgres-default', visibilityStore: 'postgres-visibility', numHistoryShards: options.shards,
+      defaultStore: 'postgres-default',
+      visibilityStore: 'postgres-visibility',
+      numHistoryShards: options.shards,
       datastores: { 'postgres-default': store('temporal', 20), 'postgres-visibility': store('temporal_visibility', 4) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
@@ -71,8 +102,13 @@ function serverConfig(options: TemporalServerOptions, ports: number[]): object {
       worker: service(worker, wm),
     },
     clusterMetadata: {
-      enableGlobalNamespace: false, failoverVersionIncrement: 10, masterClusterName: 'active', currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${options.port}` } },
+      enableGlobalNamespace: false,
+      failoverVersionIncrement: 10,
+      masterClusterName: 'active',
+      currentClusterName: 'active',
+      clusterInformation: {
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${options.port}` },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
   };
@@ -82,7 +118,11 @@ function serverConfig(options: TemporalServerOptions, ports: number[]): object {
 async function ensureNamespace(cliPath: string, address: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const result = spawnSync(cliPath, ['operator', 'namespace', 'create', '--namespace', 'default', '--retention', '72h', '--address', address], { encoding: 'utf8' });
+    const result = spawnSync(
+      cliPath,
+      ['operator', 'namespace', 'create', '--namespace', 'default', '--retention', '72h', '--address', address],
+      { encoding: 'utf8' },
+    );
     const output = `${result.stdout}${result.stderr}`;
     if (result.status === 0 || /already exists|already registered/i.test(output)) return;
     if (Date.now() > deadline) throw new Error(`could not create the default namespace: ${output.trim()}`);
@@ -138,7 +178,12 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   ports.push(await freePort());
   fs.writeFileSync(path.join(options.dir, 'config', 'development.yaml'), JSON.stringify(serverConfig(options, ports), null, 2));
 
-  const server = spawnLogged(options.tools.server, ['--root', options.dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'], options.dir, options.logFile);
+  const server = spawnLogged(
+    options.tools.server,
+    ['--root', options.dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
+    options.dir,
+    options.logFile,
+  );
   fs.writeFileSync(serverPid, `${server.child.pid}\n`);
   const stops = [server.stop];
   const stop = async () => {
@@ -153,9 +198,21 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     let uiUrl: string | undefined;
     if (options.uiPort && options.tools.uiServer) {
       await assertPortFree(options.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
-      const uiConfig = { temporalGrpcAddress: address, host: '127.0.0.1', port: options.uiPort, enableUi: true, cors: { allowOrigins: [] }, defaultNamespace: 'default' };
+      const uiConfig = {
+        temporalGrpcAddress: address,
+        host: '127.0.0.1',
+        port: options.uiPort,
+        enableUi: true,
+        cors: { allowOrigins: [] },
+        defaultNamespace: 'default',
+      };
       fs.writeFileSync(path.join(options.dir, 'config', 'ui.yaml'), JSON.stringify(uiConfig, null, 2));
-      const ui = spawnLogged(options.tools.uiServer, ['--root', options.dir, '--config', 'config', '--env', 'ui', 'start'], options.dir, options.logFile);
+      const ui = spawnLogged(
+        options.tools.uiServer,
+        ['--root', options.dir, '--config', 'config', '--env', 'ui', 'start'],
+        options.dir,
+        options.logFile,
+      );
       fs.writeFileSync(uiPid, `${ui.child.pid}\n`);
       stops.push(ui.stop);
       await waitForPort(options.uiPort, 30_000, ui.alive);
@@ -165,8 +222,11 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   } catch (error) {
     await stop();
     const tail = fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
-    throw new Error(`the Temporal server did not start on port ${options.port}: ${(error as Error).message}\n${tail}\n  (full log: ${options.logFile})`, {
-      cause: error,
-    });
+    throw new Error(
+      `the Temporal server did not start on port ${options.port}: ${(error as Error).message}\n${tail}\n  (full log: ${options.logFile})`,
+      {
+        cause: error,
+      },
+    );
   }
 }

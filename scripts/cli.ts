@@ -65,7 +65,11 @@ program
   .description('generate random codes (a workflow) and follow it to the end')
   .requiredOption('--quantity <n>', 'how many codes', positiveInt)
   .requiredOption('--length <n>', 'random characters per code (prefix, suffix and check character come on top)', positiveInt)
-  .addOption(new Option('--charset <charset>', 'characters to draw from').choices(['numeric', 'alpha', 'alphanumeric', 'custom']).makeOptionMandatory())
+  .addOption(
+    new Option('--charset <charset>', 'characters to draw from')
+      .choices(['numeric', 'alpha', 'alphanumeric', 'custom'])
+      .makeOptionMandatory(),
+  )
   .option('--alphabet <chars>', 'with --charset custom: the characters to use')
   .option('--prefix <s>', 'text before each code')
   .option('--suffix <s>', 'text after each code')
@@ -92,8 +96,12 @@ program
     });
     if (!opts.wait) return print(batch);
     const progress = startProgress('generated', batch.requested, 'codes');
-    const done = await watchJob('batch', batch.id, () => api.json<CodeBatch>(`/v1/code-batches/${batch.id}`), progress, (b) =>
-      progress.update(b.generated, b.requested),
+    const done = await watchJob(
+      'batch',
+      batch.id,
+      () => api.json<CodeBatch>(`/v1/code-batches/${batch.id}`),
+      progress,
+      (b) => progress.update(b.generated, b.requested),
     );
     requireCompleted('batch', done);
     process.stdout.write(`batch ${done.id} completed: ${done.generated} codes\n`);
@@ -122,8 +130,12 @@ program
     if (!opts.wait) return print(accepted);
     const url = `/v1/code-imports/${accepted.id}`;
     const progress = startProgress('imported', accepted.rows, 'rows');
-    const done = await watchJob('import', accepted.id, () => api.json<CodeImport>(url, { query: { limit: '1' } }), progress, (i) =>
-      progress.update(i.imported + i.rejected, i.rows),
+    const done = await watchJob(
+      'import',
+      accepted.id,
+      () => api.json<CodeImport>(url, { query: { limit: '1' } }),
+      progress,
+      (i) => progress.update(i.imported + i.rejected, i.rows),
     );
     requireCompleted('import', done);
     process.stdout.write(`import ${done.id} completed: ${done.imported} imported, ${done.rejected} rejected\n`);
@@ -169,10 +181,13 @@ program
       print(batch.source === 'import' ? await api.json<CodeImport>(`/v1/code-imports/${path}`) : batch);
     } catch (error) {
       if (!(error instanceof ApiResponseError) || error.status !== 404) throw error;
-      print(await api.json<CodeImport>(`/v1/code-imports/${path}`).catch((second: unknown) => {
-        if (second instanceof ApiResponseError && second.status === 404) throw new ApiResponseError(404, 'job_not_found', `no code batch or import with id "${id}"`);
-        throw second;
-      }));
+      print(
+        await api.json<CodeImport>(`/v1/code-imports/${path}`).catch((second: unknown) => {
+          if (second instanceof ApiResponseError && second.status === 404)
+            throw new ApiResponseError(404, 'job_not_found', `no code batch or import with id "${id}"`);
+          throw second;
+        }),
+      );
     }
   });
 
@@ -185,6 +200,6 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof CliError ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(`error: ${error instanceof CliError ? error.message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exitCode = 1;
 });

@@ -14,6 +14,7 @@ import { assertPortFree } from '../runtime/processes';
 import { startStack } from '../runtime/stack';
 import { startSupervised } from '../runtime/supervised-process';
 import { failpoint, Teardown } from '../runtime/teardown';
+import { ensureConsoleBuilt } from './build-console';
 
 const line = (name: string, detail: string) => console.log(`  ${name.padEnd(11)} ${detail}`);
 const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
@@ -54,6 +55,9 @@ async function main() {
     });
     line('Logs', `${stack.logsDir}${process.env.LOG_LEVEL ? ` (LOG_LEVEL=${process.env.LOG_LEVEL}, also shown here)` : ''}`);
 
+    // The console is built on the first start and whenever its sources changed since (then cached by a hash).
+    await ensureConsoleBuilt({ log: () => line('Console', 'building dist/console (once per change)') });
+
     const apiKeys = config.apiKeys ?? loadOrCreateDevKeys(data.dir);
     const env = {
       DATABASE_URL: stack.databaseUrl,
@@ -62,11 +66,15 @@ async function main() {
       API_KEYS: apiKeys,
       DATA_DIR: data.dir,
       LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+      // The console links each job to its workflow in the Temporal UI.
+      ...(!process.env.TEMPORAL_UI_URL && stack.temporalUi ? { TEMPORAL_UI_URL: stack.temporalUi } : {}),
     };
     const supervise = (name: string, entry: string, logName: string, extra: Record<string, string> = {}) =>
       startSupervised(
         {
-          name, entry, env: { ...env, ...extra },
+          name,
+          entry,
+          env: { ...env, ...extra },
           logFile: path.join(stack.logsDir, logName),
           echo: Boolean(process.env.LOG_LEVEL),
           onRestart: (message) => line('!', message),
@@ -86,6 +94,7 @@ async function main() {
     if (console_ && console_.status < 400) line('Console', `${apiUrl}/console`);
 
     console.log('\nThe loyalty codes campaign runner is up.');
+    console.log(`  Console:      ${apiUrl}/console  (sign in with one of the keys below)`);
     console.log(`  API:          ${apiUrl}  (docs: ${apiUrl}/docs)`);
     console.log(`  Temporal UI:  ${stack.temporalUi ?? 'the UI of your Temporal cluster'}`);
     console.log(`  API keys${config.apiKeys ? ' (from API_KEYS)' : ' (dev keys, kept in ' + path.join(data.dir, 'dev-api-keys') + ')'}:`);

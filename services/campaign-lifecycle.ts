@@ -2,7 +2,11 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, Workf
 import { DomainError, describeError } from '../model/errors';
 import type { campaignLifecycleWorkflow } from '../workflows/campaign-lifecycle';
 import {
-  campaignWorkflowId, changeLifecycleUpdate, lifecycleQuery, type LifecycleChange, type LifecycleView,
+  campaignWorkflowId,
+  changeLifecycleUpdate,
+  lifecycleQuery,
+  type LifecycleChange,
+  type LifecycleView,
 } from '../workflows/campaign-lifecycle-definitions';
 import type { AppContext } from './context';
 
@@ -27,7 +31,8 @@ export async function changeLifecycle(ctx: AppContext, campaignId: string, chang
     }
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause as { type?: string; message?: string } | undefined;
-      if (cause?.type === 'CampaignEnded') throw new DomainError('conflict', 'campaign_ended', cause.message ?? 'the campaign has ended', 'status');
+      if (cause?.type === 'CampaignEnded')
+        throw new DomainError('conflict', 'campaign_ended', cause.message ?? 'the campaign has ended', 'status');
       throw new DomainError('invalid', 'lifecycle_refused', describeError(cause ?? error), 'status');
     }
     throw new DomainError('unavailable', 'workflow_unavailable', `the campaign's workflow could not be reached: ${describeError(error)}`);

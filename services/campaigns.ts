@@ -20,14 +20,20 @@ export async function validateRuleSet(db: Queryable, rules: CampaignFields['rule
     try {
       validateConditions(rule.conditions, `rules.${i}.conditions`);
     } catch (error) {
-      if (error instanceof RuleSetError) throw new DomainError('invalid', 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
+      if (error instanceof RuleSetError)
+        throw new DomainError('invalid', 'invalid_rules', `rule "${rule.name}": ${error.message}`, error.field);
       throw error;
     }
   });
   for (const [i, rule] of rules.entries()) {
     for (const [j, effect] of rule.effects.entries()) {
       if (effect.type === 'issue_coupon' && !(await findReward(db, effect.rewardId))) {
-        throw new DomainError('invalid', 'unknown_reward', `no reward "${effect.rewardId}" to issue a coupon from`, `rules.${i}.effects.${j}.rewardId`);
+        throw new DomainError(
+          'invalid',
+          'unknown_reward',
+          `no reward "${effect.rewardId}" to issue a coupon from`,
+          `rules.${i}.effects.${j}.rewardId`,
+        );
       }
     }
   }
@@ -37,10 +43,21 @@ export async function validateRuleSet(db: Queryable, rules: CampaignFields['rule
 async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
   await validateRuleSet(db, c.rules);
   const schema = await findEventSchema(db, c.trigger.event);
-  if (!schema) throw new DomainError('invalid', 'unknown_event_schema', `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`, 'trigger.event');
+  if (!schema)
+    throw new DomainError(
+      'invalid',
+      'unknown_event_schema',
+      `no event schema "${c.trigger.event}"; create it first (POST /v1/event-schemas)`,
+      'trigger.event',
+    );
   const attribute = schema.attributes.find((a) => a.name === c.trigger.codeAttribute);
   if (!attribute || attribute.type !== 'text') {
-    throw new DomainError('invalid', 'invalid_trigger', `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`, 'trigger.codeAttribute');
+    throw new DomainError(
+      'invalid',
+      'invalid_trigger',
+      `event "${schema.name}" has no text attribute "${c.trigger.codeAttribute}" to carry the code`,
+      'trigger.codeAttribute',
+    );
   }
 }
 
@@ -67,7 +84,11 @@ function toData(id: string, c: CampaignFields): CampaignData {
   };
 }
 
-const lifecycleOf = (c: CampaignFields): LifecycleChange => ({ requested: c.status, startsAt: c.startsAt ?? null, endsAt: c.endsAt ?? null });
+const lifecycleOf = (c: CampaignFields): LifecycleChange => ({
+  requested: c.status,
+  startsAt: c.startsAt ?? null,
+  endsAt: c.endsAt ?? null,
+});
 
 export function toFields(c: Campaign): CampaignFields {
   return {
@@ -89,7 +110,11 @@ export function toFields(c: Campaign): CampaignFields {
 }
 
 /** Saves a campaign and, when asked, starts generating its codes into its pool. */
-export async function createCampaign(ctx: AppContext, request: NewCampaign, actor: string): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
+export async function createCampaign(
+  ctx: AppContext,
+  request: NewCampaign,
+  actor: string,
+): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
   const { id, codes, ...fields } = request;
   await validateCampaign(ctx.db, fields);
   const campaign = await insertCampaign(ctx.db, toData(id, fields));
@@ -106,13 +131,22 @@ export async function createCampaign(ctx: AppContext, request: NewCampaign, acto
  * fields are then saved under the row lock.
  */
 export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
-  const before = await loadOrNotFound(id, (campaignId) => findCampaign(ctx.db, campaignId), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
+  const before = await loadOrNotFound(id, (campaignId) => findCampaign(ctx.db, campaignId), {
+    code: 'campaign_not_found',
+    message: `no campaign "${id}"`,
+    field: 'id',
+  });
   const merged = { ...toFields(before), ...changes } as CampaignFields;
   if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
   await validateCampaign(ctx.db, merged);
   const budgetBelowUsed = (used: number) => {
     if (merged.budget && merged.budget.cap < used) {
-      throw new DomainError('conflict', 'budget_below_used', `the budget has ${used} used already; the cap can't go below it`, 'budget.cap');
+      throw new DomainError(
+        'conflict',
+        'budget_below_used',
+        `the budget has ${used} used already; the cap can't go below it`,
+        'budget.cap',
+      );
     }
   };
   budgetBelowUsed(before.budgetUsed);

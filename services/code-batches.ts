@@ -7,20 +7,21 @@ import { resolvePool } from '../db/code-pools';
 import { forgetCodeFamilies, insertCodeFamily } from '../db/code-families';
 import { familyOf } from '../domain/code-family';
 import { CodeSpecError, resolveCodeSpec, shapeKey } from '../domain/code-spec';
-import { checkKeyspace, keyspaceMessage } from '../domain/keyspace';
+import { checkKeyspace, keyspaceMessage, MAX_KEYSPACE_SHARE } from '../domain/keyspace';
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
 import { finishJob } from '../activities/job-notifications';
 
-/**
- * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
- * records the batch and starts its workflow. Refusals leave nothing behind.
- */
-export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
-  const { db, config } = ctx;
-  if (request.quantity > config.maxBatchQuantity) {
-    throw new DomainError('invalid', 'quantity_above_cap', `quantity may be at most ${config.maxBatchQuantity} per request; split it into several batches`, 'quantity');
+/** Cap, code spec and keyspace of a generation request; shared by the real request and the wizard's dry check. */
+async function assessRequest(ctx: AppContext, request: CodeGenerationInput) {
+  if (request.quantity > ctx.config.maxBatchQuantity) {
+    throw new DomainError(
+      'invalid',
+      'quantity_above_cap',
+      `quantity may be at most ${ctx.config.maxBatchQuantity} per request; split it into several batches`,
+      'quantity',
+    );
   }
   let spec;
   try {
@@ -30,16 +31,74 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
     throw error;
   }
   const shape = shapeKey(spec);
-  const verdict = checkKeyspace(spec.alphabet.length, spec.length, request.quantity, await codesRequestedInShape(db, shape));
+  const used = await codesRequestedInShape(ctx.db, shape);
+  return { spec, shape, used, verdict: checkKeyspace(spec.alphabet.length, spec.length, request.quantity, used) };
+}
+
+export interface KeyspaceReport {
+  ok: boolean;
+  combinations: string;
+  free: string;
+  used: number;
+  /** Largest quantity this shape accepts in one request now. */
+  maxQuantity: string;
+  minLength: number;
+  alphabetSize: number;
+  message: string;
+}
+
+const grouped = (n: bigint | number) => n.toLocaleString('en-US');
+
+/** The keyspace verdict for a generation request, without writing anything (the console's live feedback). */
+export async function checkCodeBatchKeyspace(ctx: AppContext, request: CodeGenerationInput): Promise<KeyspaceReport> {
+  const { spec, used, verdict } = await assessRequest(ctx, request);
+  const size = spec.alphabet.length;
+  const share = verdict.left > 0n ? (request.quantity / Number(verdict.left)) * 100 : Infinity;
+  return {
+    ok: verdict.ok,
+    combinations: verdict.combinations.toString(),
+    free: verdict.left.toString(),
+    used,
+    maxQuantity: (verdict.left / BigInt(Math.round(1 / MAX_KEYSPACE_SHARE))).toString(),
+    minLength: verdict.minimumLength,
+    alphabetSize: size,
+    message: verdict.ok
+      ? `${grouped(request.quantity)} codes use ${share.toPrecision(2)}% of the ${grouped(verdict.left)} free combinations ` +
+        `of ${spec.length} characters from ${size} (at most ${MAX_KEYSPACE_SHARE * 100}% allowed)`
+      : keyspaceMessage(size, spec.length, request.quantity, verdict),
+  };
+}
+
+/**
+ * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
+ * records the batch and starts its workflow. Refusals leave nothing behind.
+ */
+export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
+  const { db, config } = ctx;
+  const { spec, shape, verdict } = await assessRequest(ctx, request);
   if (!verdict.ok) {
-    throw new DomainError('unprocessable', 'keyspace_too_small', keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict), 'length');
+    throw new DomainError(
+      'unprocessable',
+      'keyspace_too_small',
+      keyspaceMessage(spec.alphabet.length, spec.length, request.quantity, verdict),
+      'length',
+    );
   }
 
   const id = randomUUID();
   const workflowId = `generate-codes-${id}`;
   await db.transaction(async (client) => {
     const pool = await resolvePool(client, request.pool);
-    await insertBatch(client, { id, poolId: pool.id, source: 'generation', requested: request.quantity, spec, shape, workflowId, createdBy });
+    await insertBatch(client, {
+      id,
+      poolId: pool.id,
+      source: 'generation',
+      requested: request.quantity,
+      spec,
+      shape,
+      workflowId,
+      createdBy,
+    });
     const family = familyOf(spec);
     if (family) await insertCodeFamily(client, family);
   });

@@ -17,7 +17,12 @@ const KNOWN_COLUMNS = ['code', 'expires_at'];
  * Streams an uploaded CSV into the staging table and starts the import workflow. The staging happens in one
  * transaction: a file refused as a whole (no code column, broken quoting, too big) leaves nothing behind.
  */
-export async function createCodeImport(ctx: AppContext, target: PoolTarget | undefined, body: Readable, createdBy: string): Promise<CodeBatch> {
+export async function createCodeImport(
+  ctx: AppContext,
+  target: PoolTarget | undefined,
+  body: Readable,
+  createdBy: string,
+): Promise<CodeBatch> {
   const { db, config } = ctx;
   const id = randomUUID();
   const workflowId = `import-codes-${id}`;
@@ -27,17 +32,21 @@ export async function createCodeImport(ctx: AppContext, target: PoolTarget | und
     const { header, batches } = await readCsvTable(body, csvLimits(config), ['code']);
     const [codeAt, expiresAt] = [header.indexOf('code'), header.indexOf('expires_at')];
     const extra = header.map((name, i) => [name, i] as const).filter(([name]) => !KNOWN_COLUMNS.includes(name));
-    const count = await stageImportRows(client, id, (async function* () {
-      for await (const batch of batches) {
-        yield batch.map(({ line, fields }) => ({
-          line,
-          code: fields[codeAt] ?? null,
-          expiresAt: expiresAt >= 0 ? (fields[expiresAt] ?? null) : null,
-          attributes: extra.length ? Object.fromEntries(extra.map(([name, i]) => [name, fields[i] ?? ''])) : null,
-          problem: fields.length === header.length ? null : 'wrong_column_count',
-        }));
-      }
-    })());
+    const count = await stageImportRows(
+      client,
+      id,
+      (async function* () {
+        for await (const batch of batches) {
+          yield batch.map(({ line, fields }) => ({
+            line,
+            code: fields[codeAt] ?? null,
+            expiresAt: expiresAt >= 0 ? (fields[expiresAt] ?? null) : null,
+            attributes: extra.length ? Object.fromEntries(extra.map(([name, i]) => [name, fields[i] ?? ''])) : null,
+            problem: fields.length === header.length ? null : 'wrong_column_count',
+          }));
+        }
+      })(),
+    );
     if (count === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
     await setBatchRequested(client, id, count);
     return count;

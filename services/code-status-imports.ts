@@ -44,7 +44,10 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
   };
 
   const apply = async (client: PoolClient, rows: Row[]) => {
-    const current = await lockCodeStatuses(client, rows.flatMap((r) => (r.code ? [r.code] : [])));
+    const current = await lockCodeStatuses(
+      client,
+      rows.flatMap((r) => (r.code ? [r.code] : [])),
+    );
     for (const row of rows) {
       const from = row.code ? current.get(row.code) : undefined;
       if (!row.code) reject(row, 'invalid_code');
@@ -66,10 +69,19 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
     const cell = (fields: string[], name: string) => (header.includes(name) ? (fields[header.indexOf(name)] ?? '') : '');
     for await (const batch of batches) {
       report.rows += batch.length;
-      await apply(client, batch.map(({ line, fields }) => {
-        const raw = cell(fields, 'code');
-        return { line, raw, code: normalizeCode(raw), status: cell(fields, 'status').trim().toLowerCase(), reason: cell(fields, 'reason') || null };
-      }));
+      await apply(
+        client,
+        batch.map(({ line, fields }) => {
+          const raw = cell(fields, 'code');
+          return {
+            line,
+            raw,
+            code: normalizeCode(raw),
+            status: cell(fields, 'status').trim().toLowerCase(),
+            reason: cell(fields, 'reason') || null,
+          };
+        }),
+      );
     }
     // As for a code import: a file with a header and no rows is a mistake, not an empty success.
     if (report.rows === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');

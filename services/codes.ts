@@ -15,11 +15,20 @@ import { isMistyped, MISTYPED_CODE_MESSAGE } from '../domain/code-family';
  * check-character family whose check fails is refused before the lookup (`client`: the transaction to look up
  * in, when there is one).
  */
-export async function lookupCode(db: Database, typed: string, options: { client?: Queryable; forUpdate?: boolean } = {}): Promise<CodeRecord> {
+export async function lookupCode(
+  db: Database,
+  typed: string,
+  options: { client?: Queryable; forUpdate?: boolean } = {},
+): Promise<CodeRecord> {
   const code = normalizeCode(typed);
   if (!code) throw new DomainError('invalid', 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
-  if (isMistyped(code, await cachedCodeFamilies(db))) throw new DomainError('unprocessable', 'invalid_check_character', MISTYPED_CODE_MESSAGE, 'code');
-  return loadOrNotFound(code, (c) => findCode(options.client ?? db, c, options.forUpdate), { code: 'code_not_found', message: `no code "${code}"`, field: 'code' });
+  if (isMistyped(code, await cachedCodeFamilies(db)))
+    throw new DomainError('unprocessable', 'invalid_check_character', MISTYPED_CODE_MESSAGE, 'code');
+  return loadOrNotFound(code, (c) => findCode(options.client ?? db, c, options.forUpdate), {
+    code: 'code_not_found',
+    message: `no code "${code}"`,
+    field: 'code',
+  });
 }
 
 /** Everything an operator needs to troubleshoot a code: where it came from and everything that happened to it. */
@@ -38,7 +47,12 @@ export async function cancelCode(ctx: AppContext, typed: string, reason: string,
     const record = await lookupCode(ctx.db, typed, { client, forUpdate: true });
     if (record.status === 'cancelled') return record;
     if (!CANCELLABLE.includes(record.status)) {
-      throw new DomainError('conflict', 'code_not_cancellable', `a ${record.status} code can't be cancelled (roll its redemption back instead)`, 'code');
+      throw new DomainError(
+        'conflict',
+        'code_not_cancellable',
+        `a ${record.status} code can't be cancelled (roll its redemption back instead)`,
+        'code',
+      );
     }
     await setCodeStatus(client, record.code, 'cancelled');
     await recordStatusChange(client, record.code, record.status, 'cancelled', actor, reason);

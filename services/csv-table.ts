@@ -75,7 +75,11 @@ export async function* readCsv(body: Readable, limits: CsvLimits): AsyncGenerato
  * Reads the header row (refusing a file without the required columns) and returns the data rows after it, in
  * batches. An empty file is refused.
  */
-export async function readCsvTable(body: Readable, limits: CsvLimits, required: string[]): Promise<{ header: string[]; batches: AsyncGenerator<CsvRecord[]> }> {
+export async function readCsvTable(
+  body: Readable,
+  limits: CsvLimits,
+  required: string[],
+): Promise<{ header: string[]; batches: AsyncGenerator<CsvRecord[]> }> {
   const batches = readCsv(body, limits);
   const first = await batches.next();
   if (first.done) throw new DomainError('invalid', 'empty_file', 'the CSV file is empty');
@@ -92,7 +96,12 @@ export async function readCsvTable(body: Readable, limits: CsvLimits, required: 
 function readHeader(fields: string[], required: string[]): string[] {
   const header = fields.map((f) => f.trim().toLowerCase());
   for (const name of required) {
-    if (!header.includes(name)) throw new DomainError('invalid', 'invalid_csv', `the header row must name a "${name}" column (found: ${header.join(', ') || 'nothing'})`);
+    if (!header.includes(name))
+      throw new DomainError(
+        'invalid',
+        'invalid_csv',
+        `the header row must name a "${name}" column (found: ${header.join(', ') || 'nothing'})`,
+      );
   }
   const repeated = header.find((name, i) => header.indexOf(name) !== i);
   if (repeated !== undefined) throw new DomainError('invalid', 'invalid_csv', `the header names the column "${repeated}" twice`);

@@ -7,8 +7,16 @@ import type { AppContext } from './context';
 /** Every decided event stays searchable: what the per-event workflow's history used to show, from the rows. */
 function view(r: RedemptionEventRecord) {
   return {
-    eventId: r.eventId, memberId: r.memberId, campaignId: r.campaignId, code: r.code, outcome: r.outcome, reason: r.reason, points: r.points,
-    rolledBackAt: r.rolledBackAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString(), result: r.result,
+    eventId: r.eventId,
+    memberId: r.memberId,
+    campaignId: r.campaignId,
+    code: r.code,
+    outcome: r.outcome,
+    reason: r.reason,
+    points: r.points,
+    rolledBackAt: r.rolledBackAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    result: r.result,
   };
 }
 
@@ -36,6 +44,13 @@ export async function getEvent(ctx: AppContext, eventId: string) {
   const history = record.code ? await listEventHistory(ctx.db, record.code, eventId) : [];
   return {
     ...view(record),
-    history: history.map((h) => ({ code: h.code, kind: h.kind, outcome: h.outcome, reason: h.reason, actor: h.actor, at: h.at.toISOString() })),
+    history: history.map((h) => ({
+      code: h.code,
+      kind: h.kind,
+      outcome: h.outcome,
+      reason: h.reason,
+      actor: h.actor,
+      at: h.at.toISOString(),
+    })),
   };
 }

@@ -1,8 +1,20 @@
 import type { Database } from '../db/database';
 import { findEventSchemaVersion, type EventSchema } from '../db/event-schemas';
-import { applyRedemption, GUARD_FAILURES, readRedemptionSnapshot, type RedemptionSnapshot, type RedemptionWrite } from '../db/redemption-fast-path';
+import {
+  applyRedemption,
+  GUARD_FAILURES,
+  readRedemptionSnapshot,
+  type RedemptionSnapshot,
+  type RedemptionWrite,
+} from '../db/redemption-fast-path';
 import type { RedemptionOutcome } from '../db/redemption-events';
-import { decideRedemption, rejectionBeforeRules, type DecisionInput, type DecisionRule, type LockoutPolicy } from '../domain/redemption-decision';
+import {
+  decideRedemption,
+  rejectionBeforeRules,
+  type DecisionInput,
+  type DecisionRule,
+  type LockoutPolicy,
+} from '../domain/redemption-decision';
 import { normalizeCode } from '../domain/normalize-code';
 import { isMistyped, MISTYPED_CODE_MESSAGE, type CodeFamily } from '../domain/code-family';
 import { cachedCodeFamilies } from '../db/code-families';
@@ -36,7 +48,11 @@ function cachesOf(db: Database): Caches {
   return caches;
 }
 
-async function checkedAttributes(ctx: AppContext, caches: Caches, event: PostedEvent): Promise<{ attributes: EventAttributes; version: string }> {
+async function checkedAttributes(
+  ctx: AppContext,
+  caches: Caches,
+  event: PostedEvent,
+): Promise<{ attributes: EventAttributes; version: string }> {
   let entry = caches.schemas.get(event.name);
   if (!entry) {
     const found = await findEventSchemaVersion(ctx.db, event.name);
@@ -59,23 +75,41 @@ function candidateCodes(attributes: EventAttributes): Record<string, string> {
   return out;
 }
 
-export function factsOf(member: NonNullable<RedemptionSnapshot['member']>, event: RuleFacts['event'], campaign: RuleFacts['campaign']): RuleFacts {
+export function factsOf(
+  member: NonNullable<RedemptionSnapshot['member']>,
+  event: RuleFacts['event'],
+  campaign: RuleFacts['campaign'],
+): RuleFacts {
   const { id, tier, segments, tags, enrolledAt, attributes, balance } = member;
   return { member: { id, tier, segments, tags, enrolledAt, attributes, balance }, event, campaign };
 }
 
 /** The pure decision over one snapshot (rules from the cache), as the write that applies it. */
 async function decide(
-  caches: Caches, event: PostedEvent & { attributes: EventAttributes }, apiKey: string, s: RedemptionSnapshot, lockout: LockoutPolicy, families: readonly CodeFamily[],
+  caches: Caches,
+  event: PostedEvent & { attributes: EventAttributes },
+  apiKey: string,
+  s: RedemptionSnapshot,
+  lockout: LockoutPolicy,
+  families: readonly CodeFamily[],
 ): Promise<RedemptionWrite> {
   const input: DecisionInput<DecisionRule> = {
-    eventName: event.name, code: s.code, campaign: s.campaign, member: s.member, now: new Date(), lockout,
+    eventName: event.name,
+    code: s.code,
+    campaign: s.campaign,
+    member: s.member,
+    now: new Date(),
+    lockout,
     mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),
     counts: { memberFailures: s.memberFailures, keyFailures: s.keyFailures, redemptionsInPeriod: s.redemptionsInPeriod },
   };
   if (!rejectionBeforeRules(input)) {
     const c = s.campaign!;
-    input.verdict = await caches.rules.get(c.id, c.version, c.rules)(factsOf(s.member!, { name: event.name, attributes: event.attributes }, { id: c.id, name: c.name }));
+    input.verdict = await caches.rules.get(
+      c.id,
+      c.version,
+      c.rules,
+    )(factsOf(s.member!, { name: event.name, attributes: event.attributes }, { id: c.id, name: c.name }));
   }
   const decision = decideRedemption(input);
   const reason = decision.outcome === 'rejected' ? decision.reason : undefined;
@@ -83,19 +117,31 @@ async function decide(
   const code = reason === 'too_many_attempts' || reason === 'unknown_code' || reason === 'mistyped_code' ? null : s.code!.code;
   const campaignId = code === null || reason === 'wrong_campaign' ? null : s.campaign!.id;
   const result: RedemptionOutcome = {
-    eventId: event.id, memberId: event.memberId, outcome: decision.outcome,
+    eventId: event.id,
+    memberId: event.memberId,
+    outcome: decision.outcome,
     ...(reason ? { reason } : {}),
     ...(reason === 'mistyped_code' ? { message: MISTYPED_CODE_MESSAGE } : {}),
-    ...(decision.outcome === 'rejected' && decision.failedConditions ? { failedConditions: decision.failedConditions as unknown as Array<Record<string, unknown>> } : {}),
+    ...(decision.outcome === 'rejected' && decision.failedConditions
+      ? { failedConditions: decision.failedConditions as unknown as Array<Record<string, unknown>> }
+      : {}),
     ...(decision.outcome === 'redeemed' ? { code: code! } : {}),
     ...(campaignId ? { campaignId } : {}),
   };
   const redeemed = decision.outcome === 'redeemed';
   return {
-    eventId: event.id, memberId: event.memberId, campaignId, code, apiKey, result,
-    points: redeemed ? decision.points : 0, budgetCost: redeemed ? decision.budgetCost : 0,
+    eventId: event.id,
+    memberId: event.memberId,
+    campaignId,
+    code,
+    apiKey,
+    result,
+    points: redeemed ? decision.points : 0,
+    budgetCost: redeemed ? decision.budgetCost : 0,
     guessFailure: decision.outcome === 'rejected' && decision.guessFailure,
-    memberVersion: s.member?.version ?? null, effects: redeemed ? decision.effects : [], attributes: event.attributes,
+    memberVersion: s.member?.version ?? null,
+    effects: redeemed ? decision.effects : [],
+    attributes: event.attributes,
   };
 }
 
@@ -110,7 +156,11 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
     const snapshot = await readRedemptionSnapshot(ctx.db.pool, {
-      eventId: body.id, eventName: body.name, candidateCodes: candidateCodes(attributes), memberId: body.memberId, apiKey,
+      eventId: body.id,
+      eventName: body.name,
+      candidateCodes: candidateCodes(attributes),
+      memberId: body.memberId,
+      apiKey,
       lockoutWindowSeconds: ctx.config.lockout.windowSeconds,
     });
     if (snapshot.stored) return snapshot.stored;

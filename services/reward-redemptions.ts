@@ -22,8 +22,13 @@ export interface RedeemRequest {
 
 /** The reward's custom transaction attributes, checked like event attributes (mandatory ones enforced). */
 function checkAttributes(reward: Reward, attributes: Record<string, unknown>) {
-  const schema = { name: reward.id, active: true, createdAt: new Date(), updatedAt: new Date(),
-    attributes: reward.transactionAttributes.map((a) => ({ name: a.id, type: a.type, required: a.mandatory })) };
+  const schema = {
+    name: reward.id,
+    active: true,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    attributes: reward.transactionAttributes.map((a) => ({ name: a.id, type: a.type, required: a.mandatory })),
+  };
   const checked = validateEventAttributes(schema, attributes, `the transaction attributes of reward "${reward.id}"`);
   if (!checked.ok) throw new DomainError('invalid', checked.code, checked.message, checked.field);
   return checked.attributes;
@@ -33,30 +38,59 @@ async function lockEligibleMember(client: PoolClient, reward: Reward, memberId: 
   const member = await findMember(client, memberId, true);
   if (!member) throw new DomainError('unprocessable', 'member_unknown', `no member "${memberId}"`, 'memberId');
   const { eligible } = await checkEligibility(reward, member);
-  if (!eligible) throw new DomainError('conflict', 'not_eligible', `member "${memberId}" is not eligible for reward "${reward.id}"`, 'memberId');
+  if (!eligible)
+    throw new DomainError('conflict', 'not_eligible', `member "${memberId}" is not eligible for reward "${reward.id}"`, 'memberId');
   return member;
 }
 
 /** Debits the cost and hands the code to the member, in the caller's transaction (member row locked). */
-async function giveCode(client: PoolClient, reward: Reward, member: Member, code: string, kind: 'redemption' | 'award', id: string, attributes: Record<string, unknown>, actor: string) {
+async function giveCode(
+  client: PoolClient,
+  reward: Reward,
+  member: Member,
+  code: string,
+  kind: 'redemption' | 'award',
+  id: string,
+  attributes: Record<string, unknown>,
+  actor: string,
+) {
   if (kind === 'redemption' && reward.pointsCost > 0) {
     if (member.balance < reward.pointsCost) {
-      throw new DomainError('conflict', 'insufficient_points', `the reward costs ${reward.pointsCost} points; the balance is ${member.balance}`, 'memberId');
+      throw new DomainError(
+        'conflict',
+        'insufficient_points',
+        `the reward costs ${reward.pointsCost} points; the balance is ${member.balance}`,
+        'memberId',
+      );
     }
-    await bookPoints(client, { memberId: member.id, kind: 'debit', points: reward.pointsCost, source: `reward:${reward.id}`, reference: `reward-redemption:${id}`, attributes });
+    await bookPoints(client, {
+      memberId: member.id,
+      kind: 'debit',
+      points: reward.pointsCost,
+      source: `reward:${reward.id}`,
+      reference: `reward-redemption:${id}`,
+      attributes,
+    });
   }
   await assignCode(client, code, kind === 'redemption' ? 'redeemed' : 'awarded', member.id);
   await recordStatusChange(client, code, 'unused', kind === 'redemption' ? 'redeemed' : 'awarded', actor, `reward ${reward.id} ${kind}`);
   // Followed up (webhooks) by Temporal once committed, never if this transaction rolls back.
   await enqueueOutbox(client, 'reward.redeemed', {
-    version: 1, redemptionId: id, rewardId: reward.id, memberId: member.id, code, kind,
-    points: kind === 'redemption' ? reward.pointsCost : 0, occurredAt: new Date().toISOString(),
+    version: 1,
+    redemptionId: id,
+    rewardId: reward.id,
+    memberId: member.id,
+    code,
+    kind,
+    points: kind === 'redemption' ? reward.pointsCost : 0,
+    occurredAt: new Date().toISOString(),
   });
 }
 
 async function takeRewardCode(client: PoolClient, reward: Reward): Promise<string> {
   const taken = await takeUnusedCode(client, (await resolvePool(client, { type: 'reward', id: reward.id })).id);
-  if (!taken) throw new DomainError('conflict', 'no_codes_left', `no unused code left for reward "${reward.id}" (nor in the bank)`, 'rewardId');
+  if (!taken)
+    throw new DomainError('conflict', 'no_codes_left', `no unused code left for reward "${reward.id}" (nor in the bank)`, 'rewardId');
   return taken.code;
 }
 
@@ -64,7 +98,13 @@ async function takeRewardCode(client: PoolClient, reward: Reward): Promise<strin
  * Redeem (points) or award (free) a reward in one transaction: eligibility, mandatory attributes, balance, one
  * code from the reward's pool or the bank, the debit. Any refusal leaves nothing changed.
  */
-export async function redeemReward(ctx: AppContext, rewardId: string, request: RedeemRequest, kind: 'redemption' | 'award', actor: string): Promise<RewardRedemption> {
+export async function redeemReward(
+  ctx: AppContext,
+  rewardId: string,
+  request: RedeemRequest,
+  kind: 'redemption' | 'award',
+  actor: string,
+): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
     const reward = await loadReward(client, rewardId);
     if (!reward.active) throw new DomainError('conflict', 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
@@ -74,8 +114,15 @@ export async function redeemReward(ctx: AppContext, rewardId: string, request: R
     const code = await takeRewardCode(client, reward);
     await giveCode(client, reward, member, code, kind, id, attributes, actor);
     return insertRewardRedemption(client, {
-      id, rewardId: reward.id, kind, status: kind === 'redemption' ? 'redeemed' : 'awarded', memberId: member.id, code,
-      points: kind === 'redemption' ? reward.pointsCost : 0, attributes, reservedUntil: null,
+      id,
+      rewardId: reward.id,
+      kind,
+      status: kind === 'redemption' ? 'redeemed' : 'awarded',
+      memberId: member.id,
+      code,
+      points: kind === 'redemption' ? reward.pointsCost : 0,
+      attributes,
+      reservedUntil: null,
     });
   });
 }
@@ -93,7 +140,17 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
     await recordStatusChange(client, code, 'unused', 'reserved', actor, `reward ${reward.id} reservation`);
     const id = randomUUID();
     const reservedUntil = new Date(Date.now() + expiresInSeconds * 1000);
-    const reservation = await insertRewardRedemption(client, { id, rewardId: reward.id, kind: 'reservation', status: 'reserved', memberId: null, code, points: 0, attributes: {}, reservedUntil });
+    const reservation = await insertRewardRedemption(client, {
+      id,
+      rewardId: reward.id,
+      kind: 'reservation',
+      status: 'reserved',
+      memberId: null,
+      code,
+      points: 0,
+      attributes: {},
+      reservedUntil,
+    });
     await ctx.temporal.workflow.start<typeof expireReservationWorkflow>('expireReservationWorkflow', {
       taskQueue: ctx.config.taskQueue,
       workflowId: `expire-reservation-${id}`,
@@ -104,15 +161,29 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
 }
 
 /** Gives a reserved code to a member, as a redemption (points debited) or an award, before the reservation expires. */
-export async function assignReservation(ctx: AppContext, id: string, request: RedeemRequest & { as: 'redemption' | 'award' }, actor: string): Promise<RewardRedemption> {
+export async function assignReservation(
+  ctx: AppContext,
+  id: string,
+  request: RedeemRequest & { as: 'redemption' | 'award' },
+  actor: string,
+): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
     const findReservation = async (reservationId: string) => {
       const found = await findRewardRedemption(client, reservationId, true);
       return found?.kind === 'reservation' ? found : null;
     };
-    const reservation = await loadOrNotFound(id, findReservation, { code: 'reservation_not_found', message: `no reservation "${id}"`, field: 'id' });
+    const reservation = await loadOrNotFound(id, findReservation, {
+      code: 'reservation_not_found',
+      message: `no reservation "${id}"`,
+      field: 'id',
+    });
     if (reservation.status !== 'reserved' || (reservation.reservedUntil && reservation.reservedUntil.getTime() <= Date.now())) {
-      throw new DomainError('conflict', 'reservation_not_open', `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`, 'id');
+      throw new DomainError(
+        'conflict',
+        'reservation_not_open',
+        `the reservation is ${reservation.status === 'reserved' ? 'expired' : reservation.status}`,
+        'id',
+      );
     }
     const reward = await loadReward(client, reservation.rewardId);
     const attributes = checkAttributes(reward, request.attributes);
@@ -120,8 +191,10 @@ export async function assignReservation(ctx: AppContext, id: string, request: Re
     await setCodeStatus(client, reservation.code, 'unused'); // giveCode records unused → redeemed/awarded
     await giveCode(client, reward, member, reservation.code, request.as, id, attributes, actor);
     return updateRewardRedemption(client, id, {
-      status: request.as === 'redemption' ? 'redeemed' : 'awarded', memberId: member.id,
-      points: request.as === 'redemption' ? reward.pointsCost : 0, attributes,
+      status: request.as === 'redemption' ? 'redeemed' : 'awarded',
+      memberId: member.id,
+      points: request.as === 'redemption' ? reward.pointsCost : 0,
+      attributes,
     });
   });
 }

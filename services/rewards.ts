@@ -10,7 +10,10 @@ import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import type { AppContext } from './context';
 
 /** Eligibility: no groups → everyone; otherwise all conditions of any one group must hold. */
-export async function checkEligibility(reward: Reward, member: Member): Promise<{ eligible: boolean; failedConditions: FailedCondition[] }> {
+export async function checkEligibility(
+  reward: Reward,
+  member: Member,
+): Promise<{ eligible: boolean; failedConditions: FailedCondition[] }> {
   if (reward.eligibility.length === 0) return { eligible: true, failedConditions: [] };
   const groups = reward.eligibility.map((g, i) => ({ name: g.name ?? `group ${i + 1}`, conditions: g.conditions }));
   const verdict = await evaluateRules(groups, ruleFacts(member, { name: '', attributes: {} }, { id: '', name: '' }));
@@ -32,17 +35,30 @@ export async function createReward(ctx: AppContext, input: RewardInput): Promise
 }
 
 export async function loadReward(db: Queryable, id: string): Promise<Reward> {
-  return loadOrNotFound(id, (rewardId) => findReward(db, rewardId), { code: 'reward_not_found', message: `no reward "${id}"`, field: 'id' });
+  return loadOrNotFound(id, (rewardId) => findReward(db, rewardId), {
+    code: 'reward_not_found',
+    message: `no reward "${id}"`,
+    field: 'id',
+  });
 }
 
 export async function rewardWithCounts(db: Queryable, reward: Reward) {
   const { createdAt, updatedAt, ...fields } = reward;
-  return { ...fields, certificates: await certificateCounts(db, reward.id), createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+  return {
+    ...fields,
+    certificates: await certificateCounts(db, reward.id),
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
 }
 
 /** The active rewards a member may redeem, in display order; or, for one reward, why not. */
 export async function eligibleRewards(ctx: AppContext, memberId: string, explain?: string) {
-  const member = await loadOrNotFound(memberId, (id) => findMember(ctx.db, id), { code: 'member_not_found', message: `no member "${memberId}"`, field: 'id' });
+  const member = await loadOrNotFound(memberId, (id) => findMember(ctx.db, id), {
+    code: 'member_not_found',
+    message: `no member "${memberId}"`,
+    field: 'id',
+  });
   if (explain) {
     const reward = await loadReward(ctx.db, explain);
     const { eligible, failedConditions } = await checkEligibility(reward, member);

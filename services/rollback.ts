@@ -26,7 +26,12 @@ async function takeBackPoints(client: PoolClient, entry: Parameters<typeof bookP
     await bookPoints(client, entry);
   } catch (error) {
     if ((error as { code?: string }).code !== CHECK_VIOLATION) throw error;
-    throw new DomainError('conflict', 'points_already_spent', `member "${entry.memberId}" has spent the points to take back; credit them first`, 'id');
+    throw new DomainError(
+      'conflict',
+      'points_already_spent',
+      `member "${entry.memberId}" has spent the points to take back; credit them first`,
+      'id',
+    );
   }
 }
 
@@ -36,7 +41,14 @@ async function rollBackReward(client: PoolClient, id: string, reason: string, ac
   if (!redemption) return null;
   if (redemption.status === 'rolled_back' || redemption.status === 'expired') return { type: 'reward', ...redemption };
   if (redemption.points > 0 && redemption.memberId) {
-    await bookPoints(client, { memberId: redemption.memberId, kind: 'credit', points: redemption.points, source: `reward:${redemption.rewardId}`, reference: `rollback:reward-redemption:${id}`, attributes: { reason } });
+    await bookPoints(client, {
+      memberId: redemption.memberId,
+      kind: 'credit',
+      points: redemption.points,
+      source: `reward:${redemption.rewardId}`,
+      reference: `rollback:reward-redemption:${id}`,
+      attributes: { reason },
+    });
   }
   await freeCode(client, redemption.code, actor, reason);
   return { type: 'reward', ...(await updateRewardRedemption(client, id, { status: 'rolled_back', rollbackReason: reason })) };
@@ -48,11 +60,19 @@ async function rollBackCampaign(client: PoolClient, eventId: string, reason: str
   if (!event) return null;
   const { result, points, rolledBackAt, campaignId, budgetKind } = event;
   const view = () => ({ type: 'campaign', eventId, campaignId, status: 'rolled_back' as const, outcome: result });
-  if (result.outcome !== 'redeemed') throw new DomainError('conflict', 'not_redeemed', `event "${eventId}" was rejected: there is nothing to roll back`, 'id');
+  if (result.outcome !== 'redeemed')
+    throw new DomainError('conflict', 'not_redeemed', `event "${eventId}" was rejected: there is nothing to roll back`, 'id');
   if (rolledBackAt) return view();
   for (const effect of result.effects ?? []) {
     if (effect.type === 'add_points') {
-      await takeBackPoints(client, { memberId: result.memberId, kind: 'debit', points: effect.points as number, source: `campaign:${campaignId}`, reference: `rollback:${effect.reference}`, attributes: { reason } });
+      await takeBackPoints(client, {
+        memberId: result.memberId,
+        kind: 'debit',
+        points: effect.points as number,
+        source: `campaign:${campaignId}`,
+        reference: `rollback:${effect.reference}`,
+        attributes: { reason },
+      });
     } else if (effect.code) {
       await freeCode(client, effect.code as string, actor, reason);
     }
@@ -60,7 +80,15 @@ async function rollBackCampaign(client: PoolClient, eventId: string, reason: str
   if (budgetKind) await releaseBudget(client, campaignId, budgetCost(budgetKind, points));
   await markEventRolledBack(client, eventId);
   await freeCode(client, result.code!, actor, reason);
-  await enqueueOutbox(client, 'redemption.rolled_back', { version: 1, eventId, campaignId, memberId: result.memberId, code: result.code, reason, occurredAt: new Date().toISOString() });
+  await enqueueOutbox(client, 'redemption.rolled_back', {
+    version: 1,
+    eventId,
+    campaignId,
+    memberId: result.memberId,
+    code: result.code,
+    reason,
+    occurredAt: new Date().toISOString(),
+  });
   return view();
 }
 

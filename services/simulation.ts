@@ -3,7 +3,15 @@ import { findCampaign } from '../db/campaigns';
 import { findCode } from '../db/codes';
 import { findMember, findMembers, type Member } from '../db/members';
 import { listLastCampaignEvents, redemptionsInPeriod, type RedemptionOutcome } from '../db/redemption-events';
-import { budgetCost, decideRedemption, rejectionBeforeRules, type Decision, type DecisionCode, type DecisionInput, type DecisionRule } from '../domain/redemption-decision';
+import {
+  budgetCost,
+  decideRedemption,
+  rejectionBeforeRules,
+  type Decision,
+  type DecisionCode,
+  type DecisionInput,
+  type DecisionRule,
+} from '../domain/redemption-decision';
 import { normalizeCode } from '../domain/normalize-code';
 import type { ReplayRequest, SimulateRequest } from '../model/simulation';
 import { compileRules, type CompiledRules } from '../rules/evaluate';
@@ -22,9 +30,17 @@ const loadCampaign = (ctx: AppContext, id: string) =>
 type Profile = Pick<Member, 'id' | 'tier' | 'segments' | 'tags' | 'enrolledAt' | 'attributes' | 'balance'>;
 
 /** Runs the pure decision with a rule set compiled for this call; nothing is read or written here. */
-async function decide(input: DecisionInput<DecisionRule>, rules: CompiledRules<DecisionRule>, campaign: Campaign, member: Profile | null, attributes: Record<string, unknown>) {
+async function decide(
+  input: DecisionInput<DecisionRule>,
+  rules: CompiledRules<DecisionRule>,
+  campaign: Campaign,
+  member: Profile | null,
+  attributes: Record<string, unknown>,
+) {
   if (!rejectionBeforeRules(input)) {
-    input.verdict = await rules(factsOf({ ...member!, version: '' }, { name: campaign.triggerEvent, attributes }, { id: campaign.id, name: campaign.name }));
+    input.verdict = await rules(
+      factsOf({ ...member!, version: '' }, { name: campaign.triggerEvent, attributes }, { id: campaign.id, name: campaign.name }),
+    );
   }
   return decideRedemption(input);
 }
@@ -32,35 +48,73 @@ async function decide(input: DecisionInput<DecisionRule>, rules: CompiledRules<D
 /** What the effects of a redemption would be, without taking a coupon code. */
 function effectsView(decision: Decision<DecisionRule>) {
   if (decision.outcome !== 'redeemed') return undefined;
-  return decision.effects.map((e) => (e.type === 'add_points' ? { type: e.type, points: e.points } : { type: e.type, rewardId: e.rewardId }));
+  return decision.effects.map((e) =>
+    e.type === 'add_points' ? { type: e.type, points: e.points } : { type: e.type, rewardId: e.rewardId },
+  );
 }
 
 /**
  * A dry run of POST /v1/events: the same pure decision over the stored campaign (or a draft rule set), a stored
  * member or a typed profile, and optionally a code. It only reads: no lockout counting, no event record.
  */
-export async function simulate(ctx: AppContext, campaignId: string, body: SimulateRequest): Promise<RedemptionOutcome & { simulated: true; points: number }> {
+export async function simulate(
+  ctx: AppContext,
+  campaignId: string,
+  body: SimulateRequest,
+): Promise<RedemptionOutcome & { simulated: true; points: number }> {
   const campaign = await loadCampaign(ctx, campaignId);
   if (body.rules) await validateRuleSet(ctx.db, body.rules);
-  const member: Profile | null = body.memberId !== undefined
-    ? await findMember(ctx.db, body.memberId)
-    : { id: 'simulated', tier: body.member!.tier ?? null, segments: body.member!.segments, tags: body.member!.tags, enrolledAt: body.member!.enrolledAt ?? null,
-        attributes: body.member!.attributes ?? {}, balance: body.member!.balance };
+  const member: Profile | null =
+    body.memberId !== undefined
+      ? await findMember(ctx.db, body.memberId)
+      : {
+          id: 'simulated',
+          tier: body.member!.tier ?? null,
+          segments: body.member!.segments,
+          tags: body.member!.tags,
+          enrolledAt: body.member!.enrolledAt ?? null,
+          attributes: body.member!.attributes ?? {},
+          balance: body.member!.balance,
+        };
   let code: DecisionCode | null | undefined;
   if (body.code !== undefined) {
     const record = await findCode(ctx.db, normalizeCode(body.code) ?? '');
     code = record && { code: record.code, status: record.status, campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null };
   }
-  const frequency = campaign.frequency && body.memberId !== undefined && member ? await redemptionsInPeriod(ctx.db, campaign.id, member.id, campaign.frequency.period) : 0;
+  const frequency =
+    campaign.frequency && body.memberId !== undefined && member
+      ? await redemptionsInPeriod(ctx.db, campaign.id, member.id, campaign.frequency.period)
+      : 0;
   const attributes = { ...body.attributes, ...(code ? { [campaign.triggerAttribute]: code.code } : {}) };
   const decision = await decide(
-    { eventName: campaign.triggerEvent, code, campaign, member, now: new Date(), counts: { ...NO_COUNTS, redemptionsInPeriod: frequency }, lockout: NO_LOCKOUT },
-    compileRules(body.rules ?? campaign.rules), campaign, member, attributes,
+    {
+      eventName: campaign.triggerEvent,
+      code,
+      campaign,
+      member,
+      now: new Date(),
+      counts: { ...NO_COUNTS, redemptionsInPeriod: frequency },
+      lockout: NO_LOCKOUT,
+    },
+    compileRules(body.rules ?? campaign.rules),
+    campaign,
+    member,
+    attributes,
   );
   const effects = effectsView(decision);
   return {
-    eventId: 'simulation', memberId: member?.id ?? body.memberId ?? 'simulated', outcome: decision.outcome, campaignId: campaign.id,
-    ...(decision.outcome === 'rejected' ? { reason: decision.reason, ...(decision.failedConditions ? { failedConditions: decision.failedConditions as unknown as Array<Record<string, unknown>> } : {}) } : {}),
+    eventId: 'simulation',
+    memberId: member?.id ?? body.memberId ?? 'simulated',
+    outcome: decision.outcome,
+    campaignId: campaign.id,
+    ...(decision.outcome === 'rejected'
+      ? {
+          reason: decision.reason,
+          ...(decision.failedConditions
+            ? { failedConditions: decision.failedConditions as unknown as Array<Record<string, unknown>> }
+            : {}),
+        }
+      : {}),
     ...(code && decision.outcome === 'redeemed' ? { code: code.code } : {}),
     ...(effects ? { effects } : {}),
     simulated: true,
@@ -85,7 +139,16 @@ function count(t: Tally, o: { outcome: string; reason: string | null; points: nu
 }
 
 // Reasons decided before the rules ran: a different rule set can't change them.
-const DECIDED_BEFORE_RULES = new Set(['too_many_attempts', 'unknown_code', 'wrong_campaign', 'code_cancelled', 'code_used', 'campaign_inactive', 'not_started', 'ended']);
+const DECIDED_BEFORE_RULES = new Set([
+  'too_many_attempts',
+  'unknown_code',
+  'wrong_campaign',
+  'code_cancelled',
+  'code_used',
+  'campaign_inactive',
+  'not_started',
+  'ended',
+]);
 
 /** The calendar period (UTC) an instant falls in, as PostgreSQL's date_trunc names it (weeks start on Monday). */
 function periodOf(at: Date, period: string): string {
@@ -93,7 +156,10 @@ function periodOf(at: Date, period: string): string {
   if (period === 'day') return iso.slice(0, 10);
   if (period === 'month') return iso.slice(0, 7);
   if (period === 'year') return iso.slice(0, 4);
-  if (period === 'week') return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - ((at.getUTCDay() + 6) % 7))).toISOString().slice(0, 10);
+  if (period === 'week')
+    return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - ((at.getUTCDay() + 6) % 7)))
+      .toISOString()
+      .slice(0, 10);
   return 'lifetime';
 }
 
@@ -126,11 +192,24 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
       const member = members.get(e.memberId) ?? null;
       const key = `${e.memberId}|${periodOf(e.createdAt, campaign.frequency?.period ?? 'lifetime')}`;
       const decision = await decide(
-        { eventName: campaign.triggerEvent, code: undefined, campaign: { ...replayed, budgetUsed: usedBefore + draftBudget }, member, now: e.createdAt,
-          counts: { ...NO_COUNTS, redemptionsInPeriod: perPeriod.get(key) ?? 0 }, lockout: NO_LOCKOUT },
-        rules, campaign, member, e.attributes,
+        {
+          eventName: campaign.triggerEvent,
+          code: undefined,
+          campaign: { ...replayed, budgetUsed: usedBefore + draftBudget },
+          member,
+          now: e.createdAt,
+          counts: { ...NO_COUNTS, redemptionsInPeriod: perPeriod.get(key) ?? 0 },
+          lockout: NO_LOCKOUT,
+        },
+        rules,
+        campaign,
+        member,
+        e.attributes,
       );
-      next = decision.outcome === 'redeemed' ? { outcome: 'redeemed', reason: null, points: decision.points } : { outcome: 'rejected', reason: decision.reason, points: 0 };
+      next =
+        decision.outcome === 'redeemed'
+          ? { outcome: 'redeemed', reason: null, points: decision.points }
+          : { outcome: 'rejected', reason: decision.reason, points: 0 };
       if (decision.outcome === 'redeemed') perPeriod.set(key, (perPeriod.get(key) ?? 0) + 1);
     }
     count(current, now);
@@ -141,5 +220,12 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
       changed.push({ eventId: e.eventId, memberId: e.memberId, current: now, draft: next });
     }
   }
-  return { events: events.length, memberProfiles: 'current' as const, current, draft, budgetUsed: { current: currentBudget, draft: draftBudget }, changed };
+  return {
+    events: events.length,
+    memberProfiles: 'current' as const,
+    current,
+    draft,
+    budgetUsed: { current: currentBudget, draft: draftBudget },
+    changed,
+  };
 }

@@ -4,7 +4,11 @@ import { DomainError } from '../model/errors';
 import type { NotificationType } from '../model/notification-types';
 import type { WebhookStatus } from '../model/webhooks';
 import {
-  deleteWebhookSubscription, findWebhookSubscription, insertWebhookSubscription, updateWebhookSubscription, type WebhookSubscription,
+  deleteWebhookSubscription,
+  findWebhookSubscription,
+  insertWebhookSubscription,
+  updateWebhookSubscription,
+  type WebhookSubscription,
 } from '../db/webhook-subscriptions';
 import { findDelivery, reopenDelivery, type WebhookDelivery } from '../db/webhook-deliveries';
 import { newWebhookSecret } from '../domain/webhook-signature';
@@ -29,7 +33,12 @@ function checkUrl(ctx: AppContext, url: string): void {
 export async function createWebhook(ctx: AppContext, input: WebhookInput, actor: string): Promise<WebhookSubscription> {
   checkUrl(ctx, input.url);
   return insertWebhookSubscription(ctx.db, {
-    id: randomUUID(), url: input.url, events: [...new Set(input.events)], description: input.description ?? null, secret: newWebhookSecret(), createdBy: actor,
+    id: randomUUID(),
+    url: input.url,
+    events: [...new Set(input.events)],
+    description: input.description ?? null,
+    secret: newWebhookSecret(),
+    createdBy: actor,
   });
 }
 
@@ -77,7 +86,14 @@ export async function redeliver(ctx: AppContext, id: string): Promise<WebhookDel
       taskQueue: ctx.config.taskQueue,
       workflowId: deliveryWorkflowId(reopened.messageId, reopened.subscriptionId, reopened.runs),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ messageId: reopened.messageId, subscriptionId: reopened.subscriptionId, retry: ctx.config.webhooks.retry, attemptTimeoutMs: ctx.config.webhooks.timeoutMs }],
+      args: [
+        {
+          messageId: reopened.messageId,
+          subscriptionId: reopened.subscriptionId,
+          retry: ctx.config.webhooks.retry,
+          attemptTimeoutMs: ctx.config.webhooks.timeoutMs,
+        },
+      ],
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

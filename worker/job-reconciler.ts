@@ -60,7 +60,9 @@ export function startJobReconciler(db: Database, client: Client, everyMs = RECON
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const pass = () => {
-    running = reconcileJobs(db, client).catch((error) => logger.warn({ err: describeError(error) }, 'job reconciliation failed; retrying later'));
+    running = reconcileJobs(db, client).catch((error) =>
+      logger.warn({ err: describeError(error) }, 'job reconciliation failed; retrying later'),
+    );
   };
   pass();
   const timer = setInterval(() => !stopped && pass(), everyMs);

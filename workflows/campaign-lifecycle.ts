@@ -1,10 +1,23 @@
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, startChild, uuid4, workflowInfo,
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CampaignLifecycleActivities } from '../activities/campaign-lifecycle';
 import { decideStatus, nextTimer, type LifecycleState } from '../domain/campaign-lifecycle';
 import {
-  changeLifecycleUpdate, lifecycleQuery, type CampaignLifecycleInput, type LifecycleChange, type LifecycleView,
+  changeLifecycleUpdate,
+  lifecycleQuery,
+  type CampaignLifecycleInput,
+  type LifecycleChange,
+  type LifecycleView,
 } from './campaign-lifecycle-definitions';
 import type { generateCodesWorkflow } from './generate-codes';
 
@@ -38,8 +51,13 @@ export async function campaignLifecycleWorkflow(input: CampaignLifecycleInput): 
     if (!state) return null;
     const timer = nextTimer(state, Date.now());
     return {
-      campaignId: input.campaignId, status: state.status, requested: state.requested, startsAt: iso(state.startsAt), endsAt: iso(state.endsAt),
-      nextTimer: timer && { at: iso(timer.at)!, to: timer.to }, topUp: { running: topUpRunning, generated: state.toppedUp },
+      campaignId: input.campaignId,
+      status: state.status,
+      requested: state.requested,
+      startsAt: iso(state.startsAt),
+      endsAt: iso(state.endsAt),
+      nextTimer: timer && { at: iso(timer.at)!, to: timer.to },
+      topUp: { running: topUpRunning, generated: state.toppedUp },
     };
   };
   setHandler(lifecycleQuery, view);
@@ -55,7 +73,8 @@ export async function campaignLifecycleWorkflow(input: CampaignLifecycleInput): 
     },
     {
       validator: (change: LifecycleChange) => {
-        if (state?.status === 'ended') throw ApplicationFailure.nonRetryable('the campaign has ended; its status and dates can no longer change', 'CampaignEnded');
+        if (state?.status === 'ended')
+          throw ApplicationFailure.nonRetryable('the campaign has ended; its status and dates can no longer change', 'CampaignEnded');
         if (change.startsAt && change.endsAt && Date.parse(change.endsAt) <= Date.parse(change.startsAt)) {
           throw ApplicationFailure.nonRetryable('endsAt must be after startsAt', 'InvalidDates');
         }
@@ -105,6 +124,9 @@ export async function campaignLifecycleWorkflow(input: CampaignLifecycleInput): 
       // The generation is a job of its own: it finishes even if the campaign's workflow continues as new or ends.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    void child.result().finally(() => (topUpRunning = false)).catch(() => undefined);
+    void child
+      .result()
+      .finally(() => (topUpRunning = false))
+      .catch(() => undefined);
   }
 }

@@ -6,10 +6,12 @@ import { allow } from '../auth';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
+import { DomainError } from '../../model/errors';
 import { campaignIdParam, campaignView } from '../schemas/campaign';
 import { campaignPatch, newCampaign } from '../../model/campaign';
 import { findCampaign, listCampaigns, type Campaign } from '../../db/campaigns';
 import { campaignStats } from '../../db/campaign-stats';
+import { campaignTimeseries } from '../../db/campaign-timeseries';
 import { createCampaign, toFields, updateCampaign } from '../../services/campaigns';
 import type { AppContext } from '../../services/context';
 
@@ -19,7 +21,9 @@ export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
   const load = (rawId: string) =>
     loadOrNotFound(campaignIdParam.safeParse({ id: rawId }).data?.id, (id) => findCampaign(ctx.db, id), {
-      code: 'campaign_not_found', message: `no campaign "${rawId}"`, field: 'id',
+      code: 'campaign_not_found',
+      message: `no campaign "${rawId}"`,
+      field: 'id',
     });
 
   router.post('/campaigns', allow('marketer'), async (req, res) => {
@@ -44,8 +48,57 @@ export function campaignRoutes(ctx: AppContext): Router {
       : null;
     res.json({ campaignId: campaign.id, ...stats, budget });
   });
+  router.get('/campaigns/:id/stats/timeseries', allow('marketer', 'operator'), async (req, res) => {
+    const campaign = await load(String(req.params.id));
+    const { bucket, from, to } = parse(timeseriesQuery, req.query);
+    const end = to ? new Date(to) : new Date();
+    const start = from ? new Date(from) : new Date(end.getTime() - (bucket === 'hour' ? 48 * 3600_000 : 30 * 86400_000));
+    if (end <= start) throw new DomainError('invalid', 'validation_failed', 'to must be after from', 'to');
+    if ((end.getTime() - start.getTime()) / (bucket === 'hour' ? 3600_000 : 86400_000) > 2000) {
+      throw new DomainError('invalid', 'validation_failed', 'at most 2,000 buckets: narrow from/to or use a bigger bucket', 'from');
+    }
+    const points = await campaignTimeseries(ctx.db, campaign.id, bucket, start, end);
+    res.json({
+      campaignId: campaign.id,
+      bucket,
+      from: start.toISOString(),
+      to: end.toISOString(),
+      points: points.map((p) => ({ ...p, at: p.at.toISOString() })),
+    });
+  });
   return router;
 }
+
+const timeseriesQuery = z
+  .object({
+    bucket: z.enum(['hour', 'day']).default('hour'),
+    from: z
+      .string()
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Default: 48 hours (hour) or 30 days (day) before `to`' }),
+    to: z.string().datetime({ offset: true }).optional().openapi({ description: 'Default: now' }),
+  })
+  .strict();
+
+const timeseriesView = z
+  .object({
+    campaignId: z.string(),
+    bucket: z.enum(['hour', 'day']),
+    from: z.string(),
+    to: z.string(),
+    points: z
+      .array(
+        z.object({
+          at: z.string().openapi({ description: 'Start of the bucket (UTC)' }),
+          redeemed: z.number(),
+          points: z.number(),
+          rejected: z.record(z.number()).openapi({ description: 'Rejected events by reason' }),
+        }),
+      )
+      .openapi({ description: 'Only buckets with events' }),
+  })
+  .openapi('CampaignTimeseries');
 
 const statsView = z
   .object({
@@ -60,14 +113,64 @@ const statsView = z
 
 export function describeCampaignRoutes(registry: OpenAPIRegistry): void {
   const ok = (description: string, schema: z.ZodTypeAny) => ({ description, content: { 'application/json': { schema } } });
-  const paths: Array<[method: 'get' | 'post' | 'patch', path: string, summary: string, request: object, status: number, schema: z.ZodTypeAny, errors: number[]]> = [
-    ['post', '/v1/campaigns', 'Create a campaign (rules are checked now, not at redemption time); optionally generate its codes', { body: jsonBody(newCampaign) }, 201, campaignView, [400, 401, 403, 409]],
+  const paths: Array<
+    [
+      method: 'get' | 'post' | 'patch',
+      path: string,
+      summary: string,
+      request: object,
+      status: number,
+      schema: z.ZodTypeAny,
+      errors: number[],
+    ]
+  > = [
+    [
+      'post',
+      '/v1/campaigns',
+      'Create a campaign (rules are checked now, not at redemption time); optionally generate its codes',
+      { body: jsonBody(newCampaign) },
+      201,
+      campaignView,
+      [400, 401, 403, 409],
+    ],
     ['get', '/v1/campaigns', 'List campaigns in display order', {}, 200, z.object({ campaigns: z.array(campaignView) }), [401, 403]],
     ['get', '/v1/campaigns/{id}', 'One campaign', { params: campaignIdParam }, 200, campaignView, [401, 403, 404]],
-    ['patch', '/v1/campaigns/{id}', 'Change a campaign (the merged campaign is validated as a whole)', { params: campaignIdParam, body: jsonBody(campaignPatch) }, 200, campaignView, [400, 401, 403, 404, 409]],
-    ['get', '/v1/campaigns/{id}/stats', 'Codes, redemptions, points, budget and rejections by reason', { params: campaignIdParam }, 200, statsView, [401, 403, 404]],
+    [
+      'patch',
+      '/v1/campaigns/{id}',
+      'Change a campaign (the merged campaign is validated as a whole)',
+      { params: campaignIdParam, body: jsonBody(campaignPatch) },
+      200,
+      campaignView,
+      [400, 401, 403, 404, 409],
+    ],
+    [
+      'get',
+      '/v1/campaigns/{id}/stats',
+      'Codes, redemptions, points, budget and rejections by reason',
+      { params: campaignIdParam },
+      200,
+      statsView,
+      [401, 403, 404],
+    ],
+    [
+      'get',
+      '/v1/campaigns/{id}/stats/timeseries',
+      'Redemptions, points and rejections by reason per hour or day',
+      { params: campaignIdParam, query: timeseriesQuery },
+      200,
+      timeseriesView,
+      [400, 401, 403, 404],
+    ],
   ];
   for (const [method, path, summary, request, status, schema, errors] of paths) {
-    registry.registerPath({ method, path, summary, tags: ['Campaigns'], request, responses: { [status]: ok(summary, schema), ...errorResponses(...errors) } });
+    registry.registerPath({
+      method,
+      path,
+      summary,
+      tags: ['Campaigns'],
+      request,
+      responses: { [status]: ok(summary, schema), ...errorResponses(...errors) },
+    });
   }
 }

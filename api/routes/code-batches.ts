@@ -8,7 +8,7 @@ import { codeGenerationInput } from '../../model/code-generation';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { codeBatchView } from '../views';
-import { cancelCodeBatch, createCodeBatch } from '../../services/code-batches';
+import { cancelCodeBatch, checkCodeBatchKeyspace, createCodeBatch } from '../../services/code-batches';
 import { cancelRequest } from '../schemas/code';
 import { findBatch } from '../../db/code-batches';
 import type { AppContext } from '../../services/context';
@@ -22,9 +22,15 @@ export function codeBatchRoutes(ctx: AppContext): Router {
     res.status(202).location(`/v1/code-batches/${batch.id}`).json(codeBatchView(batch));
   });
 
+  router.post('/code-batches/keyspace-check', allow('marketer', 'operator'), async (req, res) => {
+    res.json(await checkCodeBatchKeyspace(ctx, parse(codeGenerationInput, req.body)));
+  });
+
   const loadBatch = (rawId: string) =>
     loadOrNotFound(batchIdParam.safeParse({ id: rawId }).data?.id, (id) => findBatch(ctx.db, id), {
-      code: 'batch_not_found', message: `no code batch with id "${rawId}"`, field: 'id',
+      code: 'batch_not_found',
+      message: `no code batch with id "${rawId}"`,
+      field: 'id',
     });
 
   router.get('/code-batches/:id', allow('marketer', 'operator'), async (req, res) => {
@@ -41,7 +47,35 @@ export function codeBatchRoutes(ctx: AppContext): Router {
   return router;
 }
 
+const keyspaceReport = z
+  .object({
+    ok: z.boolean().openapi({ description: 'Whether POST /v1/code-batches would accept this quantity now' }),
+    combinations: z
+      .string()
+      .openapi({ description: 'All combinations of this length and alphabet (a decimal string: it may exceed 2^53)' }),
+    free: z.string().openapi({ description: 'Combinations not yet requested for this prefix/length/charset' }),
+    used: z.number().int(),
+    maxQuantity: z
+      .string()
+      .openapi({ description: 'Largest quantity one request of this shape may ask for now (1% of the free combinations)' }),
+    minLength: z.number().int().openapi({ description: 'Smallest length that would accept the quantity' }),
+    alphabetSize: z.number().int(),
+    message: z.string(),
+  })
+  .openapi('KeyspaceReport');
+
 export function describeCodeBatchRoutes(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/code-batches/keyspace-check',
+    summary: "Check a generation request against the keyspace rule without creating anything (the wizard's live feedback)",
+    tags: ['Codes'],
+    request: { body: jsonBody(codeGenerationInput) },
+    responses: {
+      200: { description: 'The verdict', content: { 'application/json': { schema: keyspaceReport } } },
+      ...errorResponses(400, 401, 403),
+    },
+  });
   registry.registerPath({
     method: 'post',
     path: '/v1/code-batches',
@@ -60,7 +94,10 @@ export function describeCodeBatchRoutes(registry: OpenAPIRegistry): void {
     tags: ['Codes'],
     request: { params: batchIdParam, body: jsonBody(cancelRequest) },
     responses: {
-      202: { description: 'Cancellation started', content: { 'application/json': { schema: z.object({ batchId: z.string().uuid(), workflowId: z.string() }) } } },
+      202: {
+        description: 'Cancellation started',
+        content: { 'application/json': { schema: z.object({ batchId: z.string().uuid(), workflowId: z.string() }) } },
+      },
       ...errorResponses(400, 401, 403, 404, 409, 503),
     },
   });

@@ -23,10 +23,38 @@ const barcode = { bcid: 'code128', includetext: true, scale: 3, height: 12 };
 
 // A Map, not an object literal: a path segment such as "constructor" must not find a prototype member.
 const IMAGES = new Map<string, CodeImage>([
-  ['qr.svg', { contentType: 'image/svg+xml', summary: 'The code as a QR code (SVG)', render: (code) => QRCode.toString(code, { type: 'svg', ...qr }) }],
-  ['qr.png', { contentType: 'image/png', summary: 'The code as a QR code (PNG)', render: (code) => QRCode.toBuffer(code, { type: 'png', ...qr, scale: 8 }) }],
-  ['barcode.svg', { contentType: 'image/svg+xml', summary: 'The code as a Code 128 barcode (SVG)', render: async (code) => bwipjs.toSVG({ ...barcode, text: code }) }],
-  ['barcode.png', { contentType: 'image/png', summary: 'The code as a Code 128 barcode (PNG)', render: (code) => bwipjs.toBuffer({ ...barcode, text: code }) }],
+  [
+    'qr.svg',
+    {
+      contentType: 'image/svg+xml',
+      summary: 'The code as a QR code (SVG)',
+      render: (code) => QRCode.toString(code, { type: 'svg', ...qr }),
+    },
+  ],
+  [
+    'qr.png',
+    {
+      contentType: 'image/png',
+      summary: 'The code as a QR code (PNG)',
+      render: (code) => QRCode.toBuffer(code, { type: 'png', ...qr, scale: 8 }),
+    },
+  ],
+  [
+    'barcode.svg',
+    {
+      contentType: 'image/svg+xml',
+      summary: 'The code as a Code 128 barcode (SVG)',
+      render: async (code) => bwipjs.toSVG({ ...barcode, text: code }),
+    },
+  ],
+  [
+    'barcode.png',
+    {
+      contentType: 'image/png',
+      summary: 'The code as a Code 128 barcode (PNG)',
+      render: (code) => bwipjs.toBuffer({ ...barcode, text: code }),
+    },
+  ],
 ]);
 
 export function codeImageRoutes(ctx: AppContext): Router {

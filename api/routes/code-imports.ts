@@ -46,7 +46,9 @@ export function codeImportRoutes(ctx: AppContext): Router {
       return batch?.source === 'import' ? batch : null;
     };
     const batch = await loadOrNotFound(importIdParam.safeParse(req.params).data?.id, findImport, {
-      code: 'import_not_found', message: `no code import with id "${req.params.id}"`, field: 'id',
+      code: 'import_not_found',
+      message: `no code import with id "${req.params.id}"`,
+      field: 'id',
     });
     res.json(codeImportView(batch, await listRejections(ctx.db, batch.id, query.after, query.limit), query.limit));
   });
@@ -58,11 +60,15 @@ export function describeCodeImportRoutes(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/code-imports',
     summary: 'Import codes from a CSV file (header `code`, optional `expires_at`, other columns kept as attributes)',
-    description: 'Streams into PostgreSQL and runs as a Temporal workflow; answers 202 with the job. A BOM, CRLF, quoted fields and blank lines are handled.',
+    description:
+      'Streams into PostgreSQL and runs as a Temporal workflow; answers 202 with the job. A BOM, CRLF, quoted fields and blank lines are handled.',
     tags: ['Codes'],
     request: {
       query: createCodeImportQuery,
-      body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,expires_at\nGIFT-0001,2027-01-31\n' }) } } },
+      body: {
+        required: true,
+        content: { 'text/csv': { schema: z.string().openapi({ example: 'code,expires_at\nGIFT-0001,2027-01-31\n' }) } },
+      },
     },
     responses: {
       202: { description: 'The import was accepted', content: { 'application/json': { schema: codeImportSchema } } },
@@ -75,7 +81,9 @@ export function describeCodeImportRoutes(registry: OpenAPIRegistry): void {
     summary: 'Change code statuses in bulk from a CSV (`code,status[,reason]`): redeemed/awarded → fulfilled, unused/reserved → cancelled',
     description: 'One transaction; rows asking for a status the code already has count as unchanged; every refused row is reported.',
     tags: ['Codes'],
-    request: { body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,status\nGIFT0001,fulfilled\n' }) } } } },
+    request: {
+      body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,status\nGIFT0001,fulfilled\n' }) } } },
+    },
     responses: {
       200: { description: 'What was applied and what was refused', content: { 'application/json': { schema: statusImportReport } } },
       ...errorResponses(400, 401, 403, 409, 413, 415),

@@ -62,28 +62,43 @@ export function codeRoutes(ctx: AppContext): Router {
 }
 
 export function describeCodeRoutes(registry: OpenAPIRegistry): void {
-  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({ description, content: { 'application/json': { schema } } });
+  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
   registry.registerPath({
-    method: 'get', path: '/v1/codes', tags: ['Codes'],
+    method: 'get',
+    path: '/v1/codes',
+    tags: ['Codes'],
     summary: 'Search codes by pool, status, member, batch, prefix and dates (cursor pagination, in code order)',
     request: { query: codeSearchQuery },
     responses: { 200: ok('A page of codes', codePage), ...errorResponses(400, 401, 403) },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/codes/export', tags: ['Codes'],
+    method: 'get',
+    path: '/v1/codes/export',
+    tags: ['Codes'],
     summary: 'Export the codes matching the search filters as CSV, streamed (formula-like cells are escaped)',
     request: { query: codeFilters },
-    responses: { 200: { description: 'CSV with a header row', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errorResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'CSV with a header row', content: { 'text/csv': { schema: { type: 'string' } } } },
+      ...errorResponses(400, 401, 403),
+    },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/codes/{code}', tags: ['Codes'],
+    method: 'get',
+    path: '/v1/codes/{code}',
+    tags: ['Codes'],
     summary: 'One code with its origin and history (case, spaces and dashes ignored)',
-    description: 'A code of a check-character family whose check character fails: 422 `invalid_check_character` (re-check the code), whether or not such a code exists.',
+    description:
+      'A code of a check-character family whose check character fails: 422 `invalid_check_character` (re-check the code), whether or not such a code exists.',
     request: { params: codeParam },
     responses: { 200: ok('The code', codeDetailView), ...errorResponses(400, 401, 403, 404, 422) },
   });
   registry.registerPath({
-    method: 'post', path: '/v1/codes/{code}/cancel', tags: ['Codes'],
+    method: 'post',
+    path: '/v1/codes/{code}/cancel',
+    tags: ['Codes'],
     summary: 'Cancel an unused or reserved code (409 for a redeemed, awarded or fulfilled one)',
     request: { params: codeParam, body: jsonBody(cancelRequest) },
     responses: { 200: ok('The cancelled code', codeSchema), ...errorResponses(400, 401, 403, 404, 409, 422) },

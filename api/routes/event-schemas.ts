@@ -26,7 +26,8 @@ export function eventSchemaRoutes(ctx: AppContext): Router {
   router.post('/event-schemas', allow('marketer'), async (req, res) => {
     const input = parse(eventSchemaInput, req.body);
     const schema = await insertEventSchema(ctx.db, input);
-    if (!schema) throw new ApiError(409, 'event_schema_exists', `an event schema named "${input.name}" exists already; PATCH it instead`, 'name');
+    if (!schema)
+      throw new ApiError(409, 'event_schema_exists', `an event schema named "${input.name}" exists already; PATCH it instead`, 'name');
     res.status(201).location(`/v1/event-schemas/${schema.name}`).json(eventSchemaView(schema));
   });
 
@@ -38,9 +39,15 @@ export function eventSchemaRoutes(ctx: AppContext): Router {
     const rawName = String(req.params.name);
     const changes = parse(eventSchemaPatch, req.body);
     // A name no schema could have is simply not found.
-    const schema = await loadOrNotFound(eventSchemaNameParam.safeParse({ name: rawName }).data?.name, (name) => updateEventSchema(ctx.db, name, changes), {
-      code: 'event_schema_not_found', message: `no event schema named "${rawName}"`, field: 'name',
-    });
+    const schema = await loadOrNotFound(
+      eventSchemaNameParam.safeParse({ name: rawName }).data?.name,
+      (name) => updateEventSchema(ctx.db, name, changes),
+      {
+        code: 'event_schema_not_found',
+        message: `no event schema named "${rawName}"`,
+        field: 'name',
+      },
+    );
     res.json(eventSchemaView(schema));
   });
 
@@ -48,20 +55,29 @@ export function eventSchemaRoutes(ctx: AppContext): Router {
 }
 
 export function describeEventSchemaRoutes(registry: OpenAPIRegistry): void {
-  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({ description, content: { 'application/json': { schema } } });
+  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
   registry.registerPath({
-    method: 'post', path: '/v1/event-schemas', tags: ['Event schemas'],
+    method: 'post',
+    path: '/v1/event-schemas',
+    tags: ['Event schemas'],
     summary: 'Declare the attributes an event of this name carries (409 if the name is taken)',
     request: { body: jsonBody(eventSchemaInput) },
     responses: { 201: ok('The new event schema', eventSchemaSchema), ...errorResponses(400, 401, 403, 409, 415) },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/event-schemas', tags: ['Event schemas'],
+    method: 'get',
+    path: '/v1/event-schemas',
+    tags: ['Event schemas'],
     summary: 'Every event schema, by name',
     responses: { 200: ok('The event schemas', eventSchemaList), ...errorResponses(401, 403) },
   });
   registry.registerPath({
-    method: 'patch', path: '/v1/event-schemas/{name}', tags: ['Event schemas'],
+    method: 'patch',
+    path: '/v1/event-schemas/{name}',
+    tags: ['Event schemas'],
     summary: 'Replace the attributes of an event schema and/or switch it on or off',
     request: { params: eventSchemaNameParam, body: jsonBody(eventSchemaPatch) },
     responses: { 200: ok('The updated event schema', eventSchemaSchema), ...errorResponses(400, 401, 403, 404, 415) },

@@ -20,7 +20,9 @@ export function eventRoutes(ctx: AppContext): Router {
     const outcome = await postEvent(ctx, parse(postEventRequest, req.body), req.principal!.id);
     if (outcome.reason === 'too_many_attempts') {
       // Says nothing about the code: a locked-out guesser learns no more from a 429 than from the lockout itself.
-      return res.status(429).json({ ...errorBody('too_many_attempts', 'too many failed code attempts; try again later'), eventId: outcome.eventId });
+      return res
+        .status(429)
+        .json({ ...errorBody('too_many_attempts', 'too many failed code attempts; try again later'), eventId: outcome.eventId });
     }
     res.json(outcome);
   });
@@ -38,13 +40,17 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/events',
     summary: 'Post a custom event; a code it carries is redeemed exactly once (keyed by the event id) and the outcome answered',
-    description: 'Decided in one PostgreSQL transaction in the API (no workflow on the answer path). Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key. The same event id again answers the stored outcome.',
+    description:
+      'Decided in one PostgreSQL transaction in the API (no workflow on the answer path). Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key. The same event id again answers the stored outcome.',
     tags: ['Campaigns'],
     request: { body: jsonBody(postEventRequest) },
     responses: {
       200: { description: 'The outcome', content: { 'application/json': { schema: redemptionOutcome } } },
       ...errorResponses(400, 401, 403, 422, 503),
-      429: { description: 'Too many failed code attempts by the member or the API key (error too_many_attempts)', content: { 'application/json': { schema: tooManyAttempts } } },
+      429: {
+        description: 'Too many failed code attempts by the member or the API key (error too_many_attempts)',
+        content: { 'application/json': { schema: tooManyAttempts } },
+      },
     },
   });
   registry.registerPath({
@@ -53,7 +59,10 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     summary: 'Search decided events (newest first, keyset paging): by event id, member, code, campaign, time',
     tags: ['Campaigns'],
     request: { query: eventSearchQuery },
-    responses: { 200: { description: 'One page', content: { 'application/json': { schema: eventPage } } }, ...errorResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'One page', content: { 'application/json': { schema: eventPage } } },
+      ...errorResponses(400, 401, 403),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -61,6 +70,9 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     summary: "One decided event: its outcome, reason, effects and its attempt in the code's history",
     tags: ['Campaigns'],
     request: { params: eventIdParam },
-    responses: { 200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
 }

@@ -46,7 +46,9 @@ export function memberRoutes(ctx: AppContext): Router {
   // An id that no member could have is simply not found; only PUT, which would create it, calls it invalid.
   const loadMember = (rawId: string) =>
     loadOrNotFound(memberIdParam.safeParse({ id: rawId }).data?.id, (id) => findMember(ctx.db, id), {
-      code: 'member_not_found', message: `no member with id "${rawId}"`, field: 'id',
+      code: 'member_not_found',
+      message: `no member with id "${rawId}"`,
+      field: 'id',
     });
 
   router.put('/members/:id', allow('marketer', 'operator', 'producer'), async (req, res) => {
@@ -74,21 +76,34 @@ export function memberRoutes(ctx: AppContext): Router {
 }
 
 export function describeMemberRoutes(registry: OpenAPIRegistry): void {
-  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({ description, content: { 'application/json': { schema } } });
-  registry.registerPath({
-    method: 'put', path: '/v1/members/{id}', tags: ['Members'],
-    summary: 'Create or replace a member profile (201 when new, 200 when replaced); the points balance is kept',
-    request: { params: memberIdParam, body: jsonBody(memberInput) },
-    responses: { 200: ok('The replaced member', memberSchema), 201: ok('The new member', memberSchema), ...errorResponses(400, 401, 403, 415) },
+  const ok = (description: string, schema: Parameters<typeof jsonBody>[0]) => ({
+    description,
+    content: { 'application/json': { schema } },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/members/{id}', tags: ['Members'],
+    method: 'put',
+    path: '/v1/members/{id}',
+    tags: ['Members'],
+    summary: 'Create or replace a member profile (201 when new, 200 when replaced); the points balance is kept',
+    request: { params: memberIdParam, body: jsonBody(memberInput) },
+    responses: {
+      200: ok('The replaced member', memberSchema),
+      201: ok('The new member', memberSchema),
+      ...errorResponses(400, 401, 403, 415),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/members/{id}',
+    tags: ['Members'],
     summary: 'One member with its points balance',
     request: { params: memberIdParam },
     responses: { 200: ok('The member', memberSchema), ...errorResponses(401, 403, 404) },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/members/{id}/transactions', tags: ['Members'],
+    method: 'get',
+    path: '/v1/members/{id}/transactions',
+    tags: ['Members'],
     summary: "A member's points ledger, newest first (cursor pagination)",
     request: { params: memberIdParam, query: transactionsQuery },
     responses: { 200: ok('A page of ledger entries', transactionPage), ...errorResponses(400, 401, 403, 404) },

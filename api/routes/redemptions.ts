@@ -34,13 +34,29 @@ export function describeRedemptionRoutes(registry: OpenAPIRegistry): void {
   const rolledBack = z
     .union([
       rewardRedemptionView.extend({ type: z.literal('reward') }),
-      z.object({ type: z.literal('campaign'), eventId: z.string(), campaignId: z.string(), status: z.literal('rolled_back'), outcome: redemptionOutcome }),
+      z.object({
+        type: z.literal('campaign'),
+        eventId: z.string(),
+        campaignId: z.string(),
+        status: z.literal('rolled_back'),
+        outcome: redemptionOutcome,
+      }),
     ])
     .openapi('RolledBackRedemption');
-  registry.registerPath({ method: 'post', path: '/v1/redemptions/{id}/rollback', tags: ['Rewards'],
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/redemptions/{id}/rollback',
+    tags: ['Rewards'],
     summary: 'Roll back a reward or campaign redemption exactly once: points reversed, budget and frequency restored, code freed',
-    request: { params: idParam, body: jsonBody(cancelRequest) }, responses: { ...ok(rolledBack), ...errorResponses(400, 401, 403, 404, 409) } });
-  registry.registerPath({ method: 'post', path: '/v1/redemptions/{id}/assign', tags: ['Rewards'],
+    request: { params: idParam, body: jsonBody(cancelRequest) },
+    responses: { ...ok(rolledBack), ...errorResponses(400, 401, 403, 404, 409) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/redemptions/{id}/assign',
+    tags: ['Rewards'],
     summary: 'Assign a reserved code to a member before the reservation expires (as a redemption or an award)',
-    request: { params: idParam, body: jsonBody(assignBody) }, responses: { ...ok(rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409, 422) } });
+    request: { params: idParam, body: jsonBody(assignBody) },
+    responses: { ...ok(rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409, 422) },
+  });
 }

@@ -12,13 +12,35 @@ import { createReward, eligibleRewards, loadReward, rewardWithCounts } from '../
 import { redeemReward, reserveReward } from '../../services/reward-redemptions';
 import type { AppContext } from '../../services/context';
 
-const redeemBody = z.object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) }).strict().openapi('RedeemRewardRequest', { example: { memberId: 'shop:10042', attributes: { store: 'paris-01' } } });
-const reserveBody = z.object({ expiresInSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(900) }).strict().openapi('ReserveRewardRequest', { example: { expiresInSeconds: 900 } });
+const redeemBody = z
+  .object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) })
+  .strict()
+  .openapi('RedeemRewardRequest', { example: { memberId: 'shop:10042', attributes: { store: 'paris-01' } } });
+const reserveBody = z
+  .object({
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 3600)
+      .default(900),
+  })
+  .strict()
+  .openapi('ReserveRewardRequest', { example: { expiresInSeconds: 900 } });
 const createQuery = z.object({ format: z.enum(['native', 'legacy']).default('native') }).strict();
-const explainQuery = z.object({ explain: z.string().min(1).max(128).optional().openapi({ description: 'A reward id: say why the member is or is not eligible' }) }).strict();
+const explainQuery = z
+  .object({
+    explain: z.string().min(1).max(128).optional().openapi({ description: 'A reward id: say why the member is or is not eligible' }),
+  })
+  .strict();
 
 function redemptionView(r: Awaited<ReturnType<typeof redeemReward>>) {
-  return { ...r, reservedUntil: r.reservedUntil?.toISOString() ?? null, rolledBackAt: r.rolledBackAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
+  return {
+    ...r,
+    reservedUntil: r.reservedUntil?.toISOString() ?? null,
+    rolledBackAt: r.rolledBackAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
 }
 
 export function rewardRoutes(ctx: AppContext): Router {
@@ -32,12 +54,18 @@ export function rewardRoutes(ctx: AppContext): Router {
       const adapted = fromLegacyReward(req.body);
       if (!adapted.ok) {
         const list = adapted.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        return res.status(400).json({ ...errorBody('legacy_reward_refused', `the reward can't be taken: ${list}`, adapted.errors[0]?.field), errors: adapted.errors });
+        return res.status(400).json({
+          ...errorBody('legacy_reward_refused', `the reward can't be taken: ${list}`, adapted.errors[0]?.field),
+          errors: adapted.errors,
+        });
       }
       ({ reward: body, ignored } = adapted);
     }
     const reward = await createReward(ctx, parse(rewardInput, body));
-    res.status(201).location(`/v1/rewards/${encodeURIComponent(reward.id)}`).json({ ...(await rewardWithCounts(ctx.db, reward)), ...(format === 'legacy' ? { ignoredFields: ignored } : {}) });
+    res
+      .status(201)
+      .location(`/v1/rewards/${encodeURIComponent(reward.id)}`)
+      .json({ ...(await rewardWithCounts(ctx.db, reward)), ...(format === 'legacy' ? { ignoredFields: ignored } : {}) });
   });
   router.get('/rewards', allow('marketer', 'operator', 'producer'), async (_req, res) => {
     const rewards = await listRewards(ctx.db);
@@ -50,7 +78,10 @@ export function rewardRoutes(ctx: AppContext): Router {
     const { explain } = parse(explainQuery, req.query);
     res.json(await eligibleRewards(ctx, String(req.params.id), explain));
   });
-  for (const [path, kind] of [['redemptions', 'redemption'], ['awards', 'award']] as const) {
+  for (const [path, kind] of [
+    ['redemptions', 'redemption'],
+    ['awards', 'award'],
+  ] as const) {
     router.post(`/rewards/:id/${path}`, allow('producer', 'operator'), async (req, res) => {
       const body = parse(redeemBody, req.body);
       res.status(201).json(redemptionView(await redeemReward(ctx, String(req.params.id), body, kind, req.principal!.id)));
@@ -64,19 +95,60 @@ export function rewardRoutes(ctx: AppContext): Router {
 }
 
 export function describeRewardRoutes(registry: OpenAPIRegistry): void {
-  const ok = (status: number, description: string, schema: z.ZodTypeAny) => ({ [status]: { description, content: { 'application/json': { schema } } } });
+  const ok = (status: number, description: string, schema: z.ZodTypeAny) => ({
+    [status]: { description, content: { 'application/json': { schema } } },
+  });
   const idParam = z.object({ id: z.string() });
-  registry.registerPath({ method: 'post', path: '/v1/rewards', tags: ['Rewards'], summary: 'Create a reward (native shape, or the legacy vendor shape with ?format=legacy)',
-    request: { query: createQuery, body: jsonBody(rewardInput) }, responses: { ...ok(201, 'The reward with its certificate counts', rewardView), ...errorResponses(400, 401, 403, 409) } });
-  registry.registerPath({ method: 'get', path: '/v1/rewards', tags: ['Rewards'], summary: 'List rewards in display order', responses: { ...ok(200, 'Rewards', rewardList), ...errorResponses(401, 403) } });
-  registry.registerPath({ method: 'get', path: '/v1/rewards/{id}', tags: ['Rewards'], summary: 'One reward with certificate counts (total, unused, issued, redeemed)',
-    request: { params: idParam }, responses: { ...ok(200, 'The reward', rewardView), ...errorResponses(401, 403, 404) } });
-  registry.registerPath({ method: 'get', path: '/v1/members/{id}/eligible-rewards', tags: ['Rewards'], summary: 'Active rewards the member is eligible for; ?explain=<reward id> says why (not)',
-    request: { params: idParam, query: explainQuery }, responses: { ...ok(200, 'Eligible rewards or one explanation', eligibleRewardsView), ...errorResponses(400, 401, 403, 404) } });
-  for (const [path, what] of [['redemptions', 'Redeem for points: debit and one code (redeemed)'], ['awards', 'Award free: one code (awarded)']]) {
-    registry.registerPath({ method: 'post', path: `/v1/rewards/{id}/${path}`, tags: ['Rewards'], summary: what,
-      request: { params: idParam, body: jsonBody(redeemBody) }, responses: { ...ok(201, 'The redemption with its code', rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409, 422) } });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/rewards',
+    tags: ['Rewards'],
+    summary: 'Create a reward (native shape, or the legacy vendor shape with ?format=legacy)',
+    request: { query: createQuery, body: jsonBody(rewardInput) },
+    responses: { ...ok(201, 'The reward with its certificate counts', rewardView), ...errorResponses(400, 401, 403, 409) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/rewards',
+    tags: ['Rewards'],
+    summary: 'List rewards in display order',
+    responses: { ...ok(200, 'Rewards', rewardList), ...errorResponses(401, 403) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/rewards/{id}',
+    tags: ['Rewards'],
+    summary: 'One reward with certificate counts (total, unused, issued, redeemed)',
+    request: { params: idParam },
+    responses: { ...ok(200, 'The reward', rewardView), ...errorResponses(401, 403, 404) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/members/{id}/eligible-rewards',
+    tags: ['Rewards'],
+    summary: 'Active rewards the member is eligible for; ?explain=<reward id> says why (not)',
+    request: { params: idParam, query: explainQuery },
+    responses: { ...ok(200, 'Eligible rewards or one explanation', eligibleRewardsView), ...errorResponses(400, 401, 403, 404) },
+  });
+  for (const [path, what] of [
+    ['redemptions', 'Redeem for points: debit and one code (redeemed)'],
+    ['awards', 'Award free: one code (awarded)'],
+  ]) {
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/rewards/{id}/${path}`,
+      tags: ['Rewards'],
+      summary: what,
+      request: { params: idParam, body: jsonBody(redeemBody) },
+      responses: { ...ok(201, 'The redemption with its code', rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409, 422) },
+    });
   }
-  registry.registerPath({ method: 'post', path: '/v1/rewards/{id}/reservations', tags: ['Rewards'], summary: 'Reserve an anonymous code until it expires (a durable timer frees it)',
-    request: { params: idParam, body: jsonBody(reserveBody) }, responses: { ...ok(201, 'The reservation', rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409) } });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/rewards/{id}/reservations',
+    tags: ['Rewards'],
+    summary: 'Reserve an anonymous code until it expires (a durable timer frees it)',
+    request: { params: idParam, body: jsonBody(reserveBody) },
+    responses: { ...ok(201, 'The reservation', rewardRedemptionView), ...errorResponses(400, 401, 403, 404, 409) },
+  });
 }

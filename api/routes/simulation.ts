@@ -31,17 +31,25 @@ export function describeSimulationRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/campaigns/{id}/simulate',
     tags: ['Campaigns'],
     summary: 'Dry-run an event: the same decision as POST /v1/events (optionally with a draft rule set), writing nothing',
-    description: 'Give `memberId` (a stored member) or `member` (a typed profile). Without `code` the code checks are skipped. A draft `rules` set is checked like a campaign\'s at save time (400 naming `rules.0.conditions…`). The lockout never applies.',
+    description:
+      "Give `memberId` (a stored member) or `member` (a typed profile). Without `code` the code checks are skipped. A draft `rules` set is checked like a campaign's at save time (400 naming `rules.0.conditions…`). The lockout never applies.",
     request: { params: campaignIdParam, body: jsonBody(simulateRequest) },
-    responses: { 200: { description: 'What would happen', content: { 'application/json': { schema: simulationView } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'What would happen', content: { 'application/json': { schema: simulationView } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
   registry.registerPath({
     method: 'post',
     path: '/v1/campaigns/{id}/replay',
     tags: ['Campaigns'],
     summary: "What-if: re-decide the campaign's last N recorded events with a draft rule set, writing nothing",
-    description: "Events are replayed oldest first over the members' current profiles and each event's recorded attributes; outcomes decided before the rules (code, lockout, campaign window) are kept. Frequency limits count within the replayed events; the budget starts from what was used before them.",
+    description:
+      "Events are replayed oldest first over the members' current profiles and each event's recorded attributes; outcomes decided before the rules (code, lockout, campaign window) are kept. Frequency limits count within the replayed events; the budget starts from what was used before them.",
     request: { params: campaignIdParam, body: jsonBody(replayRequest) },
-    responses: { 200: { description: 'Current and draft outcomes side by side', content: { 'application/json': { schema: replayView } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'Current and draft outcomes side by side', content: { 'application/json': { schema: replayView } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
 }

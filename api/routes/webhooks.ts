@@ -6,7 +6,14 @@ import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import {
-  createdWebhookView, createWebhookRequest, deliveryIdParam, deliveryListQuery, deliveryView, updateWebhookRequest, webhookIdParam, webhookView,
+  createdWebhookView,
+  createWebhookRequest,
+  deliveryIdParam,
+  deliveryListQuery,
+  deliveryView,
+  updateWebhookRequest,
+  webhookIdParam,
+  webhookView,
 } from '../schemas/webhook';
 import { listWebhookSubscriptions, type WebhookSubscription } from '../../db/webhook-subscriptions';
 import { listDeliveries, type WebhookDelivery } from '../../db/webhook-deliveries';
@@ -16,14 +23,31 @@ import type { AppContext } from '../../services/context';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function view(w: WebhookSubscription) {
-  return { id: w.id, url: w.url, events: w.events, description: w.description, status: w.status, createdAt: iso(w.createdAt)!, updatedAt: iso(w.updatedAt)! };
+  return {
+    id: w.id,
+    url: w.url,
+    events: w.events,
+    description: w.description,
+    status: w.status,
+    createdAt: iso(w.createdAt)!,
+    updatedAt: iso(w.updatedAt)!,
+  };
 }
 
 function deliveryJson(d: WebhookDelivery) {
   return {
-    id: d.id, messageId: d.messageId, webhookId: d.subscriptionId, type: d.type, status: d.status, attempts: d.attempts,
-    lastStatusCode: d.lastStatusCode, lastError: d.lastError, lastAttemptAt: iso(d.lastAttemptAt), nextAttemptAt: iso(d.nextAttemptAt),
-    deliveredAt: iso(d.deliveredAt), createdAt: iso(d.createdAt)!,
+    id: d.id,
+    messageId: d.messageId,
+    webhookId: d.subscriptionId,
+    type: d.type,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    lastAttemptAt: iso(d.lastAttemptAt),
+    nextAttemptAt: iso(d.nextAttemptAt),
+    deliveredAt: iso(d.deliveredAt),
+    createdAt: iso(d.createdAt)!,
   };
 }
 
@@ -51,7 +75,10 @@ export function webhookRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/webhooks', allow('marketer'), async (req, res) => {
     const created = await createWebhook(ctx, parse(createWebhookRequest, req.body), req.principal!.id);
-    res.status(201).location(`/v1/webhooks/${created.id}`).json({ ...view(created), secret: created.secret });
+    res
+      .status(201)
+      .location(`/v1/webhooks/${created.id}`)
+      .json({ ...view(created), secret: created.secret });
   });
   router.get('/webhooks', allow('marketer'), async (_req, res) => {
     res.json({ webhooks: (await listWebhookSubscriptions(ctx.db)).map(view) });
@@ -85,20 +112,54 @@ export function webhookRoutes(ctx: AppContext): Router {
 export function describeWebhookRoutes(registry: OpenAPIRegistry): void {
   const json = (description: string, schema: z.ZodTypeAny) => ({ description, content: { 'application/json': { schema } } });
   const params = { params: webhookIdParam };
-  const deliveries = z.object({ deliveries: z.array(deliveryView), next: z.string().nullable().openapi({ description: 'Cursor for `before`; null on the last page' }) });
+  const deliveries = z.object({
+    deliveries: z.array(deliveryView),
+    next: z.string().nullable().openapi({ description: 'Cursor for `before`; null on the last page' }),
+  });
   const paths: Array<[method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string, request: object, responses: object]> = [
-    ['post', '/v1/webhooks', 'Subscribe a URL to notification types; answers the signing secret, once', { body: jsonBody(createWebhookRequest) },
-      { 201: json('The webhook, with its secret', createdWebhookView), ...errorResponses(400, 401, 403, 415) }],
-    ['get', '/v1/webhooks', 'Every webhook (secrets are never shown again)', {}, { 200: json('Webhooks', z.object({ webhooks: z.array(webhookView) })), ...errorResponses(401, 403) }],
+    [
+      'post',
+      '/v1/webhooks',
+      'Subscribe a URL to notification types; answers the signing secret, once',
+      { body: jsonBody(createWebhookRequest) },
+      { 201: json('The webhook, with its secret', createdWebhookView), ...errorResponses(400, 401, 403, 415) },
+    ],
+    [
+      'get',
+      '/v1/webhooks',
+      'Every webhook (secrets are never shown again)',
+      {},
+      { 200: json('Webhooks', z.object({ webhooks: z.array(webhookView) })), ...errorResponses(401, 403) },
+    ],
     ['get', '/v1/webhooks/{id}', 'One webhook', params, { 200: json('The webhook', webhookView), ...errorResponses(401, 403, 404) }],
-    ['patch', '/v1/webhooks/{id}', 'Pause or resume a webhook, change its URL, events or description', { ...params, body: jsonBody(updateWebhookRequest) },
-      { 200: json('The webhook', webhookView), ...errorResponses(400, 401, 403, 404, 415) }],
-    ['delete', '/v1/webhooks/{id}', 'Delete a webhook and its delivery log; in-flight deliveries stop', params,
-      { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) }],
-    ['get', '/v1/webhooks/{id}/deliveries', 'Delivery log, newest first: status, attempts, last response code and error, next attempt',
-      { ...params, query: deliveryListQuery }, { 200: json('Deliveries', deliveries), ...errorResponses(400, 401, 403, 404) }],
-    ['post', '/v1/webhook-deliveries/{id}/redeliver', 'Send a delivery again with the same message id (at once if it is waiting to retry)',
-      { params: deliveryIdParam }, { 202: json('The delivery', deliveryView), ...errorResponses(401, 403, 404, 409) }],
+    [
+      'patch',
+      '/v1/webhooks/{id}',
+      'Pause or resume a webhook, change its URL, events or description',
+      { ...params, body: jsonBody(updateWebhookRequest) },
+      { 200: json('The webhook', webhookView), ...errorResponses(400, 401, 403, 404, 415) },
+    ],
+    [
+      'delete',
+      '/v1/webhooks/{id}',
+      'Delete a webhook and its delivery log; in-flight deliveries stop',
+      params,
+      { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
+    ],
+    [
+      'get',
+      '/v1/webhooks/{id}/deliveries',
+      'Delivery log, newest first: status, attempts, last response code and error, next attempt',
+      { ...params, query: deliveryListQuery },
+      { 200: json('Deliveries', deliveries), ...errorResponses(400, 401, 403, 404) },
+    ],
+    [
+      'post',
+      '/v1/webhook-deliveries/{id}/redeliver',
+      'Send a delivery again with the same message id (at once if it is waiting to retry)',
+      { params: deliveryIdParam },
+      { 202: json('The delivery', deliveryView), ...errorResponses(401, 403, 404, 409) },
+    ],
   ];
   for (const [method, path, summary, request, responses] of paths) {
     registry.registerPath({ method, path, summary, tags: ['Webhooks'], request, responses: responses as never });

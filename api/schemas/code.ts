@@ -49,11 +49,12 @@ export const codeDetailView = codeView
   })
   .openapi('CodeWithHistory');
 
-export const codePage = z
-  .object({ codes: z.array(codeView), nextCursor: z.string().nullable() })
-  .openapi('CodePage');
+export const codePage = z.object({ codes: z.array(codeView), nextCursor: z.string().nullable() }).openapi('CodePage');
 
-export const cancelRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('CancelRequest', { example: { reason: 'printed by mistake' } });
+export const cancelRequest = z
+  .object({ reason: z.string().trim().min(1).max(500) })
+  .strict()
+  .openapi('CancelRequest', { example: { reason: 'printed by mistake' } });
 
 export const statusImportReport = z
   .object({

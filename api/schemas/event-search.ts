@@ -36,7 +36,16 @@ export const eventPage = z.object({ items: z.array(eventRecordView), nextCursor:
 export const eventDetailView = eventRecordView
   .extend({
     history: z
-      .array(z.object({ code: z.string(), kind: z.string(), outcome: z.string().nullable(), reason: z.string().nullable(), actor: z.string().nullable(), at: z.string() }))
+      .array(
+        z.object({
+          code: z.string(),
+          kind: z.string(),
+          outcome: z.string().nullable(),
+          reason: z.string().nullable(),
+          actor: z.string().nullable(),
+          at: z.string(),
+        }),
+      )
       .openapi({ description: "The attempt in the code's history" }),
   })
   .openapi('EventDetail');

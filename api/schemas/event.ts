@@ -7,13 +7,25 @@ export const redemptionOutcome = z
     eventId: z.string(),
     outcome: z.enum(REDEMPTION_OUTCOMES),
     reason: z.enum(REDEMPTION_REJECTION_REASONS).optional(),
-    message: z.string().optional().openapi({ description: 'Words for the member when the reason needs them (mistyped_code: re-check the code)' }),
+    message: z
+      .string()
+      .optional()
+      .openapi({ description: 'Words for the member when the reason needs them (mistyped_code: re-check the code)' }),
     campaignId: z.string().optional(),
     code: z.string().optional(),
     memberId: z.string(),
     effects: z.array(z.record(z.unknown())).optional(),
     failedConditions: z
-      .array(z.object({ rule: z.string(), fact: z.string(), path: z.string().optional(), operator: z.string(), value: z.unknown(), factValue: z.unknown() }))
+      .array(
+        z.object({
+          rule: z.string(),
+          fact: z.string(),
+          path: z.string().optional(),
+          operator: z.string(),
+          value: z.unknown(),
+          factValue: z.unknown(),
+        }),
+      )
       .optional()
       .openapi({ description: 'For conditions_not_met: per rule, the condition that failed and the fact value it saw' }),
   })

@@ -3,7 +3,12 @@ import { memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/membe
 
 export const memberIdParam = z
   .object({
-    id: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:@-]+$/, 'use letters, digits and _ . : @ -').openapi({ example: 'shop:10042' }),
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9_.:@-]+$/, 'use letters, digits and _ . : @ -')
+      .openapi({ example: 'shop:10042' }),
   })
   .strict();
 

@@ -18,15 +18,23 @@ const tally = z
   })
   .openapi('ReplayTally');
 
-const replayedOutcome = z.object({ outcome: z.enum(REDEMPTION_OUTCOMES), reason: z.enum(REDEMPTION_REJECTION_REASONS).nullable(), points: z.number() });
+const replayedOutcome = z.object({
+  outcome: z.enum(REDEMPTION_OUTCOMES),
+  reason: z.enum(REDEMPTION_REJECTION_REASONS).nullable(),
+  points: z.number(),
+});
 
 export const replayView = z
   .object({
     events: z.number().int().openapi({ description: 'How many recorded events were re-decided' }),
-    memberProfiles: z.literal('current').openapi({ description: "Rules see each member's current profile (no snapshot is kept per event)" }),
+    memberProfiles: z
+      .literal('current')
+      .openapi({ description: "Rules see each member's current profile (no snapshot is kept per event)" }),
     current: tally,
     draft: tally,
-    budgetUsed: z.object({ current: z.number(), draft: z.number() }).openapi({ description: "What the events take from the campaign's budget, in its unit" }),
+    budgetUsed: z
+      .object({ current: z.number(), draft: z.number() })
+      .openapi({ description: "What the events take from the campaign's budget, in its unit" }),
     changed: z
       .array(z.object({ eventId: z.string(), memberId: z.string(), current: replayedOutcome, draft: replayedOutcome }))
       .openapi({ description: 'The first 100 events whose outcome, reason or points differ' }),

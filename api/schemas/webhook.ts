@@ -2,17 +2,23 @@ import { z } from '../../model/zod';
 import { notificationType } from '../../model/notification-types';
 import { deliveryStatus, webhookStatus } from '../../model/webhooks';
 
-const url = z.string().min(1).max(2000).openapi({ description: 'https URL the notifications are POSTed to', example: 'https://example.com/hooks/loyalty' });
+const url = z
+  .string()
+  .min(1)
+  .max(2000)
+  .openapi({ description: 'https URL the notifications are POSTed to', example: 'https://example.com/hooks/loyalty' });
 const events = z.array(notificationType).min(1).max(50).openapi({ description: 'Notification types this webhook receives' });
 const description = z.string().max(500);
 
-export const createWebhookRequest = z
-  .object({ url, events, description: description.optional() })
-  .strict()
-  .openapi('CreateWebhookRequest');
+export const createWebhookRequest = z.object({ url, events, description: description.optional() }).strict().openapi('CreateWebhookRequest');
 
 export const updateWebhookRequest = z
-  .object({ url: url.optional(), events: events.optional(), description: description.nullable().optional(), status: webhookStatus.optional() })
+  .object({
+    url: url.optional(),
+    events: events.optional(),
+    description: description.nullable().optional(),
+    status: webhookStatus.optional(),
+  })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
   .openapi('UpdateWebhookRequest');
@@ -39,7 +45,12 @@ export const webhookView = z
   .openapi('Webhook');
 
 export const createdWebhookView = webhookView
-  .extend({ secret: z.string().openapi({ description: 'Signing secret (`whsec_` + base64), shown this once only', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }) })
+  .extend({
+    secret: z.string().openapi({
+      description: 'Signing secret (`whsec_` + base64), shown this once only',
+      example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    }),
+  })
   .openapi('CreatedWebhook');
 
 export const deliveryView = z

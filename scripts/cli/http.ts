@@ -7,7 +7,11 @@ export interface ApiErrorBody {
 
 /** An error answer from the API; `status` lets callers react to a 404 without parsing messages. */
 export class ApiResponseError extends CliError {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
   }
 }
@@ -23,7 +27,10 @@ export interface RequestOptions {
 export class ApiClient {
   private readonly base: string;
 
-  constructor(url: string, private readonly key: string) {
+  constructor(
+    url: string,
+    private readonly key: string,
+  ) {
     this.base = url.replace(/\/+$/, '');
   }
 

@@ -14,7 +14,13 @@ const FINISHED = new Set(['completed', 'failed', 'cancelled']);
  * Polls a job until it finishes, feeding the progress display. Ctrl-C only stops watching: the workflow runs on
  * in Temporal, so the operator is told how to pick it up again rather than left thinking it was aborted.
  */
-export async function watchJob<T extends Job>(kind: string, id: string, fetchJob: () => Promise<T>, progress: Progress, show: (job: T) => void): Promise<T> {
+export async function watchJob<T extends Job>(
+  kind: string,
+  id: string,
+  fetchJob: () => Promise<T>,
+  progress: Progress,
+  show: (job: T) => void,
+): Promise<T> {
   const onInterrupt = () => {
     progress.stop();
     process.stderr.write(`\nstopped watching; the ${kind} keeps running. Follow it with: loyalty-codes job ${id}\n`);

@@ -15,7 +15,8 @@ const PLAIN_INTERVAL_MS = 2000;
 export function startProgress(label: string, total?: number, unit = ''): Progress {
   const suffix = unit ? ` ${unit}` : '';
   if (process.stderr.isTTY) {
-    const format = total === undefined ? `${label} {value}${suffix}` : `${label} [{bar}] {percentage}% | {value}/{total}${suffix} | ETA {eta_formatted}`;
+    const format =
+      total === undefined ? `${label} {value}${suffix}` : `${label} [{bar}] {percentage}% | {value}/{total}${suffix} | ETA {eta_formatted}`;
     const bar = new SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: false, etaBuffer: 20 });
     bar.start(total ?? 0, 0);
     return {

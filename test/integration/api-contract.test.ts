@@ -52,7 +52,11 @@ describe('validation', () => {
 
   it.each(cases)('answers %s with a 4xx in the error shape and writes nothing', async (_name, body, status, code, field) => {
     const before = await batchCount();
-    const res = await system.api.post('/v1/code-batches').set(system.as('operator')).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    const res = await system.api
+      .post('/v1/code-batches')
+      .set(system.as('operator'))
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
     expect(typeof res.body.error.message).toBe('string');
@@ -61,14 +65,24 @@ describe('validation', () => {
   });
 
   it('says which length the keyspace needs', async () => {
-    const res = await system.api.post('/v1/code-batches').set(system.as('operator')).send({ quantity: 2000, length: 4, charset: 'numeric' });
+    const res = await system.api
+      .post('/v1/code-batches')
+      .set(system.as('operator'))
+      .send({ quantity: 2000, length: 4, charset: 'numeric' });
     expect(res.body.error.message).toMatch(/length of at least 6/);
   });
 
   it('answers malformed JSON, oversized bodies and other media types in the error shape', async () => {
-    const malformed = await system.api.post('/v1/code-batches').set(system.as('operator')).set('Content-Type', 'application/json').send('{"quantity": 1,');
+    const malformed = await system.api
+      .post('/v1/code-batches')
+      .set(system.as('operator'))
+      .set('Content-Type', 'application/json')
+      .send('{"quantity": 1,');
     expect([malformed.status, malformed.body.error.code]).toEqual([400, 'invalid_json']);
-    const huge = await system.api.post('/v1/code-batches').set(system.as('operator')).send({ ...valid, prefix: 'x'.repeat(5000) });
+    const huge = await system.api
+      .post('/v1/code-batches')
+      .set(system.as('operator'))
+      .send({ ...valid, prefix: 'x'.repeat(5000) });
     expect([huge.status, huge.body.error.code]).toEqual([413, 'body_too_large']);
     const text = await system.api.post('/v1/code-batches').set(system.as('operator')).set('Content-Type', 'text/plain').send('quantity=1');
     expect([text.status, text.body.error.code]).toEqual([415, 'unsupported_media_type']);
@@ -101,7 +115,11 @@ describe('Idempotency-Key', () => {
 
   it('refuses the same key with a different body', async () => {
     await system.api.post('/v1/code-batches').set(system.as('operator')).set('Idempotency-Key', 'gen-2').send(valid);
-    const other = await system.api.post('/v1/code-batches').set(system.as('operator')).set('Idempotency-Key', 'gen-2').send({ ...valid, quantity: 11 });
+    const other = await system.api
+      .post('/v1/code-batches')
+      .set(system.as('operator'))
+      .set('Idempotency-Key', 'gen-2')
+      .send({ ...valid, quantity: 11 });
     expect([other.status, other.body.error.code]).toEqual([422, 'idempotency_key_reused']);
   });
 

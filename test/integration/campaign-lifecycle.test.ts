@@ -13,12 +13,21 @@ const notices = (campaignId: string) => receiver.received.map((r) => JSON.parse(
 
 beforeAll(async () => {
   system = await startTestSystem({
-    env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', OUTBOX_RELAY_INTERVAL_MS: '50', CAMPAIGN_CHECK_INTERVAL_MS: '300' },
+    env: {
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      OUTBOX_RELAY_INTERVAL_MS: '50',
+      CAMPAIGN_CHECK_INTERVAL_MS: '300',
+    },
   });
   receiver = await new WebhookReceiver().start();
-  const hook = await system.api.post('/v1/webhooks').set(marketer()).send({
-    url: receiver.url, events: ['campaign.started', 'campaign.ended', 'campaign.paused', 'budget.threshold_reached', 'codes.running_low'],
-  });
+  const hook = await system.api
+    .post('/v1/webhooks')
+    .set(marketer())
+    .send({
+      url: receiver.url,
+      events: ['campaign.started', 'campaign.ended', 'campaign.paused', 'budget.threshold_reached', 'codes.running_low'],
+    });
   expect(hook.status).toBe(201);
   await createCodeEventSchema(system);
 });
@@ -48,7 +57,10 @@ it('a campaign scheduled 2 s ahead becomes active, then ends on time, with its f
 it('a PATCH moving endsAt earlier ends the campaign then', async () => {
   await createCampaign(system, 'shortened', { endsAt: inSeconds(3600) });
   expect(await status('shortened')).toBe('active');
-  const patched = await system.api.patch('/v1/campaigns/shortened').set(marketer()).send({ endsAt: inSeconds(1.5) });
+  const patched = await system.api
+    .patch('/v1/campaigns/shortened')
+    .set(marketer())
+    .send({ endsAt: inSeconds(1.5) });
   expect(patched.status).toBe(200);
   expect(patched.body.status).toBe('active');
   const state = await system.temporal.workflow.getHandle(campaignWorkflowId('shortened')).query(lifecycleQuery);
@@ -62,13 +74,18 @@ it('pause and resume answer with the stored status; a paused campaign redeems no
   await addMembers(system, ['pauser']);
   const paused = await system.api.patch('/v1/campaigns/pausable').set(marketer()).send({ status: 'paused' });
   expect(paused.body.status).toBe('paused');
-  expect((await postEvent(system, 'pause-e1', 'pauser', 'PAUSE1')).body).toMatchObject({ outcome: 'rejected', reason: 'campaign_inactive' });
+  expect((await postEvent(system, 'pause-e1', 'pauser', 'PAUSE1')).body).toMatchObject({
+    outcome: 'rejected',
+    reason: 'campaign_inactive',
+  });
   const resumed = await system.api.patch('/v1/campaigns/pausable').set(marketer()).send({ status: 'active' });
   expect(resumed.body.status).toBe('active');
   expect((await postEvent(system, 'pause-e2', 'pauser', 'PAUSE2')).body).toMatchObject({ outcome: 'redeemed' });
   await eventually(async () => notices('pausable').length >= 3);
   expect(notices('pausable').map((n) => [n.type, n.data.resumed])).toEqual([
-    ['campaign.started', false], ['campaign.paused', undefined], ['campaign.started', true],
+    ['campaign.started', false],
+    ['campaign.paused', undefined],
+    ['campaign.started', true],
   ]);
 });
 
@@ -76,32 +93,53 @@ it('sends the budget thresholds and the low-stock alert once each', async () => 
   await createCampaign(system, 'watched', { budget: { kind: 'points', cap: 100 }, alerts: { budgetThresholds: [50, 100], codesBelow: 3 } });
   const codes = Array.from({ length: 6 }, (_, i) => `WATCH${i}`);
   await addCodes(system, 'watched', codes);
-  await addMembers(system, codes.map((c) => `w-${c}`));
+  await addMembers(
+    system,
+    codes.map((c) => `w-${c}`),
+  );
   for (const code of codes.slice(0, 5)) expect((await postEvent(system, `e-${code}`, `w-${code}`, code)).body.outcome).toBe('redeemed');
   await eventually(async () => notices('watched').filter((n) => n.type !== 'campaign.started').length >= 2);
   await new Promise((r) => setTimeout(r, 1000)); // a few more checks: nothing is sent twice
   const alerts = notices('watched').filter((n) => n.type !== 'campaign.started');
-  expect(alerts.map((n) => [n.type, n.data.threshold]).sort()).toEqual([['budget.threshold_reached', 50], ['codes.running_low', 3]]);
+  expect(alerts.map((n) => [n.type, n.data.threshold]).sort()).toEqual([
+    ['budget.threshold_reached', 50],
+    ['codes.running_low', 3],
+  ]);
   expect(alerts.find((n) => n.type === 'codes.running_low').data.unused).toBeLessThan(3);
 });
 
 it('tops up codes with a child generation, one at a time, up to the ceiling', async () => {
-  const res = await system.api.post('/v1/campaigns').set(marketer()).send({
-    id: 'topped', name: 'topped', status: 'active', trigger: { event: 'code_entered', codeAttribute: 'code' },
-    rules: [{ name: 'any', conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] }, effects: [{ type: 'add_points', points: 1 }] }],
-    codes: { generate: { quantity: 2, length: 10, charset: 'numeric' } },
-    topUp: { below: 50, quantity: 10, max: 20 },
-  });
+  const res = await system.api
+    .post('/v1/campaigns')
+    .set(marketer())
+    .send({
+      id: 'topped',
+      name: 'topped',
+      status: 'active',
+      trigger: { event: 'code_entered', codeAttribute: 'code' },
+      rules: [
+        {
+          name: 'any',
+          conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] },
+          effects: [{ type: 'add_points', points: 1 }],
+        },
+      ],
+      codes: { generate: { quantity: 2, length: 10, charset: 'numeric' } },
+      topUp: { below: 50, quantity: 10, max: 20 },
+    });
   expect(res.status).toBe(201);
-  const count = async () => (await system.db.query(
-    `select count(*)::int as n from codes k join code_pools p on p.id = k.pool_id where p.owner_id = 'topped'`,
-  )).rows[0].n as number;
+  const count = async () =>
+    (await system.db.query(`select count(*)::int as n from codes k join code_pools p on p.id = k.pool_id where p.owner_id = 'topped'`))
+      .rows[0].n as number;
   // Still below 50 after each top-up, so it tops up again, until the ceiling of 20 generated codes.
   await eventually(async () => (await count()) === 22, 30_000);
   await new Promise((r) => setTimeout(r, 1500));
   expect(await count()).toBe(22);
   const { rows } = await system.db.query(`select requested, status from code_batches where created_by = 'top-up'`);
-  expect(rows).toEqual([{ requested: 10, status: 'completed' }, { requested: 10, status: 'completed' }]);
+  expect(rows).toEqual([
+    { requested: 10, status: 'completed' },
+    { requested: 10, status: 'completed' },
+  ]);
   const state = await system.temporal.workflow.getHandle(campaignWorkflowId('topped')).query(lifecycleQuery);
   expect(state?.topUp).toEqual({ running: false, generated: 20 });
 });

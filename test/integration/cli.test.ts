@@ -66,21 +66,26 @@ it('generates a batch and follows it to the end', async () => {
   batchId = match![1];
   // Not a terminal: plain progress lines on stderr instead of a redrawn bar, ending on the final count.
   expect(run.stderr.trim().split('\n').pop()).toBe('generated 3000/3000 codes');
-  const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [batchId]);
+  const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [
+    batchId,
+  ]);
   expect(rows[0]).toEqual({ n: 3000, d: 3000 });
 });
 
 it('imports a CSV file and lists the refused rows', async () => {
   const file = path.join(tmp, 'codes.csv');
-  fs.writeFileSync(file, [
-    'code', //          line 1: header
-    'CLIIMPORT001', //  2 imported
-    'CLIIMPORT002', //  3 imported
-    '$$$', //           4 bad_characters
-    'CLIIMPORT003', //  5 imported
-    'CLIIMPORT001', //  6 duplicate_in_file (same as line 2)
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'code', //          line 1: header
+      'CLIIMPORT001', //  2 imported
+      'CLIIMPORT002', //  3 imported
+      '$$$', //           4 bad_characters
+      'CLIIMPORT003', //  5 imported
+      'CLIIMPORT001', //  6 duplicate_in_file (same as line 2)
+      '',
+    ].join('\n'),
+  );
   const run = await cli(['import', file, '--pool', 'campaign:cli']);
   expect(run).toMatchObject({ code: 0 });
   const match = /^import (\S+) completed: 3 imported, 2 rejected$/m.exec(run.stdout);

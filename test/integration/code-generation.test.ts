@@ -40,8 +40,8 @@ describe('bulk code generation', () => {
     }
     // Chunks are separate activities with stable ids, visible to operators in the workflow history.
     const history = await system.temporal.workflow.getHandle(batch.workflowId).fetchHistory();
-    const chunkIds = history.events!
-      .map((e) => e.activityTaskScheduledEventAttributes?.activityId)
+    const chunkIds = history
+      .events!.map((e) => e.activityTaskScheduledEventAttributes?.activityId)
       .filter((id): id is string => !!id && id.startsWith('chunk-'));
     expect(chunkIds.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `chunk-${i}`).sort());
   });

@@ -34,7 +34,8 @@ const FILE = [
   '"GOOD0004",,"a note, with a comma', //            10-11: quoted field spanning a line break
   'and more"',
   'GOOD0005,,x,surplus', //                          12 wrong_column_count
-  '', '', //                                         trailing blank lines
+  '',
+  '', //                                         trailing blank lines
 ].join('\r\n');
 
 async function importFile(csv: string, pool?: string) {
@@ -54,8 +55,13 @@ it('imports the valid rows and reports every bad row with its line and reason, t
   const report = await importFile(FILE, 'campaign:gift');
   expect(report).toMatchObject({ rows: 10, imported: 3, rejected: 7, pool: { type: 'campaign', id: 'gift' } });
   expect(report.rejections.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([
-    [4, 'empty'], [5, 'bad_characters'], [6, 'too_long'], [7, 'duplicate_in_file'],
-    [8, 'already_exists'], [9, 'bad_expires_at'], [12, 'wrong_column_count'],
+    [4, 'empty'],
+    [5, 'bad_characters'],
+    [6, 'too_long'],
+    [7, 'duplicate_in_file'],
+    [8, 'already_exists'],
+    [9, 'bad_expires_at'],
+    [12, 'wrong_column_count'],
   ]);
   expect(injected.sort()).toEqual(['after-commit', 'before-commit']);
   const { rows } = await system.db.query(`select code, expires_at, attributes from codes where batch_id = $1 order by code`, [report.id]);
@@ -88,7 +94,9 @@ it('pages through the row report', async () => {
 });
 
 it('refuses a whole file it cannot read, leaving nothing behind', async () => {
-  const count = async () => (await system.db.query(`select (select count(*) from code_batches)::int as b, (select count(*) from code_import_rows)::int as s`)).rows[0];
+  const count = async () =>
+    (await system.db.query(`select (select count(*) from code_batches)::int as b, (select count(*) from code_import_rows)::int as s`))
+      .rows[0];
   const before = await count();
   const cases: Array<[string, string, number, string]> = [
     ['no code column', 'coupon\nABC\n', 400, 'invalid_csv'],
@@ -105,7 +113,11 @@ it('refuses a whole file it cannot read, leaving nothing behind', async () => {
   }
   const json = await system.api.post('/v1/code-imports').set(system.as('operator')).send({ code: 'A' });
   expect([json.status, json.body.error.code]).toEqual([415, 'unsupported_media_type']);
-  const badPool = await system.api.post('/v1/code-imports?pool=shop:x').set(system.as('operator')).set('Content-Type', 'text/csv').send('code\nA\n');
+  const badPool = await system.api
+    .post('/v1/code-imports?pool=shop:x')
+    .set(system.as('operator'))
+    .set('Content-Type', 'text/csv')
+    .send('code\nA\n');
   expect([badPool.status, badPool.body.error.field]).toEqual([400, 'pool']);
   expect(await count()).toEqual(before);
 });

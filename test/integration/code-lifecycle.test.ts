@@ -16,7 +16,13 @@ let summerBatch: string;
 let bankBatch: string;
 beforeAll(async () => {
   system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '500' } });
-  summerBatch = await generate({ quantity: 2000, length: 8, charset: 'alphanumeric', prefix: 'SUM', pool: { type: 'campaign', id: 'summer' } });
+  summerBatch = await generate({
+    quantity: 2000,
+    length: 8,
+    charset: 'alphanumeric',
+    prefix: 'SUM',
+    pool: { type: 'campaign', id: 'summer' },
+  });
   bankBatch = await generate({ quantity: 300, length: 8, charset: 'numeric', prefix: 'BANK' });
   // A few codes in other states, with a member and a formula-like member id, to search and export.
   await system.db.query(
@@ -33,8 +39,9 @@ async function searchAll(query: string, limit = 100): Promise<string[]> {
   const codes: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: { status: number; body: { codes: Array<{ code: string }>; nextCursor: string | null } } =
-      await system.api.get(`/v1/codes?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).set(op());
+    const res: { status: number; body: { codes: Array<{ code: string }>; nextCursor: string | null } } = await system.api
+      .get(`/v1/codes?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+      .set(op());
     expect(res.status).toBe(200);
     codes.push(...res.body.codes.map((c) => c.code));
     cursor = res.body.nextCursor;
@@ -72,7 +79,15 @@ describe('search', () => {
   });
 
   it('refuses bad filters with a 400 naming the field', async () => {
-    for (const [query, field] of [['status=lost', 'status'], ['batch=x', 'batch'], ['createdFrom=yesterday', 'createdFrom'], ['limit=0', 'limit'], ['cursor=%%%', 'cursor'], ['pool=shop:1', 'pool'], ['colour=red', 'colour']]) {
+    for (const [query, field] of [
+      ['status=lost', 'status'],
+      ['batch=x', 'batch'],
+      ['createdFrom=yesterday', 'createdFrom'],
+      ['limit=0', 'limit'],
+      ['cursor=%%%', 'cursor'],
+      ['pool=shop:1', 'pool'],
+      ['colour=red', 'colour'],
+    ]) {
       const res = await system.api.get(`/v1/codes?${query}`).set(op());
       expect({ query, status: res.status, field: res.body.error?.field }).toEqual({ query, status: 400, field });
     }
@@ -95,7 +110,11 @@ describe('export', () => {
     const exported = await system.api.get(`/v1/codes/export?batch=${bankBatch}`).set(op());
     const other = await startTestSystem();
     try {
-      const res = await other.api.post('/v1/code-imports?pool=reward:mug').set(other.as('operator')).set('Content-Type', 'text/csv').send(exported.text);
+      const res = await other.api
+        .post('/v1/code-imports?pool=reward:mug')
+        .set(other.as('operator'))
+        .set('Content-Type', 'text/csv')
+        .send(exported.text);
       expect(res.status).toBe(202);
       const report = await eventually(async () => {
         const r = await other.api.get(`/v1/code-imports/${res.body.id}`).set(other.as('operator'));
@@ -113,10 +132,13 @@ describe('export', () => {
 
 describe('cancel and history', () => {
   it('cancels an unused code once, refuses a redeemed one (409), and shows it all in the history', async () => {
-    const [unused, redeemed] = (await system.db.query(
-      `(select code from codes where batch_id = $1 and status = 'unused' order by code limit 1)
-       union all (select code from codes where status = 'redeemed' order by code limit 1)`, [summerBatch],
-    )).rows.map((r) => r.code as string);
+    const [unused, redeemed] = (
+      await system.db.query(
+        `(select code from codes where batch_id = $1 and status = 'unused' order by code limit 1)
+       union all (select code from codes where status = 'redeemed' order by code limit 1)`,
+        [summerBatch],
+      )
+    ).rows.map((r) => r.code as string);
     const first = await system.api.post(`/v1/codes/${unused.toLowerCase()}/cancel`).set(op()).send({ reason: 'printed twice' });
     expect([first.status, first.body.status]).toEqual([200, 'cancelled']);
     const again = await system.api.post(`/v1/codes/${unused}/cancel`).set(op()).send({ reason: 'again' });
@@ -127,9 +149,19 @@ describe('cancel and history', () => {
     expect((await system.api.post(`/v1/codes/${unused}/cancel`).set(system.as('marketer')).send({ reason: 'x' })).status).toBe(403);
 
     const detail = await system.api.get(`/v1/codes/${unused}`).set(op());
-    expect(detail.body.origin).toMatchObject({ batchId: summerBatch, source: 'generation', createdBy: expect.stringMatching(/^operator:/) });
+    expect(detail.body.origin).toMatchObject({
+      batchId: summerBatch,
+      source: 'generation',
+      createdBy: expect.stringMatching(/^operator:/),
+    });
     expect(detail.body.history).toEqual([
-      expect.objectContaining({ kind: 'status_change', fromStatus: 'unused', toStatus: 'cancelled', reason: 'printed twice', actor: expect.stringMatching(/^operator:/) }),
+      expect.objectContaining({
+        kind: 'status_change',
+        fromStatus: 'unused',
+        toStatus: 'cancelled',
+        reason: 'printed twice',
+        actor: expect.stringMatching(/^operator:/),
+      }),
     ]);
   });
 
@@ -137,17 +169,29 @@ describe('cancel and history', () => {
     const res = await system.api.post(`/v1/code-batches/${summerBatch}/cancel`).set(op()).send({ reason: 'campaign withdrawn' });
     expect(res.status).toBe(202);
     await eventually(async () => (await system.api.get(`/v1/code-batches/${summerBatch}`).set(op())).body.status === 'cancelled');
-    const { rows } = await system.db.query(`select status, count(*)::int as n from codes where batch_id = $1 group by status order by status`, [summerBatch]);
-    expect(rows).toEqual([{ status: 'redeemed', n: 10 }, { status: 'cancelled', n: 1990 }]);
-    const history = await system.db.query(`select count(*)::int as n from code_history h join codes c using (code) where c.batch_id = $1`, [summerBatch]);
+    const { rows } = await system.db.query(
+      `select status, count(*)::int as n from codes where batch_id = $1 group by status order by status`,
+      [summerBatch],
+    );
+    expect(rows).toEqual([
+      { status: 'redeemed', n: 10 },
+      { status: 'cancelled', n: 1990 },
+    ]);
+    const history = await system.db.query(`select count(*)::int as n from code_history h join codes c using (code) where c.batch_id = $1`, [
+      summerBatch,
+    ]);
     expect(history.rows[0].n).toBe(1990);
   });
 });
 
 describe('status import', () => {
   it('applies allowed transitions and reports every refused row', async () => {
-    const [redeemed] = (await system.db.query(`select code from codes where status = 'redeemed' order by code limit 1`)).rows.map((r) => r.code);
-    const [bankCode] = (await system.db.query(`select code from codes where batch_id = $1 order by code limit 1`, [bankBatch])).rows.map((r) => r.code);
+    const [redeemed] = (await system.db.query(`select code from codes where status = 'redeemed' order by code limit 1`)).rows.map(
+      (r) => r.code,
+    );
+    const [bankCode] = (await system.db.query(`select code from codes where batch_id = $1 order by code limit 1`, [bankBatch])).rows.map(
+      (r) => r.code,
+    );
     const csv = [
       'code,status,reason',
       `${redeemed},fulfilled,shipped`, //   2 updated
@@ -162,7 +206,10 @@ describe('status import', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ rows: 7, updated: 2, unchanged: 1, rejected: 4 });
     expect(res.body.rejections.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([
-      [4, 'transition_not_allowed: unused -> fulfilled'], [5, 'unknown_code'], [6, 'invalid_status'], [7, 'invalid_code'],
+      [4, 'transition_not_allowed: unused -> fulfilled'],
+      [5, 'unknown_code'],
+      [6, 'invalid_status'],
+      [7, 'invalid_code'],
     ]);
     const statuses = await system.db.query(`select code, status from codes where code = any($1) order by code`, [[redeemed, bankCode]]);
     expect(Object.fromEntries(statuses.rows.map((r) => [r.code, r.status]))).toEqual({ [redeemed]: 'fulfilled', [bankCode]: 'cancelled' });
@@ -173,15 +220,28 @@ describe('the unassociated bank', () => {
   it('hands out each code once under concurrency: the pool first, then the bank', async () => {
     const pool = await resolvePool(system.db, { type: 'reward', id: 'mug' });
     await system.db.query(`insert into codes (code, pool_id) select 'MUG' || g, $1 from generate_series(1, 5) g`, [pool.id]);
-    const bankUnused = (await system.db.query(`select count(*)::int as n from codes c join code_pools p on p.id = c.pool_id where p.kind = 'bank' and c.status = 'unused'`)).rows[0].n;
-    const takes = await Promise.all(Array.from({ length: 20 }, () => system.db.transaction(async (client) => {
-      const taken = await takeUnusedCode(client, pool.id);
-      if (taken) await client.query(`update codes set status = 'awarded' where code = $1`, [taken.code]);
-      return taken;
-    })));
+    const bankUnused = (
+      await system.db.query(
+        `select count(*)::int as n from codes c join code_pools p on p.id = c.pool_id where p.kind = 'bank' and c.status = 'unused'`,
+      )
+    ).rows[0].n;
+    const takes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        system.db.transaction(async (client) => {
+          const taken = await takeUnusedCode(client, pool.id);
+          if (taken) await client.query(`update codes set status = 'awarded' where code = $1`, [taken.code]);
+          return taken;
+        }),
+      ),
+    );
     const codes = takes.map((t) => t!.code);
     expect(new Set(codes).size).toBe(20);
-    expect(takes.filter((t) => !t!.fromBank).map((t) => t!.code).sort()).toEqual(['MUG1', 'MUG2', 'MUG3', 'MUG4', 'MUG5']);
+    expect(
+      takes
+        .filter((t) => !t!.fromBank)
+        .map((t) => t!.code)
+        .sort(),
+    ).toEqual(['MUG1', 'MUG2', 'MUG3', 'MUG4', 'MUG5']);
     expect(takes.filter((t) => t!.fromBank).length).toBe(Math.min(15, bankUnused));
   });
 });

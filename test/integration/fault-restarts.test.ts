@@ -13,9 +13,14 @@ async function generate(system: TestSystem, quantity: number): Promise<string> {
   expect(res.status).toBe(202);
   return res.body.id;
 }
-const generated = async (system: TestSystem, id: string) => (await system.db.query(`select coalesce(sum(inserted), 0)::int as n from code_batch_chunks where batch_id = $1`, [id])).rows[0].n as number;
+const generated = async (system: TestSystem, id: string) =>
+  (await system.db.query(`select coalesce(sum(inserted), 0)::int as n from code_batch_chunks where batch_id = $1`, [id])).rows[0]
+    .n as number;
 async function expectExact(system: TestSystem, id: string, quantity: number) {
-  await eventually(async () => (await system.api.get(`/v1/code-batches/${id}`).set(system.as('operator'))).body.status === 'completed', 170_000);
+  await eventually(
+    async () => (await system.api.get(`/v1/code-batches/${id}`).set(system.as('operator'))).body.status === 'completed',
+    170_000,
+  );
   const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [id]);
   expect(rows[0]).toEqual({ n: quantity, d: quantity });
 }
@@ -26,8 +31,15 @@ describe('the database restarted mid-job', () => {
     system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000' } });
     await createCodeEventSchema(system);
     await createCampaign(system, 'restart', { budget: { kind: 'redemptions', cap: 80 } });
-    await addCodes(system, 'restart', Array.from({ length: 120 }, (_, i) => `RESTART${i}`));
-    await addMembers(system, Array.from({ length: 120 }, (_, i) => `patient-${i}`));
+    await addCodes(
+      system,
+      'restart',
+      Array.from({ length: 120 }, (_, i) => `RESTART${i}`),
+    );
+    await addMembers(
+      system,
+      Array.from({ length: 120 }, (_, i) => `patient-${i}`),
+    );
   });
   afterAll(async () => {
     await startPostgres().catch(() => undefined); // never leave the shared server down for the next file
@@ -43,7 +55,9 @@ describe('the database restarted mid-job', () => {
     const stream = (async () => {
       for (let i = 0; i < 120; i++) {
         for (;;) {
-          const res = await system.api.post('/v1/events').set(system.as('producer'))
+          const res = await system.api
+            .post('/v1/events')
+            .set(system.as('producer'))
             .send({ id: `restart-${i}`, name: 'code_entered', memberId: `patient-${i}`, attributes: { code: `RESTART${i}` } });
           if (res.status === 200) {
             outcomes.push(res.body);
@@ -62,7 +76,9 @@ describe('the database restarted mid-job', () => {
     const job = await system.api.get(`/v1/code-batches/${batch}`).set(system.as('operator'));
     expect([job.status, typeof job.body.error.message]).toEqual([503, 'string']);
     // An event that arrives now is refused whole; the producer sends it again later (the stream's last one).
-    const refused = await system.api.post('/v1/events').set(system.as('producer'))
+    const refused = await system.api
+      .post('/v1/events')
+      .set(system.as('producer'))
       .send({ id: 'restart-119', name: 'code_entered', memberId: 'patient-119', attributes: { code: 'RESTART119' } });
     expect([refused.status, refused.body.error.code]).toEqual([503, 'service_unavailable']);
     await sleep(3000);
@@ -85,7 +101,8 @@ describe('the Temporal server restarted mid-job', () => {
   let system: TestSystem;
   let dir: string;
   let port: number;
-  const startServer = () => startTemporalDevServer({ cliPath: process.env.TEST_TEMPORAL_CLI!, dbFile: path.join(dir, 'temporal.sqlite'), port, headless: true });
+  const startServer = () =>
+    startTemporalDevServer({ cliPath: process.env.TEST_TEMPORAL_CLI!, dbFile: path.join(dir, 'temporal.sqlite'), port, headless: true });
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-restart-'));
     port = await freePort();

@@ -39,10 +39,11 @@ async function killWorkerAt(progress: () => Promise<number>, threshold: number):
 }
 
 const batchProgress = (path: string, field: string) => async () => (await system.api.get(path).set(op())).body[field] as number;
-const finished = (path: string) => eventually(async () => {
-  const body = (await system.api.get(path).set(op())).body;
-  return body.status === 'completed' ? body : null;
-}, 170_000);
+const finished = (path: string) =>
+  eventually(async () => {
+    const body = (await system.api.get(path).set(op())).body;
+    return body.status === 'completed' ? body : null;
+  }, 170_000);
 
 it('a generation of 200,000 codes finishes exactly after its worker is SIGKILLed mid-job', async () => {
   worker = await startWorker();
@@ -52,9 +53,13 @@ it('a generation of 200,000 codes finishes exactly after its worker is SIGKILLed
   expect(atKill).toBeLessThan(200_000); // the kill really happened mid-job
   const done = await finished(path);
   expect(done.generated).toBe(200_000);
-  const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [res.body.id]);
+  const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [
+    res.body.id,
+  ]);
   expect(rows[0]).toEqual({ n: 200_000, d: 200_000 });
-  expect((await system.db.query(`select count(*)::int as n from code_batch_chunks where batch_id = $1`, [res.body.id])).rows[0].n).toBe(400);
+  expect((await system.db.query(`select count(*)::int as n from code_batch_chunks where batch_id = $1`, [res.body.id])).rows[0].n).toBe(
+    400,
+  );
 });
 
 it('a 100,000-row CSV import finishes exactly after its worker is SIGKILLed mid-job', async () => {
@@ -76,10 +81,15 @@ it('a stream of redemption events books each event exactly once across a SIGKILL
   await createCampaign(system, 'killed', { budget: { kind: 'points', cap: 2000 } }); // 10 points each: 200 fit
   const codes = Array.from({ length: 300 }, (_, i) => `KILLED${i}`);
   await addCodes(system, 'killed', codes);
-  await addMembers(system, codes.map((_, i) => `victim-${i}`));
+  await addMembers(
+    system,
+    codes.map((_, i) => `victim-${i}`),
+  );
   let answered = 0;
   const post = async (i: number) => {
-    const res = await system.api.post('/v1/events').set(system.as('producer'))
+    const res = await system.api
+      .post('/v1/events')
+      .set(system.as('producer'))
       .send({ id: `kill-${i}`, name: 'code_entered', memberId: `victim-${i}`, attributes: { code: codes[i] } });
     answered++;
     return res;
@@ -96,8 +106,12 @@ it('a stream of redemption events books each event exactly once across a SIGKILL
   const redeemed = results.filter((r) => r.body.outcome === 'redeemed').length;
   expect(redeemed).toBe(200);
   expect(results.filter((r) => r.body.reason === 'budget_exhausted').length).toBe(100);
-  const ledger = await system.db.query(`select count(*)::int as n, count(distinct reference)::int as d from point_transactions where source = 'campaign:killed'`);
+  const ledger = await system.db.query(
+    `select count(*)::int as n, count(distinct reference)::int as d from point_transactions where source = 'campaign:killed'`,
+  );
   expect(ledger.rows[0]).toEqual({ n: 200, d: 200 });
   expect((await system.db.query(`select budget_used::int as n from campaigns where id = 'killed'`)).rows[0].n).toBe(2000);
-  expect((await system.db.query(`select count(*)::int as n from codes where code like 'KILLED%' and status = 'redeemed'`)).rows[0].n).toBe(200);
+  expect((await system.db.query(`select count(*)::int as n from codes where code like 'KILLED%' and status = 'redeemed'`)).rows[0].n).toBe(
+    200,
+  );
 });

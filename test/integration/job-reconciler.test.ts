@@ -16,7 +16,16 @@ async function runningJob(): Promise<{ id: string; workflowId: string }> {
   const id = randomUUID();
   const workflowId = `generate-codes-${id}`;
   const pool = await resolvePool(system.db, undefined);
-  await insertBatch(system.db, { id, poolId: pool.id, source: 'generation', requested: 10, spec: null, shape: null, workflowId, createdBy: null });
+  await insertBatch(system.db, {
+    id,
+    poolId: pool.id,
+    source: 'generation',
+    requested: 10,
+    spec: null,
+    shape: null,
+    workflowId,
+    createdBy: null,
+  });
   await markBatchRunning(system.db, id);
   return { id, workflowId };
 }
@@ -42,7 +51,10 @@ it('closes terminated, timed-out and vanished jobs with their cause and leaves r
 
   const closed = await reconcileJobs(system.db, system.temporal);
   expect(closed.map((c) => c.id).sort()).toEqual([terminated.id, timedOut.id, vanished.id].sort());
-  expect(await findBatch(system.db, terminated.id)).toMatchObject({ status: 'failed', error: 'the workflow was terminated: operator gave up' });
+  expect(await findBatch(system.db, terminated.id)).toMatchObject({
+    status: 'failed',
+    error: 'the workflow was terminated: operator gave up',
+  });
   expect((await findBatch(system.db, terminated.id))!.finishedAt).not.toBeNull();
   expect(await findBatch(system.db, timedOut.id)).toMatchObject({ status: 'failed', error: 'the workflow timed out' });
   expect(await findBatch(system.db, vanished.id)).toMatchObject({ status: 'failed', error: 'the workflow no longer exists in Temporal' });

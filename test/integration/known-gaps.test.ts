@@ -31,7 +31,7 @@ it.each([
   expect([ok.status, ok.body.error?.code]).toEqual([400, 'invalid_json']);
 });
 
-it('the export carries imported codes\' extra columns, one column per attribute key, formula-escaped', async () => {
+it("the export carries imported codes' extra columns, one column per attribute key, formula-escaped", async () => {
   const csv = 'code,store,note\nATTR0001,paris-01,"=HYPERLINK(""x"")"\nATTR0002,lyon-02,plain\n';
   const imported = await system.api.post('/v1/code-imports').set(op()).set('Content-Type', 'text/csv').send(csv);
   expect(imported.status).toBe(202);
@@ -39,11 +39,15 @@ it('the export carries imported codes\' extra columns, one column per attribute 
   const other = await system.api.post('/v1/code-imports').set(op()).set('Content-Type', 'text/csv').send('code,tier\nATTR0003,+gold\n');
   await eventually(async () => (await system.api.get(`/v1/code-imports/${other.body.id}`).set(op())).body.status === 'completed');
 
-  const res = await system.api.get('/v1/codes/export?prefix=ATTR').set(op()).buffer(true).parse((r, done) => {
-    let text = '';
-    r.on('data', (c: Buffer) => (text += c.toString()));
-    r.on('end', () => done(null, text));
-  });
+  const res = await system.api
+    .get('/v1/codes/export?prefix=ATTR')
+    .set(op())
+    .buffer(true)
+    .parse((r, done) => {
+      let text = '';
+      r.on('data', (c: Buffer) => (text += c.toString()));
+      r.on('end', () => done(null, text));
+    });
   expect(res.status).toBe(200);
   const [header, ...lines] = (res.body as string).trim().split('\n');
   expect(header.split(',').slice(-3)).toEqual(['attributes.note', 'attributes.store', 'attributes.tier']);
@@ -53,10 +57,16 @@ it('the export carries imported codes\' extra columns, one column per attribute 
 
   // An export without imported codes has no attribute columns.
   await system.db.query(`insert into codes (code, pool_id) select 'PLAIN0001', id from code_pools where kind = 'bank'`);
-  const plain = await system.api.get('/v1/codes/export?prefix=PLAIN').set(op()).buffer(true).parse((r, done) => {
-    let text = '';
-    r.on('data', (c: Buffer) => (text += c.toString()));
-    r.on('end', () => done(null, text));
-  });
-  expect((plain.body as string).split('\n')[0]).toBe('code,status,pool_type,pool_id,batch_id,member_id,expires_at,created_at,status_changed_at,redeemed_at');
+  const plain = await system.api
+    .get('/v1/codes/export?prefix=PLAIN')
+    .set(op())
+    .buffer(true)
+    .parse((r, done) => {
+      let text = '';
+      r.on('data', (c: Buffer) => (text += c.toString()));
+      r.on('end', () => done(null, text));
+    });
+  expect((plain.body as string).split('\n')[0]).toBe(
+    'code,status,pool_type,pool_id,batch_id,member_id,expires_at,created_at,status_changed_at,redeemed_at',
+  );
 });

@@ -31,7 +31,13 @@ const credit = (memberId: string, points: number, reference: string) =>
   bookPoints(system.db, { memberId, kind: 'credit', points, source: 'test', reference });
 
 describe('members', () => {
-  const profile = { tier: 'gold', segments: ['newsletter'], tags: ['vip'], enrolledAt: '2024-02-29', attributes: { city: 'Berlin', age: 41, optIn: true, note: null } };
+  const profile = {
+    tier: 'gold',
+    segments: ['newsletter'],
+    tags: ['vip'],
+    enrolledAt: '2024-02-29',
+    attributes: { city: 'Berlin', age: 41, optIn: true, note: null },
+  };
 
   it('creates a member (201), then replaces the profile (200) keeping the balance', async () => {
     const created = await api.put('/v1/members/shop:1@eu').send(profile);
@@ -42,7 +48,15 @@ describe('members', () => {
 
     const updated = await api.put('/v1/members/shop:1@eu').send({ tier: 'silver' });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id: 'shop:1@eu', tier: 'silver', segments: [], tags: [], enrolledAt: null, attributes: {}, balance: 40 });
+    expect(updated.body).toMatchObject({
+      id: 'shop:1@eu',
+      tier: 'silver',
+      segments: [],
+      tags: [],
+      enrolledAt: null,
+      attributes: {},
+      balance: 40,
+    });
     expect(updated.body.createdAt).toBe(created.body.createdAt);
 
     const fetched = await api.get('/v1/members/shop:1@eu');
@@ -53,7 +67,11 @@ describe('members', () => {
   it('answers 404 member_not_found for an unknown or impossible id', async () => {
     for (const path of ['/v1/members/nobody', '/v1/members/no%20body', '/v1/members/nobody/transactions']) {
       const res = await api.get(path);
-      expect({ path, status: res.status, error: res.body.error }).toMatchObject({ path, status: 404, error: { code: 'member_not_found', field: 'id' } });
+      expect({ path, status: res.status, error: res.body.error }).toMatchObject({
+        path,
+        status: 404,
+        error: { code: 'member_not_found', field: 'id' },
+      });
     }
   });
 
@@ -64,7 +82,13 @@ describe('members', () => {
     ['too many segments', 'm-1', { segments: Array.from({ length: 101 }, (_, i) => `s${i}`) }, 'validation_failed', 'segments'],
     ['an empty tag', 'm-1', { tags: [''] }, 'validation_failed', 'tags.0'],
     ['a nested attribute value', 'm-1', { attributes: { a: { b: 1 } } }, 'validation_failed', 'attributes.a'],
-    ['too many attributes', 'm-1', { attributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, 'validation_failed', 'attributes'],
+    [
+      'too many attributes',
+      'm-1',
+      { attributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) },
+      'validation_failed',
+      'attributes',
+    ],
     ['a bad id', 'bad id!', {}, 'validation_failed', 'id'],
     ['an id over 128 characters', 'x'.repeat(129), {}, 'validation_failed', 'id'],
   ])('refuses %s with a 400 naming the field and writes nothing', async (_name, id, body, code, field) => {
@@ -93,7 +117,14 @@ describe('members', () => {
   });
 
   it('refuses bad transaction queries with a 400 naming the field', async () => {
-    for (const [query, field] of [['cursor=abc', 'cursor'], ['cursor=-1', 'cursor'], ['limit=0', 'limit'], ['limit=501', 'limit'], ['limit=x', 'limit'], ['colour=red', 'colour']]) {
+    for (const [query, field] of [
+      ['cursor=abc', 'cursor'],
+      ['cursor=-1', 'cursor'],
+      ['limit=0', 'limit'],
+      ['limit=501', 'limit'],
+      ['limit=x', 'limit'],
+      ['colour=red', 'colour'],
+    ]) {
       const res = await api.get(`/v1/members/pager/transactions?${query}`);
       expect({ query, status: res.status, field: res.body.error?.field }).toEqual({ query, status: 400, field });
     }
@@ -102,7 +133,9 @@ describe('members', () => {
   it('rolls back a debit beyond the balance, leaving balance and ledger as they were', async () => {
     await api.put('/v1/members/spender').send({}).expect(201);
     await credit('spender', 10, 'spender-credit');
-    const debit = system.db.transaction((c) => bookPoints(c, { memberId: 'spender', kind: 'debit', points: 11, source: 'test', reference: 'spender-debit' }));
+    const debit = system.db.transaction((c) =>
+      bookPoints(c, { memberId: 'spender', kind: 'debit', points: 11, source: 'test', reference: 'spender-debit' }),
+    );
     await expect(debit).rejects.toMatchObject({ code: '23514' });
     expect(await balance('spender')).toBe(10);
     const { rows } = await system.db.query(`select count(*)::int as n from point_transactions where reference = 'spender-debit'`);
@@ -119,20 +152,39 @@ describe('members', () => {
 });
 
 describe('event schemas', () => {
-  const purchase = { name: 'purchase', attributes: [{ name: 'amount', type: 'number', required: true }, { name: 'store', type: 'text' }] };
+  const purchase = {
+    name: 'purchase',
+    attributes: [
+      { name: 'amount', type: 'number', required: true },
+      { name: 'store', type: 'text' },
+    ],
+  };
 
   it('creates a schema (201) with defaults, refuses the same name (409) and lists it', async () => {
     const created = await api.post('/v1/event-schemas').send(purchase);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'purchase', active: true, attributes: [{ name: 'amount', type: 'number', required: true }, { name: 'store', type: 'text', required: false }] });
+    expect(created.body).toMatchObject({
+      name: 'purchase',
+      active: true,
+      attributes: [
+        { name: 'amount', type: 'number', required: true },
+        { name: 'store', type: 'text', required: false },
+      ],
+    });
 
     const again = await api.post('/v1/event-schemas').send({ ...purchase, attributes: [{ name: 'x', type: 'text' }] });
     expect([again.status, again.body.error.code, again.body.error.field]).toEqual([409, 'event_schema_exists', 'name']);
 
-    await api.post('/v1/event-schemas').send({ name: 'app.open', attributes: [{ name: 'at', type: 'date' }], active: false }).expect(201);
+    await api
+      .post('/v1/event-schemas')
+      .send({ name: 'app.open', attributes: [{ name: 'at', type: 'date' }], active: false })
+      .expect(201);
     const list = await api.get('/v1/event-schemas');
     expect(list.status).toBe(200);
-    expect(list.body.eventSchemas.map((s: { name: string; active: boolean }) => [s.name, s.active])).toEqual([['app.open', false], ['purchase', true]]);
+    expect(list.body.eventSchemas.map((s: { name: string; active: boolean }) => [s.name, s.active])).toEqual([
+      ['app.open', false],
+      ['purchase', true],
+    ]);
     expect(list.body.eventSchemas[1]).toEqual(created.body);
   });
 
@@ -156,21 +208,71 @@ describe('event schemas', () => {
     ['a name starting with a digit', 'post', { ...purchase, name: '1click' }, 'validation_failed', 'name'],
     ['a name over 64 characters', 'post', { ...purchase, name: 'a'.repeat(65) }, 'validation_failed', 'name'],
     ['no attributes', 'post', { name: 'empty', attributes: [] }, 'validation_failed', 'attributes'],
-    ['51 attributes', 'post', { name: 'wide', attributes: Array.from({ length: 51 }, (_, i) => ({ name: `a${i}`, type: 'text' })) }, 'validation_failed', 'attributes'],
+    [
+      '51 attributes',
+      'post',
+      { name: 'wide', attributes: Array.from({ length: 51 }, (_, i) => ({ name: `a${i}`, type: 'text' })) },
+      'validation_failed',
+      'attributes',
+    ],
     ['an unknown type', 'post', { name: 'typed', attributes: [{ name: 'a', type: 'json' }] }, 'validation_failed', 'attributes.0.type'],
-    ['a bad attribute name', 'post', { name: 'named', attributes: [{ name: 'a-b', type: 'text' }] }, 'validation_failed', 'attributes.0.name'],
-    ['an unknown attribute field', 'post', { name: 'extra', attributes: [{ name: 'a', type: 'text', unique: true }] }, 'unknown_field', 'attributes.0.unique'],
-    ['duplicate attribute names', 'post', { name: 'dup', attributes: [{ name: 'a', type: 'text' }, { name: 'a', type: 'number' }] }, 'validation_failed', 'attributes'],
+    [
+      'a bad attribute name',
+      'post',
+      { name: 'named', attributes: [{ name: 'a-b', type: 'text' }] },
+      'validation_failed',
+      'attributes.0.name',
+    ],
+    [
+      'an unknown attribute field',
+      'post',
+      { name: 'extra', attributes: [{ name: 'a', type: 'text', unique: true }] },
+      'unknown_field',
+      'attributes.0.unique',
+    ],
+    [
+      'duplicate attribute names',
+      'post',
+      {
+        name: 'dup',
+        attributes: [
+          { name: 'a', type: 'text' },
+          { name: 'a', type: 'number' },
+        ],
+      },
+      'validation_failed',
+      'attributes',
+    ],
     ['an empty patch', 'patch', {}, 'validation_failed', undefined],
     ['a patch renaming the schema', 'patch', { name: 'other' }, 'unknown_field', 'name'],
-    ['a patch with duplicate names', 'patch', { attributes: [{ name: 'a', type: 'text' }, { name: 'a', type: 'text' }] }, 'validation_failed', 'attributes'],
+    [
+      'a patch with duplicate names',
+      'patch',
+      {
+        attributes: [
+          { name: 'a', type: 'text' },
+          { name: 'a', type: 'text' },
+        ],
+      },
+      'validation_failed',
+      'attributes',
+    ],
   ])('refuses %s with a 400', async (_name, method, body, code, field) => {
-    const res = method === 'post' ? await api.post('/v1/event-schemas').send(body as object) : await api.patch('/v1/event-schemas/purchase').send(body as object);
+    const res =
+      method === 'post'
+        ? await api.post('/v1/event-schemas').send(body as object)
+        : await api.patch('/v1/event-schemas/purchase').send(body as object);
     expect([res.status, res.body.error.code, res.body.error.field]).toEqual([400, code, field]);
   });
 
   it('names the attribute declared twice', async () => {
-    const res = await api.post('/v1/event-schemas').send({ name: 'dup', attributes: [{ name: 'sku', type: 'text' }, { name: 'sku', type: 'number' }] });
+    const res = await api.post('/v1/event-schemas').send({
+      name: 'dup',
+      attributes: [
+        { name: 'sku', type: 'text' },
+        { name: 'sku', type: 'number' },
+      ],
+    });
     expect(res.body.error.message).toBe('attributes: attribute "sku" is declared twice');
   });
 });
@@ -178,7 +280,9 @@ describe('event schemas', () => {
 describe('OpenAPI', () => {
   it('documents the member and event-schema routes', () => {
     const doc = buildOpenApiDocument([describeMemberRoutes, describeEventSchemaRoutes]);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/members/{id}', '/v1/members/{id}/transactions', '/v1/event-schemas', '/v1/event-schemas/{name}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/members/{id}', '/v1/members/{id}/transactions', '/v1/event-schemas', '/v1/event-schemas/{name}']),
+    );
     expect(doc.components?.schemas).toHaveProperty('MemberInput');
     expect(doc.components?.schemas).toHaveProperty('EventSchemaInput');
   });

@@ -21,7 +21,9 @@ beforeAll(async () => {
   system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '3' } });
   await createCodeEventSchema(system);
   await createCampaign(system, 'typos');
-  const res = await system.api.post('/v1/code-batches').set(op())
+  const res = await system.api
+    .post('/v1/code-batches')
+    .set(op())
     .send({ quantity: 20, length: 6, charset: 'numeric', prefix: 'TY', checkCharacter: 'damm', pool: { type: 'campaign', id: 'typos' } });
   expect(res.status).toBe(202);
   await eventually(async () => (await system.api.get(`/v1/code-batches/${res.body.id}`).set(op())).body.status === 'completed');
@@ -65,7 +67,9 @@ describe('events', () => {
     const locked = await postEvent(system, 'typo-4', 'm-typo', good);
     expect(locked.status).toBe(429);
     // Another member through another key (lockouts count per key too) redeems the good code.
-    const ok = await system.api.post('/v1/events').set(system.as('admin'))
+    const ok = await system.api
+      .post('/v1/events')
+      .set(system.as('admin'))
       .send({ id: 'good-1', name: 'code_entered', memberId: 'm-other', attributes: { code: good } });
     expect(ok.body).toMatchObject({ outcome: 'redeemed' });
   });

@@ -8,7 +8,10 @@ import { bookPoints } from '../../db/points-ledger';
  * order to a fresh database (each example names what the earlier ones created). Every operation with a JSON
  * body must have an example and be exercised here.
  */
-type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>; components: { schemas: Record<string, { example?: unknown }> } };
+type Doc = {
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>;
+  components: { schemas: Record<string, { example?: unknown }> };
+};
 const doc = buildOpenApiDocument(describeRoutes) as unknown as Doc;
 
 function exampleOf(method: string, path: string): Record<string, unknown> {
@@ -26,11 +29,13 @@ const admin = () => system.as('admin');
 async function send(method: 'post' | 'put' | 'patch', path: string, url: string) {
   exercised.add(`${method} ${path}`);
   const res = await system.api[method](url).set(admin()).send(exampleOf(method, path));
-  if (res.status >= 300) throw new Error(`${method.toUpperCase()} ${url} with the documented example: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status >= 300)
+    throw new Error(`${method.toUpperCase()} ${url} with the documented example: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-const batchDone = (id: string) => eventually(async () => ['completed', 'failed'].includes((await system.api.get(`/v1/code-batches/${id}`).set(admin())).body.status));
+const batchDone = (id: string) =>
+  eventually(async () => ['completed', 'failed'].includes((await system.api.get(`/v1/code-batches/${id}`).set(admin())).body.status));
 
 beforeAll(async () => {
   system = await startTestSystem();
@@ -49,10 +54,19 @@ it('every request-body example is accepted by its route', async () => {
   await send('post', '/v1/campaigns/{id}/replay', `/v1/campaigns/${campaign.id}/replay`);
 
   const reward = await send('post', '/v1/rewards', '/v1/rewards');
-  const rewardCodes = await system.api.post('/v1/code-batches').set(admin())
+  const rewardCodes = await system.api
+    .post('/v1/code-batches')
+    .set(admin())
     .send({ quantity: 10, length: 8, charset: 'numeric', pool: { type: 'reward', id: reward.id } });
   await batchDone(rewardCodes.body.id);
-  await bookPoints(system.db, { memberId: 'shop:10042', kind: 'credit', points: 10_000, source: 'test', reference: 'test:seed', attributes: {} });
+  await bookPoints(system.db, {
+    memberId: 'shop:10042',
+    kind: 'credit',
+    points: 10_000,
+    source: 'test',
+    reference: 'test:seed',
+    attributes: {},
+  });
   const redemption = await send('post', '/v1/rewards/{id}/redemptions', `/v1/rewards/${reward.id}/redemptions`);
   await send('post', '/v1/rewards/{id}/awards', `/v1/rewards/${reward.id}/awards`);
   const reservation = await send('post', '/v1/rewards/{id}/reservations', `/v1/rewards/${reward.id}/reservations`);
@@ -65,6 +79,9 @@ it('every request-body example is accepted by its route', async () => {
   await send('post', '/v1/code-batches/{id}/cancel', `/v1/code-batches/${batch.id}/cancel`);
 
   const withJsonBody = Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).filter(([, op]) => op.requestBody?.content['application/json']).map(([method]) => `${method} ${path}`));
+    Object.entries(item)
+      .filter(([, op]) => op.requestBody?.content['application/json'])
+      .map(([method]) => `${method} ${path}`),
+  );
   expect(withJsonBody.filter((op) => !exercised.has(op))).toEqual([]);
 });

@@ -3,7 +3,19 @@ import { addMembers, createCampaign, createCodeEventSchema, postEvent } from '..
 
 /** Issue 15: answers are what the document says (405, the 429 of POST /v1/events, a reward's attribute message). */
 let system: TestSystem;
-let doc: { components: { schemas: Record<string, { required?: string[]; properties?: Record<string, unknown>; allOf?: Array<{ $ref?: string; properties?: Record<string, unknown>; required?: string[] }> }> }; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>> };
+let doc: {
+  components: {
+    schemas: Record<
+      string,
+      {
+        required?: string[];
+        properties?: Record<string, unknown>;
+        allOf?: Array<{ $ref?: string; properties?: Record<string, unknown>; required?: string[] }>;
+      }
+    >;
+  };
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>;
+};
 
 beforeAll(async () => {
   system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '2' } });
@@ -47,17 +59,39 @@ it('the 429 of POST /v1/events has the shape the document declares for it', asyn
 });
 
 it("a reward's unknown transaction attribute is reported against the reward, not an event schema", async () => {
-  const reward = await system.api.post('/v1/rewards').set(system.as('marketer')).send({ id: 'r-attr', name: 'R', type: 'coupon_based_reward', pointsCost: 0 });
+  const reward = await system.api
+    .post('/v1/rewards')
+    .set(system.as('marketer'))
+    .send({ id: 'r-attr', name: 'R', type: 'coupon_based_reward', pointsCost: 0 });
   expect(reward.status).toBe(201);
-  const res = await system.api.post('/v1/rewards/r-attr/awards').set(system.as('operator')).send({ memberId: 'm-429', attributes: { colour: 'red' } });
+  const res = await system.api
+    .post('/v1/rewards/r-attr/awards')
+    .set(system.as('operator'))
+    .send({ memberId: 'm-429', attributes: { colour: 'red' } });
   expect(res.status).toBe(400);
-  expect(res.body.error).toEqual({ code: 'unknown_attribute', message: 'attribute "colour" is not in the transaction attributes of reward "r-attr"', field: 'attributes.colour' });
+  expect(res.body.error).toEqual({
+    code: 'unknown_attribute',
+    message: 'attribute "colour" is not in the transaction attributes of reward "r-attr"',
+    field: 'attributes.colour',
+  });
 });
 
 it('a campaign date must be a real day, as format date-time says', async () => {
-  const res = await system.api.post('/v1/campaigns').set(system.as('marketer')).send({
-    id: 'feb30', name: 'x', startsAt: '2026-02-30T00:00:00Z', trigger: { event: 'code_entered', codeAttribute: 'code' },
-    rules: [{ name: 'r', conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }] }, effects: [{ type: 'add_points', points: 1 }] }],
-  });
+  const res = await system.api
+    .post('/v1/campaigns')
+    .set(system.as('marketer'))
+    .send({
+      id: 'feb30',
+      name: 'x',
+      startsAt: '2026-02-30T00:00:00Z',
+      trigger: { event: 'code_entered', codeAttribute: 'code' },
+      rules: [
+        {
+          name: 'r',
+          conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }] },
+          effects: [{ type: 'add_points', points: 1 }],
+        },
+      ],
+    });
   expect([res.status, res.body.error.code, res.body.error.field]).toEqual([400, 'validation_failed', 'startsAt']);
 });

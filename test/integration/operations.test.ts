@@ -40,7 +40,11 @@ async function runStatuses(workflowId: string, expected: string[]): Promise<stri
   try {
     return await eventually(async () => {
       const out = await temporal('workflow', 'list', '--query', `WorkflowId='${workflowId}'`);
-      statuses = out.split('\n').filter((l) => l.includes(workflowId)).map((l) => l.trim().split(/\s+/)[0]).reverse();
+      statuses = out
+        .split('\n')
+        .filter((l) => l.includes(workflowId))
+        .map((l) => l.trim().split(/\s+/)[0])
+        .reverse();
       return JSON.stringify(statuses) === JSON.stringify(expected) ? statuses : null;
     }, 15_000);
   } catch {
@@ -64,7 +68,9 @@ async function chunkRows(system: TestSystem, batchId: string) {
 }
 
 async function codesOf(system: TestSystem, batchId: string) {
-  const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [batchId]);
+  const { rows } = await system.db.query(`select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1`, [
+    batchId,
+  ]);
   return rows[0] as { n: number; d: number };
 }
 
@@ -87,7 +93,8 @@ describe('generation jobs', () => {
             committedBy.set(key, (committedBy.get(key) ?? 0) + 1);
             if (slowMs) sleepSync(slowMs);
             if (failChunk5 && input.chunkIndex === 5) throw new Error(`injected failure of chunk 5 (attempt ${attempt})`);
-            if (fatalChunk5 && input.chunkIndex === 5) throw ApplicationFailure.nonRetryable('injected fatal failure of chunk 5', 'InjectedFatal');
+            if (fatalChunk5 && input.chunkIndex === 5)
+              throw ApplicationFailure.nonRetryable('injected fatal failure of chunk 5', 'InjectedFatal');
           },
         },
       },
@@ -107,9 +114,11 @@ describe('generation jobs', () => {
   const completed = (id: string) => eventually(async () => ((await batchView(id)).status === 'completed' ? batchView(id) : null));
   /** Chunk transactions still open in this test's database (a chunk between its claim and its commit). */
   const openChunkTransactions = async () =>
-    (await system.db.query(
-      `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`,
-    )).rows[0].n as number;
+    (
+      await system.db.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`,
+      )
+    ).rows[0].n as number;
 
   it('describe, show, query and list a completed generation', async () => {
     const batch = await generate(6000);
@@ -153,7 +162,10 @@ describe('generation jobs', () => {
     const oldRunId = field(stuck, 'RunId')!;
 
     expect(queryResult(await temporal('workflow', 'query', '--workflow-id', batch.workflowId, '--type', 'progress'))).toEqual({
-      requested: 20_000, generated: 18_000, chunksDone: 9, chunksTotal: 10,
+      requested: 20_000,
+      generated: 18_000,
+      chunksDone: 9,
+      chunksTotal: 10,
     });
 
     // Reset while chunk 5 is still failing: the new run replays every chunk from the start.
@@ -315,7 +327,12 @@ describe('import jobs', () => {
     });
     expect(running).toMatch(new RegExp(`Running\\s+${first.workflowId}\\s+importCodesWorkflow`));
     expect(queryResult(await temporal('workflow', 'query', '--workflow-id', first.workflowId, '--type', 'progress'))).toEqual({
-      rows: 5000, processed: 4500, imported: 4500, rejected: 0, chunksDone: 9, chunksTotal: 10,
+      rows: 5000,
+      processed: 4500,
+      imported: 4500,
+      rejected: 0,
+      chunksDone: 9,
+      chunksTotal: 10,
     });
 
     const out = await temporal('workflow', 'terminate', '--workflow-id', first.workflowId, '--reason', 'test');
@@ -336,7 +353,9 @@ describe('import jobs', () => {
       return view.status === 'completed' ? view : null;
     });
     expect(report).toMatchObject({ rows: 5000, imported: 500, rejected: 4500 });
-    const reasons = await system.db.query(`select reason, count(*)::int as n from code_import_rejections where batch_id = $1 group by 1`, [second.id]);
+    const reasons = await system.db.query(`select reason, count(*)::int as n from code_import_rejections where batch_id = $1 group by 1`, [
+      second.id,
+    ]);
     expect(reasons.rows).toEqual([{ reason: 'already_exists', n: 4500 }]);
     // The rows refused as already_exists are exactly those the terminated import committed.
     const mismatched = await system.db.query(

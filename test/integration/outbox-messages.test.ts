@@ -20,13 +20,29 @@ it('a redemption writes redemption.succeeded once, a rejection nothing, a rollba
   await postEvent(system, 'notify-1', 'listener', 'NOTIFY1'); // the same event again: no second message
   expect((await postEvent(system, 'notify-2', 'listener', 'NOTIFY1')).body.reason).toBe('code_used');
   expect(await messages('redemption.succeeded')).toEqual([
-    { version: 1, eventId: 'notify-1', campaignId: 'notify', memberId: 'listener', code: 'NOTIFY1', effects: [{ type: 'add_points', points: 10, reference: 'event:notify-1:effect:0' }], occurredAt: expect.any(String) },
+    {
+      version: 1,
+      eventId: 'notify-1',
+      campaignId: 'notify',
+      memberId: 'listener',
+      code: 'NOTIFY1',
+      effects: [{ type: 'add_points', points: 10, reference: 'event:notify-1:effect:0' }],
+      occurredAt: expect.any(String),
+    },
   ]);
   const rolled = await system.api.post('/v1/redemptions/notify-1/rollback').set(system.as('operator')).send({ reason: 'returned' });
   expect(rolled.status).toBe(200);
   await system.api.post('/v1/redemptions/notify-1/rollback').set(system.as('operator')).send({ reason: 'again' });
   expect(await messages('redemption.rolled_back')).toEqual([
-    { version: 1, eventId: 'notify-1', campaignId: 'notify', memberId: 'listener', code: 'NOTIFY1', reason: 'returned', occurredAt: expect.any(String) },
+    {
+      version: 1,
+      eventId: 'notify-1',
+      campaignId: 'notify',
+      memberId: 'listener',
+      code: 'NOTIFY1',
+      reason: 'returned',
+      occurredAt: expect.any(String),
+    },
   ]);
 });
 
@@ -36,6 +52,15 @@ it('a reward redemption writes reward.redeemed', async () => {
   const res = await system.api.post('/v1/rewards/notify-reward/awards').set(system.as('producer')).send({ memberId: 'listener' });
   expect(res.status).toBe(201);
   expect(await messages('reward.redeemed')).toEqual([
-    { version: 1, redemptionId: res.body.id, rewardId: 'notify-reward', memberId: 'listener', code: 'NOTIFYREWARD1', kind: 'award', points: 0, occurredAt: expect.any(String) },
+    {
+      version: 1,
+      redemptionId: res.body.id,
+      rewardId: 'notify-reward',
+      memberId: 'listener',
+      code: 'NOTIFYREWARD1',
+      kind: 'award',
+      points: 0,
+      occurredAt: expect.any(String),
+    },
   ]);
 });

@@ -36,9 +36,19 @@ beforeAll(async () => {
   fs.chmodSync(root, 0o777);
   teardown = new Teardown();
   stack = await startStack({
-    dataDir: root, toolsDir: loadConfig().toolsDir, databaseName: 'loyalty', postgresPort: await freePort(),
-    temporalPort: await freePort(), temporalRuntime: 'server', temporalPersistent: true, teardown,
-    migrate: async (url) => void execFileSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, DATABASE_URL: url } }),
+    dataDir: root,
+    toolsDir: loadConfig().toolsDir,
+    databaseName: 'loyalty',
+    postgresPort: await freePort(),
+    temporalPort: await freePort(),
+    temporalRuntime: 'server',
+    temporalPersistent: true,
+    teardown,
+    migrate: async (url) =>
+      void execFileSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { ...process.env, DATABASE_URL: url },
+      }),
   });
   db = new Database(stack.databaseUrl);
 });
@@ -51,15 +61,27 @@ afterAll(async () => {
 
 async function service(entry: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
   const started = await startServiceProcess(entry, {
-    DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath,
-    API_KEYS: `admin:${ADMIN},producer:${PRODUCER}`, CODE_CHUNK_SIZE: '10000', LOCKOUT_MAX_FAILURES: '1000000', ...extra,
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath,
+    API_KEYS: `admin:${ADMIN},producer:${PRODUCER}`,
+    CODE_CHUNK_SIZE: '10000',
+    LOCKOUT_MAX_FAILURES: '1000000',
+    ...extra,
   });
   processes.push(started);
   return started;
 }
 
 /** One API call; T names the fields of the answer the caller reads (an error answer has other fields). */
-async function call<T = Record<string, unknown>>(base: string, method: string, route: string, key: string, body?: unknown, type = 'application/json') {
+async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  route: string,
+  key: string,
+  body?: unknown,
+  type = 'application/json',
+) {
   const res = await fetch(`${base}${route}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': type }) },
@@ -81,22 +103,45 @@ it('two APIs and two workers on the real server finish every job exactly through
   const live = () => (api1Alive ? bases : [bases[1]]);
 
   // A campaign whose budget fits 200 of 300 events (10 points each).
-  expect((await call(bases[0], 'POST', '/v1/event-schemas', ADMIN, { name: 'code_entered', attributes: [{ name: 'code', type: 'text', required: true }] })).status).toBe(201);
-  expect((await call(bases[1], 'POST', '/v1/campaigns', ADMIN, {
-    id: 'prod', name: 'prod', status: 'active', trigger: { event: 'code_entered', codeAttribute: 'code' }, rules: [anyoneRule],
-    budget: { kind: 'points', cap: 2000 },
-  })).status).toBe(201);
+  expect(
+    (
+      await call(bases[0], 'POST', '/v1/event-schemas', ADMIN, {
+        name: 'code_entered',
+        attributes: [{ name: 'code', type: 'text', required: true }],
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await call(bases[1], 'POST', '/v1/campaigns', ADMIN, {
+        id: 'prod',
+        name: 'prod',
+        status: 'active',
+        trigger: { event: 'code_entered', codeAttribute: 'code' },
+        rules: [anyoneRule],
+        budget: { kind: 'points', cap: 2000 },
+      })
+    ).status,
+  ).toBe(201);
   const codes = Array.from({ length: 300 }, (_, i) => `PRODEVENT${i}`);
   await fixtures.addCodes(db, { type: 'campaign', id: 'prod' }, codes);
-  await fixtures.addMembers(db, codes.map((_, i) => `prod-member-${i}`));
+  await fixtures.addMembers(
+    db,
+    codes.map((_, i) => `prod-member-${i}`),
+  );
 
   type Started = { id: string; workflowId: string };
-  const generation = await call<Started>(bases[0], 'POST', '/v1/code-batches', ADMIN, { quantity: 300_000, length: 12, charset: 'alphanumeric' });
+  const generation = await call<Started>(bases[0], 'POST', '/v1/code-batches', ADMIN, {
+    quantity: 300_000,
+    length: 12,
+    charset: 'alphanumeric',
+  });
   expect(generation.status).toBe(202);
   const csv = ['code', ...Array.from({ length: 100_000 }, (_, i) => `PRODIMPORT${String(i).padStart(6, '0')}`)].join('\n');
   const imported = await call<Started>(bases[1], 'POST', '/v1/code-imports', ADMIN, csv, 'text/csv');
   expect(imported.status).toBe(202);
-  const job = async (route: string) => (await call<{ status: string; generated: number }>(live()[live().length - 1], 'GET', route, ADMIN)).body;
+  const job = async (route: string) =>
+    (await call<{ status: string; generated: number }>(live()[live().length - 1], 'GET', route, ADMIN)).body;
 
   // The event stream, spread over both APIs; a call cut by the API kill is sent again (same event id) elsewhere.
   const outcomes = new Map<number, { outcome: string }>();
@@ -106,8 +151,12 @@ it('two APIs and two workers on the real server finish every job exactly through
       const i = next++;
       for (let attempt = 0; !outcomes.has(i); attempt++) {
         const base = live()[(caller + attempt) % live().length];
-        const res = await call<{ outcome: string }>(base, 'POST', '/v1/events', PRODUCER, { id: `prod-${i}`, name: 'code_entered', memberId: `prod-member-${i}`, attributes: { code: codes[i] } })
-          .catch(() => undefined);
+        const res = await call<{ outcome: string }>(base, 'POST', '/v1/events', PRODUCER, {
+          id: `prod-${i}`,
+          name: 'code_entered',
+          memberId: `prod-member-${i}`,
+          attributes: { code: codes[i] },
+        }).catch(() => undefined);
         if (res?.status === 200) outcomes.set(i, res.body);
         else await sleep(200);
       }
@@ -131,14 +180,18 @@ it('two APIs and two workers on the real server finish every job exactly through
   };
   expect(await done(`/v1/code-batches/${generation.body.id}`)).toMatchObject({ status: 'completed', generated: 300_000 });
   expect(await done(`/v1/code-imports/${imported.body.id}`)).toMatchObject({ status: 'completed', imported: 100_000, rejected: 0 });
-  const generated = await db.query('select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1', [generation.body.id]);
+  const generated = await db.query('select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1', [
+    generation.body.id,
+  ]);
   expect(generated.rows[0]).toEqual({ n: 300_000, d: 300_000 });
   expect((await db.query(`select count(*)::int as n from codes where code like 'PRODIMPORT%'`)).rows[0].n).toBe(100_000);
 
   // Every event answered once; the budget and the ledger exact.
   expect(outcomes.size).toBe(300);
   expect([...outcomes.values()].filter((o) => o.outcome === 'redeemed').length).toBe(200);
-  const ledger = await db.query(`select count(*)::int as n, count(distinct reference)::int as d from point_transactions where source = 'campaign:prod'`);
+  const ledger = await db.query(
+    `select count(*)::int as n, count(distinct reference)::int as d from point_transactions where source = 'campaign:prod'`,
+  );
   expect(ledger.rows[0]).toEqual({ n: 200, d: 200 });
   expect((await db.query(`select budget_used::int as n from campaigns where id = 'prod'`)).rows[0].n).toBe(2000);
 
@@ -158,14 +211,17 @@ it('two APIs and two workers on the real server finish every job exactly through
 
     // The operator's CLI against that server, as docs/operations.md runs it: list, describe, and a reset (a new run
     // replays every chunk, each finds its committed row: still exactly 300,000 codes).
-    const cli = (...args: string[]) => execFileSync(stack.temporalCli!, [...args, '--address', stack.temporalAddress], { encoding: 'utf8' });
+    const cli = (...args: string[]) =>
+      execFileSync(stack.temporalCli!, [...args, '--address', stack.temporalAddress], { encoding: 'utf8' });
     const workflowId = generation.body.workflowId;
     expect(cli('workflow', 'list')).toContain(workflowId);
     expect(cli('workflow', 'describe', '--workflow-id', workflowId)).toMatch(/Status\s+COMPLETED/);
     cli('workflow', 'reset', '--workflow-id', workflowId, '--type', 'FirstWorkflowTask', '--reason', 'production-shape test');
     await client.workflow.getHandle(workflowId).result();
-    expect((await db.query('select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1', [generation.body.id])).rows[0])
-      .toEqual({ n: 300_000, d: 300_000 });
+    expect(
+      (await db.query('select count(*)::int as n, count(distinct code)::int as d from codes where batch_id = $1', [generation.body.id]))
+        .rows[0],
+    ).toEqual({ n: 300_000, d: 300_000 });
     expect(await done(`/v1/code-batches/${generation.body.id}`)).toMatchObject({ status: 'completed', generated: 300_000 });
   } finally {
     await connection.close();

@@ -12,12 +12,16 @@ let baseUrl: string;
 beforeAll(async () => {
   system = await startTestSystem({
     env: { LOCKOUT_MAX_FAILURES: '1000000' },
-    faults: { redemption: { afterCommit: ({ eventId }, attempt) => {
-      if (eventId === 'lost-reply' && attempt === 1) {
-        lostReplies.push(eventId);
-        throw new Error('reply lost after commit');
-      }
-    } } },
+    faults: {
+      redemption: {
+        afterCommit: ({ eventId }, attempt) => {
+          if (eventId === 'lost-reply' && attempt === 1) {
+            lostReplies.push(eventId);
+            throw new Error('reply lost after commit');
+          }
+        },
+      },
+    },
   });
   await createCodeEventSchema(system);
   server = system.app.listen(0);
@@ -30,19 +34,26 @@ afterAll(async () => {
 
 /** Posts events over real HTTP, all at once. */
 async function postAll(events: Array<{ id: string; memberId: string; code: string }>) {
-  const responses = await Promise.all(events.map(async (e) => {
-    const res = await fetch(`${baseUrl}/v1/events`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${KEYS.producer}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: e.id, name: 'code_entered', memberId: e.memberId, attributes: { code: e.code } }),
-    });
-    return { status: res.status, body: (await res.json()) as { outcome: string; reason?: string } };
-  }));
+  const responses = await Promise.all(
+    events.map(async (e) => {
+      const res = await fetch(`${baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${KEYS.producer}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: e.id, name: 'code_entered', memberId: e.memberId, attributes: { code: e.code } }),
+      });
+      return { status: res.status, body: (await res.json()) as { outcome: string; reason?: string } };
+    }),
+  );
   const count = (f: (r: (typeof responses)[number]) => boolean) => responses.filter(f).length;
-  return { responses, redeemed: count((r) => r.body.outcome === 'redeemed'), byReason: (reason: string) => count((r) => r.body.reason === reason) };
+  return {
+    responses,
+    redeemed: count((r) => r.body.outcome === 'redeemed'),
+    byReason: (reason: string) => count((r) => r.body.reason === reason),
+  };
 }
 
-const ledgerCount = async (where: string, values: unknown[]) => (await system.db.query(`select count(*)::int as n from point_transactions where ${where}`, values)).rows[0].n;
+const ledgerCount = async (where: string, values: unknown[]) =>
+  (await system.db.query(`select count(*)::int as n from point_transactions where ${where}`, values)).rows[0].n;
 
 it('1,000 concurrent events redeeming one code: exactly one wins', async () => {
   await createCampaign(system, 'one-code');
@@ -60,7 +71,10 @@ it('concurrent redemptions against a budget of 50 redemptions never overshoot', 
   await createCampaign(system, 'budget-50', { budget: { kind: 'points', cap: 500 } }); // 10 points each: 50 fit
   const codes = Array.from({ length: 120 }, (_, i) => `BUDGET${String(i).padStart(4, '0')}`);
   await addCodes(system, 'budget-50', codes);
-  await addMembers(system, codes.map((_, i) => `spender-${i}`));
+  await addMembers(
+    system,
+    codes.map((_, i) => `spender-${i}`),
+  );
   const result = await postAll(codes.map((code, i) => ({ id: `budget-${i}`, memberId: `spender-${i}`, code })));
   expect(result.redeemed).toBe(50);
   expect(result.byReason('budget_exhausted')).toBe(70);

@@ -15,7 +15,12 @@ let dir: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-stopped-'));
-  temporal = await startTemporalDevServer({ cliPath: process.env.TEST_TEMPORAL_CLI!, dbFile: path.join(dir, 'temporal.sqlite'), port: await freePort(), headless: true });
+  temporal = await startTemporalDevServer({
+    cliPath: process.env.TEST_TEMPORAL_CLI!,
+    dbFile: path.join(dir, 'temporal.sqlite'),
+    port: await freePort(),
+    headless: true,
+  });
   system = await startTestSystem({ temporalAddress: temporal.address, inProcessWorker: false });
   await createCodeEventSchema(system);
   await createCampaign(system, 'offline', { budget: { kind: 'redemptions', cap: 3 } });
@@ -34,9 +39,14 @@ it('decides events with the Temporal server stopped, and leaves their follow-ups
   const answers = [];
   for (let i = 1; i <= 4; i++) answers.push(await postEvent(system, `offline-${i}`, `off-${i}`, `OFFLINE${i}`));
   expect(answers.map((a) => [a.status, a.body.outcome, a.body.reason])).toEqual([
-    [200, 'redeemed', undefined], [200, 'redeemed', undefined], [200, 'redeemed', undefined], [200, 'rejected', 'budget_exhausted'],
+    [200, 'redeemed', undefined],
+    [200, 'redeemed', undefined],
+    [200, 'redeemed', undefined],
+    [200, 'rejected', 'budget_exhausted'],
   ]);
   expect((await postEvent(system, 'offline-1', 'off-1', 'OFFLINE1')).body).toEqual(answers[0].body); // replay of the stored outcome
-  const { rows } = await system.db.query(`select payload->>'eventId' as id from outbox where type = 'redemption.succeeded' and dispatched_at is null order by 1`);
+  const { rows } = await system.db.query(
+    `select payload->>'eventId' as id from outbox where type = 'redemption.succeeded' and dispatched_at is null order by 1`,
+  );
   expect(rows.map((r) => r.id)).toEqual(['offline-1', 'offline-2', 'offline-3']);
 });

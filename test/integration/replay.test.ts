@@ -4,7 +4,6 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
 
-
 /**
  * Recorded histories of every workflow, replayed against the current workflow code: a change that would break
  * running workflows (non-determinism) fails here. Histories are stored as binary protobuf: the SDK's JSON
@@ -17,7 +16,8 @@ const FIXTURES = path.join(__dirname, '../fixtures/histories');
 
 async function recordHistories(system: TestSystem): Promise<Record<string, Uint8Array>> {
   const op = system.as('operator');
-  const done = (url: string) => eventually(async () => ['completed', 'cancelled'].includes((await system.api.get(url).set(op)).body.status));
+  const done = (url: string) =>
+    eventually(async () => ['completed', 'cancelled'].includes((await system.api.get(url).set(op)).body.status));
   const batch = await system.api.post('/v1/code-batches').set(op).send({ quantity: 3000, length: 10, charset: 'alphanumeric' });
   await done(`/v1/code-batches/${batch.body.id}`);
   const imported = await system.api.post('/v1/code-imports').set(op).set('Content-Type', 'text/csv').send('code\nREPLAY1\nREPLAY2\n$$\n');
@@ -26,7 +26,10 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
   await done(`/v1/code-batches/${batch.body.id}`);
   await system.api.post('/v1/rewards').set(system.as('marketer')).send({ id: 'replay-reward', name: 'r', type: 'coupon', pointsCost: 0 });
   await system.db.query(`insert into codes (code, pool_id) select 'REPLAYRESERVE1', id from code_pools where kind = 'bank'`);
-  const reservation = await system.api.post('/v1/rewards/replay-reward/reservations').set(system.as('producer')).send({ expiresInSeconds: 1 });
+  const reservation = await system.api
+    .post('/v1/rewards/replay-reward/reservations')
+    .set(system.as('producer'))
+    .send({ expiresInSeconds: 1 });
   await system.temporal.workflow.getHandle(`expire-reservation-${reservation.body.id}`).result();
   const ids: Record<string, string> = {
     'generate-codes': batch.body.workflowId,
@@ -46,7 +49,8 @@ if (process.env.RECORD_HISTORIES) {
     const system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '1000' } });
     try {
       const label = process.env.RECORD_HISTORIES === '1' ? '' : `.${process.env.RECORD_HISTORIES}`;
-      for (const [name, bytes] of Object.entries(await recordHistories(system))) fs.writeFileSync(path.join(FIXTURES, `${name}${label}.binpb`), bytes);
+      for (const [name, bytes] of Object.entries(await recordHistories(system)))
+        fs.writeFileSync(path.join(FIXTURES, `${name}${label}.binpb`), bytes);
     } finally {
       await system.stop();
     }
@@ -55,8 +59,20 @@ if (process.env.RECORD_HISTORIES) {
 
 it('replays every recorded workflow history against the current code without a determinism error', async () => {
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.binpb'));
-  expect([...new Set(files.map((f) => f.split('.')[0]))].sort()).toEqual(['cancel-code-batch', 'expire-reservation', 'generate-codes', 'import-codes']);
-  expect(files).toEqual(expect.arrayContaining(['generate-codes.binpb', 'generate-codes.chunked-job.binpb', 'import-codes.binpb', 'import-codes.chunked-job.binpb']));
+  expect([...new Set(files.map((f) => f.split('.')[0]))].sort()).toEqual([
+    'cancel-code-batch',
+    'expire-reservation',
+    'generate-codes',
+    'import-codes',
+  ]);
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'generate-codes.binpb',
+      'generate-codes.chunked-job.binpb',
+      'import-codes.binpb',
+      'import-codes.chunked-job.binpb',
+    ]),
+  );
   const histories = files.map((f) => ({
     workflowId: f.replace('.binpb', ''),
     history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, f))),

@@ -9,14 +9,25 @@ import { addCodes, addMembers, createCampaign, createCodeEventSchema } from '../
  * then one mark per role in the README's column order (admin, marketer, operator, producer).
  */
 const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
-  [['POST /v1/code-batches', 'GET /v1/code-batches/{id}'], '✓ ✓ ✓ –'],
+  [['POST /v1/code-batches', 'GET /v1/code-batches/{id}', 'POST /v1/code-batches/keyspace-check', 'GET /v1/jobs'], '✓ ✓ ✓ –'],
   [['POST /v1/code-imports', 'GET /v1/code-imports/{id}'], '✓ ✓ ✓ –'],
-  [['GET /v1/codes', 'GET /v1/codes/export', 'GET /v1/codes/{code}', 'GET /v1/codes/{code}/qr.svg', 'GET /v1/codes/{code}/qr.png', 'GET /v1/codes/{code}/barcode.svg', 'GET /v1/codes/{code}/barcode.png'], '✓ ✓ ✓ –'],
+  [
+    [
+      'GET /v1/codes',
+      'GET /v1/codes/export',
+      'GET /v1/codes/{code}',
+      'GET /v1/codes/{code}/qr.svg',
+      'GET /v1/codes/{code}/qr.png',
+      'GET /v1/codes/{code}/barcode.svg',
+      'GET /v1/codes/{code}/barcode.png',
+    ],
+    '✓ ✓ ✓ –',
+  ],
   [['POST /v1/codes/{code}/cancel', 'POST /v1/code-batches/{id}/cancel', 'POST /v1/code-status-imports'], '✓ – ✓ –'],
   [['POST /v1/event-schemas', 'PATCH /v1/event-schemas/{name}'], '✓ ✓ – –'],
   [['GET /v1/event-schemas'], '✓ ✓ ✓ ✓'],
   [['POST /v1/campaigns', 'PATCH /v1/campaigns/{id}'], '✓ ✓ – –'],
-  [['GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/stats'], '✓ ✓ ✓ –'],
+  [['GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/stats', 'GET /v1/campaigns/{id}/stats/timeseries'], '✓ ✓ ✓ –'],
   [['POST /v1/campaigns/{id}/simulate'], '✓ ✓ ✓ –'],
   [['POST /v1/campaigns/{id}/replay'], '✓ ✓ – –'],
   [['POST /v1/events'], '✓ – – ✓'],
@@ -25,9 +36,29 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['GET /v1/members/{id}/transactions'], '✓ ✓ ✓ –'],
   [['POST /v1/rewards'], '✓ ✓ – –'],
   [['GET /v1/rewards', 'GET /v1/rewards/{id}', 'GET /v1/members/{id}/eligible-rewards'], '✓ ✓ ✓ ✓'],
-  [['POST /v1/rewards/{id}/redemptions', 'POST /v1/rewards/{id}/awards', 'POST /v1/rewards/{id}/reservations', 'POST /v1/redemptions/{id}/assign'], '✓ – ✓ ✓'],
+  [
+    [
+      'POST /v1/rewards/{id}/redemptions',
+      'POST /v1/rewards/{id}/awards',
+      'POST /v1/rewards/{id}/reservations',
+      'POST /v1/redemptions/{id}/assign',
+    ],
+    '✓ – ✓ ✓',
+  ],
   [['POST /v1/redemptions/{id}/rollback'], '✓ – ✓ –'],
-  [['POST /v1/webhooks', 'GET /v1/webhooks', 'GET /v1/webhooks/{id}', 'PATCH /v1/webhooks/{id}', 'DELETE /v1/webhooks/{id}', 'GET /v1/webhooks/{id}/deliveries', 'POST /v1/webhook-deliveries/{id}/redeliver'], '✓ ✓ – –'],
+  [
+    [
+      'POST /v1/webhooks',
+      'GET /v1/webhooks',
+      'GET /v1/webhooks/{id}',
+      'PATCH /v1/webhooks/{id}',
+      'DELETE /v1/webhooks/{id}',
+      'GET /v1/webhooks/{id}/deliveries',
+      'POST /v1/webhook-deliveries/{id}/redeliver',
+    ],
+    '✓ ✓ – –',
+  ],
+  [['GET /v1/me', 'GET /v1/schemas/campaign-rules.json'], '✓ ✓ ✓ ✓'],
 ];
 
 /** Routes that need no key at all (README: "no key needed"); not part of the OpenAPI document. */
@@ -93,13 +124,19 @@ beforeAll(async () => {
   await addCodes(system, 'roles-campaign', ['ROLESCODE0001']);
   await addMembers(system, ['roles-member-1']);
   const admin = system.as('admin');
-  const reward = await system.api.post('/v1/rewards').set(admin).send({ id: 'roles-reward', name: 'Roles reward', type: 'coupon_based_reward', pointsCost: 0 });
+  const reward = await system.api
+    .post('/v1/rewards')
+    .set(admin)
+    .send({ id: 'roles-reward', name: 'Roles reward', type: 'coupon_based_reward', pointsCost: 0 });
   expect(reward.status).toBe(201);
   const batch = await system.api.post('/v1/code-batches').set(admin).send({ quantity: 5, length: 10, charset: 'numeric' });
   expect(batch.status).toBe(202);
   const upload = await system.api.post('/v1/code-imports').set(admin).set('Content-Type', 'text/csv').send('code\nROLESIMPORT0001\n');
   expect(upload.status).toBe(202);
-  const webhook = await system.api.post('/v1/webhooks').set(admin).send({ url: 'https://example.com/roles', events: ['campaign.started'] });
+  const webhook = await system.api
+    .post('/v1/webhooks')
+    .set(admin)
+    .send({ url: 'https://example.com/roles', events: ['campaign.started'] });
   expect(webhook.status).toBe(201);
   fixtures = {
     batchId: batch.body.id,
@@ -153,14 +190,24 @@ describe('the roles matrix', () => {
   it.each(ROUTES)('%s: 401 without a valid key, 403 for the roles the README leaves out, through for the others', async (route) => {
     for (const [what, headers] of WITHOUT_A_VALID_KEY) {
       const res = await call(route, headers);
-      expect({ route, what, status: res.status, code: res.body?.error?.code }).toEqual({ route, what, status: 401, code: 'unauthenticated' });
+      expect({ route, what, status: res.status, code: res.body?.error?.code }).toEqual({
+        route,
+        what,
+        status: 401,
+        code: 'unauthenticated',
+      });
       expect(typeof res.body.error.message).toBe('string');
     }
     for (const role of ROLES) {
       const res = await call(route, system.as(role));
       if (ALLOWED.get(route)!.has(role)) {
         // The auth decision let it through: anything but 401/403 (and never a 5xx: the body is just empty or invalid).
-        expect({ route, role, denied: [401, 403].includes(res.status), serverError: res.status >= 500 }).toEqual({ route, role, denied: false, serverError: false });
+        expect({ route, role, denied: [401, 403].includes(res.status), serverError: res.status >= 500 }).toEqual({
+          route,
+          role,
+          denied: false,
+          serverError: false,
+        });
       } else {
         expect({ route, role, status: res.status, code: res.body?.error?.code }).toEqual({ route, role, status: 403, code: 'forbidden' });
         expect(typeof res.body.error.message).toBe('string');

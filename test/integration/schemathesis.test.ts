@@ -49,24 +49,47 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
 
 it('finds no server error and no answer outside the document, over every operation', async () => {
   const { code, output } = await run([
-    'run', `${url}/openapi.json`,
-    '--header', `Authorization: Bearer ${KEYS.admin}`,
-    '--checks', 'not_a_server_error,response_schema_conformance,status_code_conformance',
-    '--seed', '20261123',
-    '--max-examples', MAX_EXAMPLES,
-    '--workers', '1', // hypothesis' lambda-source cache is not thread-safe: 2 workers hit a KeyError inside it now and then
-    '--generation-database', 'none',
+    'run',
+    `${url}/openapi.json`,
+    '--header',
+    `Authorization: Bearer ${KEYS.admin}`,
+    '--checks',
+    'not_a_server_error,response_schema_conformance,status_code_conformance',
+    '--seed',
+    '20261123',
+    '--max-examples',
+    MAX_EXAMPLES,
+    '--workers',
+    '1', // hypothesis' lambda-source cache is not thread-safe: 2 workers hit a KeyError inside it now and then
+    '--generation-database',
+    'none',
     '--no-shrink',
     '--no-color',
-    '--report', 'har', '--report-har-path', HAR,
+    '--report',
+    'har',
+    '--report-har-path',
+    HAR,
   ]);
-  const entries = (JSON.parse(readFileSync(HAR, 'utf8')) as { log: { entries: Array<{ request: { method: string; url: string }; response: { status: number; content?: { text?: string } } }> } }).log.entries;
+  const entries = (
+    JSON.parse(readFileSync(HAR, 'utf8')) as {
+      log: { entries: Array<{ request: { method: string; url: string }; response: { status: number; content?: { text?: string } } }> };
+    }
+  ).log.entries;
   const campaigns = entries.filter((e) => e.request.method === 'POST' && new URL(e.request.url).pathname === '/v1/campaigns');
   // A body refused only because its id is taken (the coverage phase keeps the example's id) passed every check.
   const created = campaigns.filter((e) => e.response.status === 201).length;
-  const valid = created + campaigns.filter((e) => e.response.status === 409 && e.response.content?.text?.includes('campaign_exists')).length;
-  process.stdout.write(`schemathesis: ${entries.length} requests; POST /v1/campaigns: ${valid} of ${campaigns.length} valid (${created} created)\n`);
+  const valid =
+    created + campaigns.filter((e) => e.response.status === 409 && e.response.content?.text?.includes('campaign_exists')).length;
+  process.stdout.write(
+    `schemathesis: ${entries.length} requests; POST /v1/campaigns: ${valid} of ${campaigns.length} valid (${created} created)\n`,
+  );
   // The summary names the operations and test cases run (reported by the closing note).
-  process.stdout.write(output.split('\n').filter((l) => /operations|test cases|passed|failed|errors?\b/i.test(l)).slice(-12).join('\n') + '\n');
+  process.stdout.write(
+    output
+      .split('\n')
+      .filter((l) => /operations|test cases|passed|failed|errors?\b/i.test(l))
+      .slice(-12)
+      .join('\n') + '\n',
+  );
   if (code !== 0) throw new Error(`schemathesis failed (exit ${code}):\n${output.slice(-20000)}`);
 }, 600_000);

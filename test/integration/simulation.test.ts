@@ -17,14 +17,19 @@ async function fingerprint(): Promise<Record<string, string>> {
 beforeAll(async () => {
   system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '2' } });
   await createCodeEventSchema(system);
-  await createCampaign(system, 'sim', { rules: [goldRule], frequency: { count: 1, period: 'month' }, budget: { kind: 'points', cap: 1000 } });
+  await createCampaign(system, 'sim', {
+    rules: [goldRule],
+    frequency: { count: 1, period: 'month' },
+    budget: { kind: 'points', cap: 1000 },
+  });
   await addCodes(system, 'sim', ['SIM0001', 'SIM0002', 'SIM0003']);
   await addMembers(system, ['sim-gold'], { tier: 'gold' });
   await addMembers(system, ['sim-silver'], { tier: 'silver' });
 });
 afterAll(() => system?.stop());
 
-const simulate = (body: Record<string, unknown>, id = 'sim') => system.api.post(`/v1/campaigns/${id}/simulate`).set(system.as('marketer')).send(body);
+const simulate = (body: Record<string, unknown>, id = 'sim') =>
+  system.api.post(`/v1/campaigns/${id}/simulate`).set(system.as('marketer')).send(body);
 const replay = (body: Record<string, unknown>) => system.api.post('/v1/campaigns/sim/replay').set(system.as('marketer')).send(body);
 
 describe('simulate', () => {
@@ -35,7 +40,13 @@ describe('simulate', () => {
     expect(silver.body).toMatchObject({ simulated: true, outcome: 'rejected', reason: 'conditions_not_met', points: 0, campaignId: 'sim' });
     expect(silver.body.failedConditions[0]).toMatchObject({ fact: 'member', path: '$.tier', factValue: 'silver' });
     const gold = await simulate({ memberId: 'sim-gold', code: 'SIM0001', attributes: { store: 'paris' } });
-    expect(gold.body).toMatchObject({ simulated: true, outcome: 'redeemed', code: 'SIM0001', points: 100, effects: [{ type: 'add_points', points: 100 }] });
+    expect(gold.body).toMatchObject({
+      simulated: true,
+      outcome: 'redeemed',
+      code: 'SIM0001',
+      points: 100,
+      effects: [{ type: 'add_points', points: 100 }],
+    });
     // Guessing failures are not counted: more unknown codes than the lockout allows, still no 429.
     for (let i = 0; i < 4; i++) expect((await simulate({ memberId: 'sim-gold', code: `NOPE${i}` })).body.reason).toBe('unknown_code');
     expect(await fingerprint()).toEqual(before);
@@ -80,15 +91,32 @@ describe('replay', () => {
     expect(res.body.draft).toEqual({ redeemed: 2, rejected: 0, byReason: {}, points: 20 });
     expect(res.body.budgetUsed).toEqual({ current: 100, draft: 20 });
     expect(res.body.changed).toEqual([
-      { eventId: 'sim-real-1', memberId: 'sim-gold', current: { outcome: 'redeemed', reason: null, points: 100 }, draft: { outcome: 'redeemed', reason: null, points: 10 } },
-      { eventId: 'sim-real-2', memberId: 'replay-silver', current: { outcome: 'rejected', reason: 'conditions_not_met', points: 0 }, draft: { outcome: 'redeemed', reason: null, points: 10 } },
+      {
+        eventId: 'sim-real-1',
+        memberId: 'sim-gold',
+        current: { outcome: 'redeemed', reason: null, points: 100 },
+        draft: { outcome: 'redeemed', reason: null, points: 10 },
+      },
+      {
+        eventId: 'sim-real-2',
+        memberId: 'replay-silver',
+        current: { outcome: 'rejected', reason: 'conditions_not_met', points: 0 },
+        draft: { outcome: 'redeemed', reason: null, points: 10 },
+      },
     ]);
     expect(await fingerprint()).toEqual(before);
   });
 
   it('refuses a limit out of range and an operator key', async () => {
     expect((await replay({ rules: [anyoneRule], limit: 10_001 })).status).toBe(400);
-    expect((await system.api.post('/v1/campaigns/sim/replay').set(system.as('operator')).send({ rules: [anyoneRule] })).status).toBe(403);
+    expect(
+      (
+        await system.api
+          .post('/v1/campaigns/sim/replay')
+          .set(system.as('operator'))
+          .send({ rules: [anyoneRule] })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -97,7 +125,13 @@ describe('the event log', () => {
     const op = system.as('operator');
     const byMember = await system.api.get('/v1/events?memberId=sim-gold').set(op);
     expect(byMember.body.items.map((e: { eventId: string }) => e.eventId)).toEqual(['sim-real-1']);
-    expect(byMember.body.items[0]).toMatchObject({ outcome: 'redeemed', code: 'SIM0002', campaignId: 'sim', points: 100, result: { outcome: 'redeemed' } });
+    expect(byMember.body.items[0]).toMatchObject({
+      outcome: 'redeemed',
+      code: 'SIM0002',
+      campaignId: 'sim',
+      points: 100,
+      result: { outcome: 'redeemed' },
+    });
     expect((await system.api.get('/v1/events?code=simr-0001').set(op)).body.items[0].eventId).toBe('sim-real-2');
     const all = await system.api.get('/v1/events?campaignId=sim&limit=1').set(op);
     expect(all.body.items).toHaveLength(1);
@@ -105,7 +139,11 @@ describe('the event log', () => {
     expect(next.body.items[0].eventId).not.toBe(all.body.items[0].eventId);
     expect((await system.api.get('/v1/events?from=2999-01-01T00:00:00Z').set(op)).body.items).toEqual([]);
     const one = await system.api.get('/v1/events/sim-real-2').set(op);
-    expect(one.body).toMatchObject({ eventId: 'sim-real-2', reason: 'conditions_not_met', history: [{ code: 'SIMR0001', kind: 'redemption_attempt', outcome: 'rejected', reason: 'conditions_not_met' }] });
+    expect(one.body).toMatchObject({
+      eventId: 'sim-real-2',
+      reason: 'conditions_not_met',
+      history: [{ code: 'SIMR0001', kind: 'redemption_attempt', outcome: 'rejected', reason: 'conditions_not_met' }],
+    });
     expect((await system.api.get('/v1/events/nope').set(op)).status).toBe(404);
     expect((await system.api.get('/v1/events?cursor=zzz').set(op)).status).toBe(400);
   });

@@ -21,7 +21,8 @@ it('comes back by itself after the start process is SIGKILLed mid-generation, an
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    const batch = async () => (await (await fetch(`${api}/v1/code-batches/${id}`, { headers })).json()) as { status: string; generated: number };
+    const batch = async () =>
+      (await (await fetch(`${api}/v1/code-batches/${id}`, { headers })).json()) as { status: string; generated: number };
 
     let atKill = 0;
     while (atKill < 100_000) {
@@ -50,7 +51,9 @@ it('comes back by itself after the start process is SIGKILLed mid-generation, an
     const db = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${setup.env.EMBEDDED_POSTGRES_PORT}/loyalty` });
     await db.connect();
     try {
-      const { rows } = await db.query('select count(*)::int as n, count(distinct code)::int as distinct from codes where batch_id = $1', [id]);
+      const { rows } = await db.query('select count(*)::int as n, count(distinct code)::int as distinct from codes where batch_id = $1', [
+        id,
+      ]);
       expect(rows[0]).toEqual({ n: 300_000, distinct: 300_000 });
     } finally {
       await db.end();

@@ -11,6 +11,10 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     // The product's own lines, not webpack's report or JSON log lines (those go to the log files).
     expect(first.output()).not.toMatch(/webpack|"level":/);
     expect(first.output()).toContain(`${setup.dataDir}/logs`);
+    expect(first.output()).toContain(`http://localhost:${PORT}/console`);
+    const consolePage = await fetch(`http://127.0.0.1:${PORT}/console/campaigns`); // any console path: the SPA
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
     const key = /operator\s+(\S+)/.exec(first.output())![1];
     const api = `http://127.0.0.1:${PORT}`;
     const res = await fetch(`${api}/v1/code-batches`, {
@@ -23,7 +27,9 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     let status = '';
     for (let i = 0; i < 100 && status !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      status = ((await (await fetch(`${api}/v1/code-batches/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string }).status;
+      status = (
+        (await (await fetch(`${api}/v1/code-batches/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string }
+      ).status;
     }
     expect(status).toBe('completed');
 
@@ -39,7 +45,9 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     const next = (await more.json()) as { id: string };
     for (let i = 0; i < 150 && status !== 'done'; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const batch = (await (await fetch(`${api}/v1/code-batches/${next.id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string };
+      const batch = (await (await fetch(`${api}/v1/code-batches/${next.id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as {
+        status: string;
+      };
       if (batch.status === 'completed') status = 'done';
     }
     expect(status).toBe('done');

@@ -40,7 +40,9 @@ asRoot('a clone in a folder only root may enter', () => {
       dataDir = /Data\s+(\S+)/.exec(started.output())![1];
       if (process.env.SHOW_START_OUTPUT) console.log(started.output());
       expect(dataDir.startsWith('/var/lib/loyalty-codes/data-')).toBe(true);
-      expect(started.output()).toContain("not in the project folder: running as root, PostgreSQL runs as the `postgres` OS user, which can't enter");
+      expect(started.output()).toContain(
+        "not in the project folder: running as root, PostgreSQL runs as the `postgres` OS user, which can't enter",
+      );
       expect(started.output()).toMatch(/binaries copied for the postgres OS user to \/var\/lib\/loyalty-codes\/postgres-binaries\//);
       expect((await fetch(`http://127.0.0.1:${setup.env.PORT}/healthz`)).status).toBe(200);
       expect(await ctrlC(started)).toBe(130);

@@ -15,8 +15,12 @@ const receivers: WebhookReceiver[] = [];
 /** Messages in the burst (BURST=1000 for a quick local run). */
 const TOTAL = Number(process.env.BURST ?? 5000);
 const WEBHOOK_ENV = {
-  WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_TIMEOUT_MS: '3000',
-  WEBHOOK_RETRY_INITIAL_MS: '200', WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000', OUTBOX_RELAY_INTERVAL_MS: '50',
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  WEBHOOK_TIMEOUT_MS: '3000',
+  WEBHOOK_RETRY_INITIAL_MS: '200',
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000',
+  OUTBOX_RELAY_INTERVAL_MS: '50',
 };
 
 beforeAll(async () => {
@@ -71,23 +75,28 @@ it('5,000 redemptions with a webhook on redemption.succeeded: exactly 5,000 dist
   await createCampaign(system, 'burst');
   const codes = Array.from({ length: TOTAL }, (_, i) => `BURST${i}`);
   await addCodes(system, 'burst', codes);
-  await addMembers(system, codes.map((c) => `m-${c}`));
+  await addMembers(
+    system,
+    codes.map((c) => `m-${c}`),
+  );
   // The real API over HTTP, 16 callers: each redemption writes its outbox row in its decision transaction.
   const server = system.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < TOTAL) {
-      const i = next++;
-      const res = await fetch(`${base}/v1/events`, {
-        method: 'POST',
-        headers: { ...system.as('producer'), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id: `burst-${i}`, name: 'code_entered', memberId: `m-${codes[i]}`, attributes: { code: codes[i] } }),
-      });
-      expect(((await res.json()) as { outcome: string }).outcome).toBe('redeemed');
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < TOTAL) {
+        const i = next++;
+        const res = await fetch(`${base}/v1/events`, {
+          method: 'POST',
+          headers: { ...system.as('producer'), 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: `burst-${i}`, name: 'code_entered', memberId: `m-${codes[i]}`, attributes: { code: codes[i] } }),
+        });
+        expect(((await res.json()) as { outcome: string }).outcome).toBe('redeemed');
+      }
+    }),
+  );
   server.close();
   const { rows } = await system.db.query(`select id from outbox where type = 'redemption.succeeded'`);
   expect(rows.length).toBe(TOTAL);

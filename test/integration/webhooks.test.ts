@@ -12,8 +12,12 @@ const marketer = () => system.as('marketer');
 beforeAll(async () => {
   system = await startTestSystem({
     env: {
-      WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_RETRY_INITIAL_MS: '200', WEBHOOK_RETRY_MAX_INTERVAL_MS: '400', OUTBOX_RELAY_INTERVAL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_RETRY_INITIAL_MS: '200',
+      WEBHOOK_RETRY_MAX_INTERVAL_MS: '400',
+      OUTBOX_RELAY_INTERVAL_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '2000',
     },
   });
 });
@@ -34,7 +38,8 @@ async function subscribe(url: string, events: string[]) {
   return res.body as { id: string; secret: string };
 }
 
-const deliveries = async (webhookId: string) => (await system.api.get(`/v1/webhooks/${webhookId}/deliveries`).set(marketer())).body.deliveries;
+const deliveries = async (webhookId: string) =>
+  (await system.api.get(`/v1/webhooks/${webhookId}/deliveries`).set(marketer())).body.deliveries;
 
 it('answers the secret once, and lists, changes and deletes webhooks', async () => {
   const created = await subscribe('http://127.0.0.1:9/x', ['campaign.started']);
@@ -42,14 +47,27 @@ it('answers the secret once, and lists, changes and deletes webhooks', async () 
   const one = await system.api.get(`/v1/webhooks/${created.id}`).set(marketer());
   expect(one.status).toBe(200);
   expect(one.body.secret).toBeUndefined();
-  const patched = await system.api.patch(`/v1/webhooks/${created.id}`).set(marketer()).send({ status: 'paused', events: ['campaign.ended', 'campaign.ended'] });
+  const patched = await system.api
+    .patch(`/v1/webhooks/${created.id}`)
+    .set(marketer())
+    .send({ status: 'paused', events: ['campaign.ended', 'campaign.ended'] });
   expect(patched.body).toMatchObject({ status: 'paused', events: ['campaign.ended'] });
   expect((await system.api.get('/v1/webhooks').set(marketer())).body.webhooks.map((w: { id: string }) => w.id)).toContain(created.id);
   expect((await system.api.delete(`/v1/webhooks/${created.id}`).set(marketer())).status).toBe(204);
   expect((await system.api.get(`/v1/webhooks/${created.id}`).set(marketer())).status).toBe(404);
-  const bad = await system.api.post('/v1/webhooks').set(marketer()).send({ url: 'http://x/', events: ['no.such_type'] });
+  const bad = await system.api
+    .post('/v1/webhooks')
+    .set(marketer())
+    .send({ url: 'http://x/', events: ['no.such_type'] });
   expect(bad.status).toBe(400);
-  expect((await system.api.post('/v1/webhooks').set(system.as('operator')).send({ url: 'https://example.com', events: ['campaign.started'] })).status).toBe(403);
+  expect(
+    (
+      await system.api
+        .post('/v1/webhooks')
+        .set(system.as('operator'))
+        .send({ url: 'https://example.com', events: ['campaign.started'] })
+    ).status,
+  ).toBe(403);
 });
 
 it('a receiver failing its first 3 attempts gets the message on the 4th, same id and a valid signature every time', async () => {
@@ -58,12 +76,20 @@ it('a receiver failing its first 3 attempts gets the message on the 4th, same id
   const messageId = await system.db.transaction((c) => enqueueOutbox(c, 'code_batch.completed', { version: 1, batchId: randomUUID() }));
   await eventually(async () => r.received.length >= 4);
   expect(r.received.map((x) => x.id)).toEqual([messageId, messageId, messageId, messageId]);
-  for (const got of r.received) expect(WebhookReceiver.verify(hook.secret, got)).toMatchObject({ type: 'code_batch.completed', data: { version: 1 } });
+  for (const got of r.received)
+    expect(WebhookReceiver.verify(hook.secret, got)).toMatchObject({ type: 'code_batch.completed', data: { version: 1 } });
   const [log] = await eventually(async () => {
     const list = await deliveries(hook.id);
     return list[0]?.status === 'delivered' ? list : null;
   });
-  expect(log).toMatchObject({ messageId, type: 'code_batch.completed', attempts: 4, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
+  expect(log).toMatchObject({
+    messageId,
+    type: 'code_batch.completed',
+    attempts: 4,
+    lastStatusCode: 200,
+    lastError: null,
+    nextAttemptAt: null,
+  });
   // redeliver a delivered one: a new run, same message id
   const again = await system.api.post(`/v1/webhook-deliveries/${log.id}/redeliver`).set(marketer());
   expect(again.status).toBe(202);
@@ -74,7 +100,9 @@ it('a receiver failing its first 3 attempts gets the message on the 4th, same id
 it('a receiver that is down for longer is retried until it comes back; the log shows attempts, error and next attempt', async () => {
   const port = await closedPort();
   const hook = await subscribe(`http://127.0.0.1:${port}/hook`, ['code_import.failed']);
-  const messageId = await system.db.transaction((c) => enqueueOutbox(c, 'code_import.failed', { version: 1, importId: randomUUID(), error: 'x' }));
+  const messageId = await system.db.transaction((c) =>
+    enqueueOutbox(c, 'code_import.failed', { version: 1, importId: randomUUID(), error: 'x' }),
+  );
   const [waiting] = await eventually(async () => {
     const list = await deliveries(hook.id);
     return list[0]?.attempts >= 3 ? list : null;
@@ -109,10 +137,12 @@ it('sends only the types a webhook asked for, to every webhook that asked; a pau
 it('a rolled-back transaction sends nothing', async () => {
   const r = await receiver();
   await subscribe(r.url, ['reward.redeemed']);
-  await expect(system.db.transaction(async (c) => {
-    await enqueueOutbox(c, 'reward.redeemed', { version: 1 });
-    throw new Error('the change failed');
-  })).rejects.toThrow('the change failed');
+  await expect(
+    system.db.transaction(async (c) => {
+      await enqueueOutbox(c, 'reward.redeemed', { version: 1 });
+      throw new Error('the change failed');
+    }),
+  ).rejects.toThrow('the change failed');
   const committed = await system.db.transaction((c) => enqueueOutbox(c, 'reward.redeemed', { version: 1, n: 2 }));
   await eventually(async () => r.received.length >= 1);
   expect(r.received.map((x) => x.id)).toEqual([committed]);
@@ -127,9 +157,14 @@ it('a rolled-back redemption: redemption.succeeded is still sent (it happened), 
   await addMembers(system, ['roller']);
   expect((await postEvent(system, 'rolled-1', 'roller', 'ROLLED1')).body.outcome).toBe('redeemed');
   await eventually(async () => r.received.length >= 1);
-  expect((await system.api.post('/v1/redemptions/rolled-1/rollback').set(system.as('operator')).send({ reason: 'returned' })).status).toBe(200);
+  expect((await system.api.post('/v1/redemptions/rolled-1/rollback').set(system.as('operator')).send({ reason: 'returned' })).status).toBe(
+    200,
+  );
   await eventually(async () => r.received.length >= 2);
   const bodies = r.received.map((got) => WebhookReceiver.verify(hook.secret, got) as { type: string; data: { eventId: string } });
-  expect(bodies.map((b) => [b.type, b.data.eventId])).toEqual([['redemption.succeeded', 'rolled-1'], ['redemption.rolled_back', 'rolled-1']]);
+  expect(bodies.map((b) => [b.type, b.data.eventId])).toEqual([
+    ['redemption.succeeded', 'rolled-1'],
+    ['redemption.rolled_back', 'rolled-1'],
+  ]);
   expect(new Set(r.received.map((got) => got.id)).size).toBe(2);
 });

@@ -24,10 +24,13 @@ export interface MemberProfile {
 }
 
 export async function addMembers(db: Queryable, ids: string[], profile: MemberProfile = {}): Promise<void> {
-  await db.query(
-    `insert into members (id, tier, segments, tags, enrolled_at) select unnest($1::text[]), $2, $3, $4, $5`,
-    [ids, profile.tier ?? null, profile.segments ?? [], profile.tags ?? [], profile.enrolledAt ?? null],
-  );
+  await db.query(`insert into members (id, tier, segments, tags, enrolled_at) select unnest($1::text[]), $2, $3, $4, $5`, [
+    ids,
+    profile.tier ?? null,
+    profile.segments ?? [],
+    profile.tags ?? [],
+    profile.enrolledAt ?? null,
+  ]);
 }
 
 /** Credits points through the ledger module (an entry and the balance move together), once per reference. */

@@ -49,8 +49,20 @@ export function report(family: string, endpoints: string[], before: Map<string, 
 }
 
 export const TABLES = [
-  'code_pools', 'code_batches', 'code_batch_chunks', 'codes', 'code_history', 'code_import_rows', 'code_import_rejections',
-  'members', 'point_transactions', 'event_schemas', 'campaigns', 'redemption_events', 'rewards', 'reward_redemptions',
+  'code_pools',
+  'code_batches',
+  'code_batch_chunks',
+  'codes',
+  'code_history',
+  'code_import_rows',
+  'code_import_rejections',
+  'members',
+  'point_transactions',
+  'event_schemas',
+  'campaigns',
+  'redemption_events',
+  'rewards',
+  'reward_redemptions',
 ];
 export const FINGERPRINT_SQL = `select ${TABLES.map((t) => `(select count(*) || ':' || coalesce(md5(string_agg(x::text, ',' order by x::text)), '') from ${t} x) as ${t}`).join(', ')}`;
 
@@ -96,27 +108,99 @@ export function expectNo5xx(res: Response) {
 
 /** Characters no id, enum, name or date pattern of the API allows: control characters, look-alikes, quotes. */
 export const FORBIDDEN_CHARS = [
-  '\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u000b', '\u001b', '\u007f', '\u0085', '\u00a0', '\u200b', '\u200e',
-  '\u202e', '\u2028', '\ufeff', '\ufffe', '\ud800', '\udfff', '\u0410' /* Cyrillic A */, '\u041e' /* Cyrillic O */,
-  '\u0399' /* Greek Iota */, '\uff21' /* full-width A */, '\uff10', '\u2102', '\ufb01' /* fi ligature */, '\u00df', '\u0130', '\u0131',
-  '\ud835\udc00' /* bold A */, '\ud83d\ude42', "'", '"', ';', '\\', '`', '<', '>', '&', '{', '}', '(', ')', '*', '/', ' ', '=', ',', '+', '#', '!', '?', '[', ']', '|', '^', '~',
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\r',
+  '\u000b',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u200b',
+  '\u200e',
+  '\u202e',
+  '\u2028',
+  '\ufeff',
+  '\ufffe',
+  '\ud800',
+  '\udfff',
+  '\u0410' /* Cyrillic A */,
+  '\u041e' /* Cyrillic O */,
+  '\u0399' /* Greek Iota */,
+  '\uff21' /* full-width A */,
+  '\uff10',
+  '\u2102',
+  '\ufb01' /* fi ligature */,
+  '\u00df',
+  '\u0130',
+  '\u0131',
+  '\ud835\udc00' /* bold A */,
+  '\ud83d\ude42',
+  "'",
+  '"',
+  ';',
+  '\\',
+  '`',
+  '<',
+  '>',
+  '&',
+  '{',
+  '}',
+  '(',
+  ')',
+  '*',
+  '/',
+  ' ',
+  '=',
+  ',',
+  '+',
+  '#',
+  '!',
+  '?',
+  '[',
+  ']',
+  '|',
+  '^',
+  '~',
 ];
 export const SQL_FRAGMENTS = [
-  "' OR '1'='1", "'; DROP TABLE codes; --", '" OR ""="', '1; SELECT pg_sleep(10); --', "') UNION SELECT * FROM members --",
-  '$$; drop table campaigns; $$', "E'\\x00'", "\\'; --", "%' --", '*/ select 1 /*', "'||(select current_user)||'", '\\.', '\\N',
-  "'; copy codes to program 'id'; --", "1' and 1=(select count(*) from pg_sleep(5)) --", '%00', '%27%20OR%201=1',
+  "' OR '1'='1",
+  "'; DROP TABLE codes; --",
+  '" OR ""="',
+  '1; SELECT pg_sleep(10); --',
+  "') UNION SELECT * FROM members --",
+  '$$; drop table campaigns; $$',
+  "E'\\x00'",
+  "\\'; --",
+  "%' --",
+  '*/ select 1 /*',
+  "'||(select current_user)||'",
+  '\\.',
+  '\\N',
+  "'; copy codes to program 'id'; --",
+  "1' and 1=(select count(*) from pg_sleep(5)) --",
+  '%00',
+  '%27%20OR%201=1',
 ];
 
 export const hostileChar = fc.constantFrom(...FORBIDDEN_CHARS);
 /** Any hostile text: SQL fragments, control characters, look-alikes, arbitrary code units (lone surrogates too). */
 export const hostileText = fc.oneof(
   fc.constantFrom(...SQL_FRAGMENTS),
-  fc.array(fc.oneof(hostileChar, fc.string({ maxLength: 4 }), fc.constantFrom(...SQL_FRAGMENTS)), { minLength: 1, maxLength: 12 }).map((p) => p.join('')),
+  fc
+    .array(fc.oneof(hostileChar, fc.string({ maxLength: 4 }), fc.constantFrom(...SQL_FRAGMENTS)), { minLength: 1, maxLength: 12 })
+    .map((p) => p.join('')),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
 );
 /** Hostile text that surely breaks any id/enum/name/date pattern: it holds at least one forbidden character. */
-export const patternBreaker = fc.tuple(fc.oneof(fc.constant(''), hostileText), hostileChar, fc.oneof(fc.constant(''), hostileText)).map(([a, c, b]) => `${a}${c}${b}`);
+export const patternBreaker = fc
+  .tuple(fc.oneof(fc.constant(''), hostileText), hostileChar, fc.oneof(fc.constant(''), hostileText))
+  .map(([a, c, b]) => `${a}${c}${b}`);
 /** Keys no endpoint knows, prototype names among them. */
 export const unknownKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' ', 'id ', 'ID', '$where', '0'),
@@ -147,7 +231,8 @@ export const FITS: Record<Kind, (v: unknown) => boolean> = {
   legacyInteger: (v) => (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^\d+$/.test(v)),
 };
 /** A JSON value of any type but `kind` (and not null when null is acceptable). */
-export const wrongValue = (kind: Kind, nullable: boolean) => fc.jsonValue({ maxDepth: 3 }).filter((v) => !FITS[kind](v) && !(nullable && v === null));
+export const wrongValue = (kind: Kind, nullable: boolean) =>
+  fc.jsonValue({ maxDepth: 3 }).filter((v) => !FITS[kind](v) && !(nullable && v === null));
 
 /** Nesting `depth` levels deep, as objects or arrays. */
 export function nested(depth: number, asArray: boolean, leaf: unknown): string {
@@ -200,51 +285,160 @@ export interface JsonEndpoint {
 }
 
 /** Dates shaped like YYYY-MM-DD (or nearly) that name no day PostgreSQL knows: no year 0, no February 30th. */
-export const IMPOSSIBLE_DATES = ['0000-01-01', '0000-02-29', '2026-02-29', '2026-02-30', '2026-04-31', '2026-06-31', '2026-13-01', '2026-00-01', '2026-01-00', '2026-01-32', '2026-1-01', '+2026-01-01', '20260-01-01', '2026-01-01T00:00:00Z'];
+export const IMPOSSIBLE_DATES = [
+  '0000-01-01',
+  '0000-02-29',
+  '2026-02-29',
+  '2026-02-30',
+  '2026-04-31',
+  '2026-06-31',
+  '2026-13-01',
+  '2026-00-01',
+  '2026-01-00',
+  '2026-01-32',
+  '2026-1-01',
+  '+2026-01-01',
+  '20260-01-01',
+  '2026-01-01T00:00:00Z',
+];
 
 export const campaignFieldKinds: Record<string, Kind> = {
-  name: 'string', description: 'string', translations: 'object', startsAt: 'string', endsAt: 'string', displayOrder: 'number',
-  visibility: 'object', status: 'string', trigger: 'object', rules: 'array', frequency: 'object', budget: 'object',
+  name: 'string',
+  description: 'string',
+  translations: 'object',
+  startsAt: 'string',
+  endsAt: 'string',
+  displayOrder: 'number',
+  visibility: 'object',
+  status: 'string',
+  trigger: 'object',
+  rules: 'array',
+  frequency: 'object',
+  budget: 'object',
 };
 
 export const JSON_ENDPOINTS: JsonEndpoint[] = [
   {
-    name: 'POST /v1/code-batches', method: 'post', url: '/v1/code-batches', validStatus: 202,
+    name: 'POST /v1/code-batches',
+    method: 'post',
+    url: '/v1/code-batches',
+    validStatus: 202,
     valid: { quantity: 3, length: 12, charset: 'numeric', pool: { type: 'campaign', id: 'hostile-batch-pool' } },
-    fields: { quantity: 'number', length: 'number', charset: 'string', alphabet: 'string', prefix: 'string', suffix: 'string', excludeLookAlikes: 'boolean', checkCharacter: 'string', pool: 'object' },
+    fields: {
+      quantity: 'number',
+      length: 'number',
+      charset: 'string',
+      alphabet: 'string',
+      prefix: 'string',
+      suffix: 'string',
+      excludeLookAlikes: 'boolean',
+      checkCharacter: 'string',
+      pool: 'object',
+    },
     patterned: [['charset'], ['checkCharacter'], ['pool', 'id'], ['pool', 'type']],
   },
   {
-    name: 'POST /v1/campaigns', method: 'post', url: '/v1/campaigns', validStatus: 201,
-    valid: { id: 'hostile-new-campaign', name: 'New', status: 'active', trigger: { event: 'code_entered', codeAttribute: 'code' }, rules: [anyoneRule] },
+    name: 'POST /v1/campaigns',
+    method: 'post',
+    url: '/v1/campaigns',
+    validStatus: 201,
+    valid: {
+      id: 'hostile-new-campaign',
+      name: 'New',
+      status: 'active',
+      trigger: { event: 'code_entered', codeAttribute: 'code' },
+      rules: [anyoneRule],
+    },
     fields: { id: 'string', ...campaignFieldKinds, codes: 'object' },
-    patterned: [['id'], ['status'], ['startsAt'], ['trigger', 'event'], ['trigger', 'codeAttribute'], ['visibility'], ['rules', 0, 'effects', 0, 'type']],
+    patterned: [
+      ['id'],
+      ['status'],
+      ['startsAt'],
+      ['trigger', 'event'],
+      ['trigger', 'codeAttribute'],
+      ['visibility'],
+      ['rules', 0, 'effects', 0, 'type'],
+    ],
   },
   {
-    name: 'POST /v1/webhooks', method: 'post', url: '/v1/webhooks', validStatus: 201,
+    name: 'POST /v1/webhooks',
+    method: 'post',
+    url: '/v1/webhooks',
+    validStatus: 201,
     valid: { url: 'https://hooks.example.com/loyalty', events: ['campaign.started'], description: 'hostile' },
     fields: { url: 'string', events: 'array', description: 'string' },
     patterned: [['events', 0]],
   },
   {
-    name: 'POST /v1/rewards', method: 'post', url: '/v1/rewards', validStatus: 201,
-    valid: { id: 'hostile-new-reward', name: 'Mug', type: 'coupon_based_reward', pointsCost: 10, transactionAttributes: [{ id: 'store', name: 'Store', type: 'text' }] },
+    name: 'POST /v1/rewards',
+    method: 'post',
+    url: '/v1/rewards',
+    validStatus: 201,
+    valid: {
+      id: 'hostile-new-reward',
+      name: 'Mug',
+      type: 'coupon_based_reward',
+      pointsCost: 10,
+      transactionAttributes: [{ id: 'store', name: 'Store', type: 'text' }],
+    },
     fields: {
-      id: 'string', name: 'string', active: 'boolean', type: 'string', subType: 'string', pointsCost: 'number', value: 'string', shortDescription: 'string',
-      confirmationHtml: 'string', postConfirmationHtml: 'string', imageUrl: 'string', shownToGuests: 'boolean', displayOrder: 'number', eligibility: 'array', transactionAttributes: 'array',
+      id: 'string',
+      name: 'string',
+      active: 'boolean',
+      type: 'string',
+      subType: 'string',
+      pointsCost: 'number',
+      value: 'string',
+      shortDescription: 'string',
+      confirmationHtml: 'string',
+      postConfirmationHtml: 'string',
+      imageUrl: 'string',
+      shownToGuests: 'boolean',
+      displayOrder: 'number',
+      eligibility: 'array',
+      transactionAttributes: 'array',
     },
     patterned: [['id'], ['transactionAttributes', 0, 'id'], ['transactionAttributes', 0, 'type']],
   },
   {
-    name: 'POST /v1/rewards?format=legacy', method: 'post', url: '/v1/rewards?format=legacy', validStatus: 201,
-    valid: { reward_id: 'hostile-legacy-reward', reward_name: 'Legacy mug', reward_type: 'coupon_based_reward', points_to_be_redeemed: '25', is_active: 'True' },
+    name: 'POST /v1/rewards?format=legacy',
+    method: 'post',
+    url: '/v1/rewards?format=legacy',
+    validStatus: 201,
+    valid: {
+      reward_id: 'hostile-legacy-reward',
+      reward_name: 'Legacy mug',
+      reward_type: 'coupon_based_reward',
+      points_to_be_redeemed: '25',
+      is_active: 'True',
+    },
     fields: {
-      reward_id: 'string', reward_name: 'string', reward_type: 'string', reward_sub_type: 'string', reward_card_background_image_url: 'string',
-      enduser_reward_short_description: 'string', enduser_reward_confirmation_html: 'string', enduser_reward_post_confirmation_html: 'string', reward_value: 'string',
-      is_active: 'legacyBoolean', show_on_guest_dashboard: 'legacyBoolean', points_to_be_redeemed: 'legacyInteger', member_eligibility_rules: 'array', custom_transaction_attributes: 'array',
+      reward_id: 'string',
+      reward_name: 'string',
+      reward_type: 'string',
+      reward_sub_type: 'string',
+      reward_card_background_image_url: 'string',
+      enduser_reward_short_description: 'string',
+      enduser_reward_confirmation_html: 'string',
+      enduser_reward_post_confirmation_html: 'string',
+      reward_value: 'string',
+      is_active: 'legacyBoolean',
+      show_on_guest_dashboard: 'legacyBoolean',
+      points_to_be_redeemed: 'legacyInteger',
+      member_eligibility_rules: 'array',
+      custom_transaction_attributes: 'array',
     },
     // The legacy export writes null for an unset field; the adapter reads it so.
-    nullable: ['reward_sub_type', 'reward_card_background_image_url', 'enduser_reward_short_description', 'enduser_reward_confirmation_html', 'enduser_reward_post_confirmation_html', 'reward_value', 'is_active', 'show_on_guest_dashboard'],
+    nullable: [
+      'reward_sub_type',
+      'reward_card_background_image_url',
+      'enduser_reward_short_description',
+      'enduser_reward_confirmation_html',
+      'enduser_reward_post_confirmation_html',
+      'reward_value',
+      'is_active',
+      'show_on_guest_dashboard',
+    ],
     ignored: ['id', 'coupons_info', 'last_modified_date', 'created_date'],
     nullMeansUnset: true,
     // rules/legacy-reward.ts is quadratic in refused list items: 40,000 non-object custom_transaction_attributes
@@ -253,20 +447,29 @@ export const JSON_ENDPOINTS: JsonEndpoint[] = [
     patterned: [['reward_id'], ['is_active'], ['points_to_be_redeemed']],
   },
   {
-    name: 'POST /v1/event-schemas', method: 'post', url: '/v1/event-schemas', validStatus: 201,
+    name: 'POST /v1/event-schemas',
+    method: 'post',
+    url: '/v1/event-schemas',
+    validStatus: 201,
     valid: { name: 'hostile_new_schema', attributes: [{ name: 'code', type: 'text', required: true }] },
     fields: { name: 'string', attributes: 'array', active: 'boolean' },
     patterned: [['name'], ['attributes', 0, 'name'], ['attributes', 0, 'type']],
   },
   {
-    name: 'POST /v1/events', method: 'post', url: '/v1/events', validStatus: 200,
+    name: 'POST /v1/events',
+    method: 'post',
+    url: '/v1/events',
+    validStatus: 200,
     valid: { id: 'hostile-new-event', name: 'code_entered', memberId: 'hostile-member', attributes: { code: 'NOSUCHCODE' } },
     fields: { id: 'string', name: 'string', memberId: 'string', attributes: 'object' },
     // No schema can be named with a forbidden character, so the name is refused too (422 unknown_event).
     patterned: [['id'], ['memberId'], ['name']],
   },
   {
-    name: 'PUT /v1/members/:id', method: 'put', url: '/v1/members/hostile-new-member', validStatus: 201,
+    name: 'PUT /v1/members/:id',
+    method: 'put',
+    url: '/v1/members/hostile-new-member',
+    validStatus: 201,
     valid: { tier: 'gold', segments: ['newsletter'], tags: ['vip'], enrolledAt: '2026-03-01', attributes: { city: 'Paris' } },
     fields: { tier: 'string', segments: 'array', tags: 'array', enrolledAt: 'string', attributes: 'object' },
     nullable: ['tier', 'enrolledAt'],
@@ -274,10 +477,21 @@ export const JSON_ENDPOINTS: JsonEndpoint[] = [
     calendarDates: [['enrolledAt']],
   },
   {
-    name: 'PATCH /v1/campaigns/:id', method: 'patch', url: `/v1/campaigns/${EXISTING_CAMPAIGN}`, validStatus: 200,
+    name: 'PATCH /v1/campaigns/:id',
+    method: 'patch',
+    url: `/v1/campaigns/${EXISTING_CAMPAIGN}`,
+    validStatus: 200,
     valid: { name: 'Renamed', displayOrder: 3 },
     fields: campaignFieldKinds,
-    patterned: [['status'], ['startsAt'], ['endsAt'], ['trigger', 'event'], ['visibility', 'type'], ['frequency', 'period'], ['budget', 'kind']],
+    patterned: [
+      ['status'],
+      ['startsAt'],
+      ['endsAt'],
+      ['trigger', 'event'],
+      ['visibility', 'type'],
+      ['frequency', 'period'],
+      ['budget', 'kind'],
+    ],
   },
 ];
 
@@ -290,7 +504,10 @@ export interface BodyCase {
 
 /** Counterexamples print as their description, not as 250 KB of body. */
 export function described<T extends { what: string }>(value: T): T {
-  return Object.assign(value, { [fc.toStringMethod]: () => `${value.what}${'body' in value ? ` (${String(value.body).length} bytes: ${String(value.body).slice(0, 200)})` : ''}` });
+  return Object.assign(value, {
+    [fc.toStringMethod]: () =>
+      `${value.what}${'body' in value ? ` (${String(value.body).length} bytes: ${String(value.body).slice(0, 200)})` : ''}`,
+  });
 }
 
 /** Bodies that are invalid by construction for one endpoint. */
@@ -299,38 +516,80 @@ export function invalidBodies(e: JsonEndpoint): fc.Arbitrary<BodyCase> {
   const known = new Set([...fieldNames, ...(e.ignored ?? [])]);
   const field = fc.constantFrom(...fieldNames);
   const nullable = new Set(e.nullable ?? []);
-  return fc.oneof<fc.Arbitrary<BodyCase>[]>(
-    // Any JSON value but an object: a scalar or null is not JSON the strict parser takes, an array is the wrong type.
-    fc.jsonValue({ maxDepth: 4 }).filter((v) => !isPlainObject(v)).map((v) => ({ what: 'not an object', body: JSON.stringify(v) })),
-    // A known field with a value of another type.
-    field.chain((f) => wrongValue(e.fields[f], nullable.has(f)).map((v) => ({ what: `wrong type for ${f}`, body: withRawField(e.valid, f, JSON.stringify(v)) }))),
-    // An unknown field (every schema is strict).
-    fc.tuple(unknownKey.filter((k) => !known.has(k)), fc.jsonValue({ maxDepth: 2 }).filter((v) => !(e.nullMeansUnset && v === null))).map(([k, v]) => ({ what: `unknown field ${JSON.stringify(k)}`, body: withRawField(e.valid, k, JSON.stringify(v)) })),
-    // Deep nesting where a scalar, a flat record or a short list belongs (up to what the body limit lets through).
-    fc.tuple(field, fc.oneof(fc.integer({ min: 20, max: 3000 }), fc.integer({ min: 3000, max: 120_000 })), fc.boolean(), fc.jsonValue({ maxDepth: 0 })).map(([f, depth, asArray, leaf]) => ({
-      what: `${f} nested ${depth} deep`, body: withRawField(e.valid, f, nested(depth, asArray, leaf)), statuses: [400, 413],
-    })),
-    // A string past the body limit: 413 before any parsing.
-    fc.tuple(field, fc.integer({ min: 1, max: maxBodyBytes }), fc.constantFrom('x', '\u00e9', '\u0000', "'", '\ud83d\ude42')).map(([f, extra, ch]) => ({
-      what: `${f} as a huge string`, body: withRawField(e.valid, f, JSON.stringify(ch.repeat(Math.ceil((maxBodyBytes + extra) / Buffer.byteLength(ch))))), statuses: [413],
-    })),
-    // A huge array (still under the body limit) where a scalar, a record or a short list belongs.
-    fc.tuple(field, fc.integer({ min: 1000, max: e.maxArray ?? 40_000 }), fc.constantFrom('0', '""', '{}', 'null', '[]', '"x"')).map(([f, n, item]) => ({
-      what: `${f} as an array of ${n}`, body: withRawField(e.valid, f, `[${Array(n).fill(item).join(',')}]`), statuses: [400, 413],
-    })),
-    // Hostile strings (control characters, look-alikes, SQL) where an id, enum, name or date pattern applies.
-    fc.tuple(fc.constantFrom(...e.patterned), patternBreaker).map(([path, s]) => ({
-      what: `hostile ${path.join('.')}`, body: JSON.stringify(setPath(e.valid, path, s)),
-    })),
-    // Days that don't exist, where a calendar date belongs.
-    ...(e.calendarDates ? [fc.tuple(fc.constantFrom(...e.calendarDates), fc.constantFrom(...IMPOSSIBLE_DATES)).map(([path, date]) => ({
-      what: `${path.join('.')} ${date}`, body: JSON.stringify(setPath(e.valid, path, date)),
-    }))] : []),
-  ).map(described);
+  return fc
+    .oneof<fc.Arbitrary<BodyCase>[]>(
+      // Any JSON value but an object: a scalar or null is not JSON the strict parser takes, an array is the wrong type.
+      fc
+        .jsonValue({ maxDepth: 4 })
+        .filter((v) => !isPlainObject(v))
+        .map((v) => ({ what: 'not an object', body: JSON.stringify(v) })),
+      // A known field with a value of another type.
+      field.chain((f) =>
+        wrongValue(e.fields[f], nullable.has(f)).map((v) => ({
+          what: `wrong type for ${f}`,
+          body: withRawField(e.valid, f, JSON.stringify(v)),
+        })),
+      ),
+      // An unknown field (every schema is strict).
+      fc
+        .tuple(
+          unknownKey.filter((k) => !known.has(k)),
+          fc.jsonValue({ maxDepth: 2 }).filter((v) => !(e.nullMeansUnset && v === null)),
+        )
+        .map(([k, v]) => ({ what: `unknown field ${JSON.stringify(k)}`, body: withRawField(e.valid, k, JSON.stringify(v)) })),
+      // Deep nesting where a scalar, a flat record or a short list belongs (up to what the body limit lets through).
+      fc
+        .tuple(
+          field,
+          fc.oneof(fc.integer({ min: 20, max: 3000 }), fc.integer({ min: 3000, max: 120_000 })),
+          fc.boolean(),
+          fc.jsonValue({ maxDepth: 0 }),
+        )
+        .map(([f, depth, asArray, leaf]) => ({
+          what: `${f} nested ${depth} deep`,
+          body: withRawField(e.valid, f, nested(depth, asArray, leaf)),
+          statuses: [400, 413],
+        })),
+      // A string past the body limit: 413 before any parsing.
+      fc
+        .tuple(field, fc.integer({ min: 1, max: maxBodyBytes }), fc.constantFrom('x', '\u00e9', '\u0000', "'", '\ud83d\ude42'))
+        .map(([f, extra, ch]) => ({
+          what: `${f} as a huge string`,
+          body: withRawField(e.valid, f, JSON.stringify(ch.repeat(Math.ceil((maxBodyBytes + extra) / Buffer.byteLength(ch))))),
+          statuses: [413],
+        })),
+      // A huge array (still under the body limit) where a scalar, a record or a short list belongs.
+      fc
+        .tuple(field, fc.integer({ min: 1000, max: e.maxArray ?? 40_000 }), fc.constantFrom('0', '""', '{}', 'null', '[]', '"x"'))
+        .map(([f, n, item]) => ({
+          what: `${f} as an array of ${n}`,
+          body: withRawField(e.valid, f, `[${Array(n).fill(item).join(',')}]`),
+          statuses: [400, 413],
+        })),
+      // Hostile strings (control characters, look-alikes, SQL) where an id, enum, name or date pattern applies.
+      fc.tuple(fc.constantFrom(...e.patterned), patternBreaker).map(([path, s]) => ({
+        what: `hostile ${path.join('.')}`,
+        body: JSON.stringify(setPath(e.valid, path, s)),
+      })),
+      // Days that don't exist, where a calendar date belongs.
+      ...(e.calendarDates
+        ? [
+            fc.tuple(fc.constantFrom(...e.calendarDates), fc.constantFrom(...IMPOSSIBLE_DATES)).map(([path, date]) => ({
+              what: `${path.join('.')} ${date}`,
+              body: JSON.stringify(setPath(e.valid, path, date)),
+            })),
+          ]
+        : []),
+    )
+    .map(described);
 }
 
 /** Hostile path ids for PUT /v1/members/:id: the only part of that request with a pattern. */
-export const hostileMemberIds = patternBreaker.map((s) => ({ what: `member id ${JSON.stringify(s)}`, body: JSON.stringify({ tier: 'gold' }), url: `/v1/members/${encode(s)}` }));
+export const hostileMemberIds = patternBreaker.map((s) => ({
+  what: `member id ${JSON.stringify(s)}`,
+  body: JSON.stringify({ tier: 'gold' }),
+  url: `/v1/members/${encode(s)}`,
+}));
 
 /**
  * Sometimes an Idempotency-Key (the middleware reads the body before the route does), sometimes a malformed one.

@@ -27,5 +27,11 @@ export async function seedDocumentExamples(system: TestSystem): Promise<void> {
   await ok(system.api.put('/v1/members/shop:10042').set(admin).send(documentExample('MemberInput')), 'member');
   await ok(system.api.post('/v1/campaigns').set(admin).send(documentExample('CreateCampaignRequest')), 'campaign');
   const reward = await ok(system.api.post('/v1/rewards').set(admin).send(documentExample('RewardInput')), 'reward');
-  await ok(system.api.post('/v1/code-batches').set(admin).send({ quantity: 100, length: 8, charset: 'numeric', pool: { type: 'reward', id: reward.id } }), 'reward codes');
+  await ok(
+    system.api
+      .post('/v1/code-batches')
+      .set(admin)
+      .send({ quantity: 100, length: 8, charset: 'numeric', pool: { type: 'reward', id: reward.id } }),
+    'reward codes',
+  );
 }

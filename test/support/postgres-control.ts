@@ -43,9 +43,14 @@ export async function startPostgres(): Promise<void> {
   if (pid && alive(pid)) return;
   if (!binary) throw new Error('startPostgres: stopPostgres was not called first');
   const bin = binary;
-  const asPostgres = process.getuid?.() === 0
-    ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
-    : {};
-  spawn(bin, ['-D', dataDir(), '-p', String(port()), '-c', 'max_connections=200'], { ...asPostgres, detached: true, stdio: 'ignore' }).unref();
+  const asPostgres =
+    process.getuid?.() === 0
+      ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
+      : {};
+  spawn(bin, ['-D', dataDir(), '-p', String(port()), '-c', 'max_connections=200'], {
+    ...asPostgres,
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
   await waitForPort(port(), 30_000);
 }

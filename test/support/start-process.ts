@@ -26,7 +26,12 @@ export interface StartEnv {
 export async function startEnv(extra: Record<string, string> = {}): Promise<StartEnv> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-start-'));
   fs.chmodSync(dataDir, 0o777);
-  const named = { PORT: await freePort(), EMBEDDED_POSTGRES_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
+  const named = {
+    PORT: await freePort(),
+    EMBEDDED_POSTGRES_PORT: await freePort(),
+    TEMPORAL_PORT: await freePort(),
+    TEMPORAL_UI_PORT: await freePort(),
+  };
   const mark = crypto.randomBytes(6).toString('hex');
   const env = {
     DATA_DIR: dataDir,

@@ -74,17 +74,22 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   });
   const db = new Database(databaseUrl);
   const temporal = await connectTemporalClient(config.temporalAddress!, config.temporalNamespace);
-  const inProcess = options.inProcessWorker === false ? null : await createWorker({
-    temporalAddress: config.temporalAddress!,
-    namespace: config.temporalNamespace,
-    taskQueue: config.taskQueue,
-    db,
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-    faults: options.faults,
-    webhooks: config.webhooks,
-  });
+  const inProcess =
+    options.inProcessWorker === false
+      ? null
+      : await createWorker({
+          temporalAddress: config.temporalAddress!,
+          namespace: config.temporalNamespace,
+          taskQueue: config.taskQueue,
+          db,
+          workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+          faults: options.faults,
+          webhooks: config.webhooks,
+        });
   const running = inProcess?.worker.run();
-  const apiKeys = Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',');
+  const apiKeys = Object.entries(KEYS)
+    .map(([role, key]) => `${role}:${key}`)
+    .join(',');
   const app = createApp({ db, temporal, config, faults: options.faults }, parseApiKeys(apiKeys));
   return {
     api: request(app),

@@ -2,7 +2,13 @@ import { decideStatus, nextTimer, requestedOf, type LifecycleState } from '../..
 
 const T = 1_000_000;
 const state = (over: Partial<LifecycleState>): LifecycleState => ({
-  campaignId: 'c', requested: 'active', startsAt: null, endsAt: null, status: 'draft', toppedUp: 0, ...over,
+  campaignId: 'c',
+  requested: 'active',
+  startsAt: null,
+  endsAt: null,
+  status: 'draft',
+  toppedUp: 0,
+  ...over,
 });
 
 describe('decideStatus', () => {
@@ -37,5 +43,11 @@ describe('nextTimer', () => {
 });
 
 it('reads the request back from a stored status', () => {
-  expect(['draft', 'scheduled', 'active', 'paused', 'ended'].map((s) => requestedOf(s as LifecycleState['status']))).toEqual(['draft', 'active', 'active', 'paused', 'ended']);
+  expect(['draft', 'scheduled', 'active', 'paused', 'ended'].map((s) => requestedOf(s as LifecycleState['status']))).toEqual([
+    'draft',
+    'active',
+    'active',
+    'paused',
+    'ended',
+  ]);
 });

@@ -9,11 +9,17 @@ import { resolveCodeSpec, type CodeSpecInput } from '../../domain/code-spec';
  */
 const SPECS: Array<[string, CodeSpecInput]> = [
   ['damm, numeric (10)', { length: 6, charset: 'numeric', prefix: 'D', checkCharacter: 'damm' }],
-  ['damm, alphanumeric without look-alikes (31)', { length: 8, charset: 'alphanumeric', excludeLookAlikes: true, prefix: 'SUMMER', checkCharacter: 'damm' }],
+  [
+    'damm, alphanumeric without look-alikes (31)',
+    { length: 8, charset: 'alphanumeric', excludeLookAlikes: true, prefix: 'SUMMER', checkCharacter: 'damm' },
+  ],
   ['damm, custom of 12', { length: 5, charset: 'custom', alphabet: 'ABCDEFGHJKMN', suffix: 'X9', checkCharacter: 'damm' }],
   ['luhn, numeric (10)', { length: 6, charset: 'numeric', prefix: 'L', checkCharacter: 'luhn' }],
   ['luhn, alpha (26)', { length: 7, charset: 'alpha', checkCharacter: 'luhn' }],
-  ['luhn, alphanumeric without look-alikes (31)', { length: 8, charset: 'alphanumeric', excludeLookAlikes: true, prefix: 'WIN', suffix: 'Z', checkCharacter: 'luhn' }],
+  [
+    'luhn, alphanumeric without look-alikes (31)',
+    { length: 8, charset: 'alphanumeric', excludeLookAlikes: true, prefix: 'WIN', suffix: 'Z', checkCharacter: 'luhn' },
+  ],
 ];
 
 function substitutions(code: string, from: number, to: number, alphabet: string): string[] {

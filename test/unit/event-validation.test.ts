@@ -28,10 +28,14 @@ describe('validateEventAttributes', () => {
     expect(check({ amount: 0 })).toEqual({ ok: true, attributes: { amount: 0 } });
   });
 
-  it.each([['a string', 'x'], ['null', null], ['an array', [1]], ['a number', 3], ['a date', new Date()], ['a class instance', new (class A {})()]])(
-    'refuses %s as the attributes',
-    (_name, value) => expect(check(value)).toEqual(failure('invalid_attributes', 'attributes')),
-  );
+  it.each([
+    ['a string', 'x'],
+    ['null', null],
+    ['an array', [1]],
+    ['a number', 3],
+    ['a date', new Date()],
+    ['a class instance', new (class A {})()],
+  ])('refuses %s as the attributes', (_name, value) => expect(check(value)).toEqual(failure('invalid_attributes', 'attributes')));
 
   it('accepts an object without a prototype', () => {
     const bare = Object.assign(Object.create(null), { amount: 1 });

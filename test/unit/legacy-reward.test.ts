@@ -102,7 +102,8 @@ describe('fromLegacyReward', () => {
         'created_date',
       ],
     });
-    if (result.ok) result.reward.eligibility.forEach((g, i) => expect(() => validateConditions(g.conditions, `eligibility.${i}`)).not.toThrow());
+    if (result.ok)
+      result.reward.eligibility.forEach((g, i) => expect(() => validateConditions(g.conditions, `eligibility.${i}`)).not.toThrow());
   });
 
   it('takes booleans and integers as well as their legacy strings, and OR groups as any', () => {
@@ -148,12 +149,36 @@ describe('fromLegacyReward', () => {
     ['an unknown top-level field', (s) => (s.reward_category = 'food'), 'reward_category'],
     ['a boolean written as "yes"', (s) => (s.is_active = 'yes'), 'is_active'],
     ['points that are not digits', (s) => (s.points_to_be_redeemed = '5OO'), 'points_to_be_redeemed'],
-    ['a range with a day that does not exist', (s) => (conditionsOf(s)[0] = { operator: 'Between', attribute: 'Enrolment Date', value: '2/30/2023-3/1/2023' }), 'member_eligibility_rules.0.conditions.0.value'],
-    ['an unknown operator', (s) => (conditionsOf(s)[2] = { operator: 'Starts with', attribute: 'User Tags', value: ['x'] }), 'member_eligibility_rules.0.conditions.2.operator'],
-    ['an unknown attribute', (s) => (conditionsOf(s, 1)[0] = { operator: 'Contain all of', attribute: 'Favourite Colour', value: ['x'] }), 'member_eligibility_rules.1.conditions.0.attribute'],
-    ['AND and OR mixed in one group', (s) => conditionsOf(s).push('OR', { operator: 'Is', attribute: 'Tier', value: 'gold' }), 'member_eligibility_rules.0.conditions'],
-    ['an unknown attribute type', (s) => (s.custom_transaction_attributes[0].attribute_type = 'Currency'), 'custom_transaction_attributes.0.attribute_type'],
-    ['an operator that can never hold for its attribute', (s) => (conditionsOf(s)[2] = { operator: 'Greater than', attribute: 'User Tags', value: 3 }), 'member_eligibility_rules.0.conditions.2.operator'],
+    [
+      'a range with a day that does not exist',
+      (s) => (conditionsOf(s)[0] = { operator: 'Between', attribute: 'Enrolment Date', value: '2/30/2023-3/1/2023' }),
+      'member_eligibility_rules.0.conditions.0.value',
+    ],
+    [
+      'an unknown operator',
+      (s) => (conditionsOf(s)[2] = { operator: 'Starts with', attribute: 'User Tags', value: ['x'] }),
+      'member_eligibility_rules.0.conditions.2.operator',
+    ],
+    [
+      'an unknown attribute',
+      (s) => (conditionsOf(s, 1)[0] = { operator: 'Contain all of', attribute: 'Favourite Colour', value: ['x'] }),
+      'member_eligibility_rules.1.conditions.0.attribute',
+    ],
+    [
+      'AND and OR mixed in one group',
+      (s) => conditionsOf(s).push('OR', { operator: 'Is', attribute: 'Tier', value: 'gold' }),
+      'member_eligibility_rules.0.conditions',
+    ],
+    [
+      'an unknown attribute type',
+      (s) => (s.custom_transaction_attributes[0].attribute_type = 'Currency'),
+      'custom_transaction_attributes.0.attribute_type',
+    ],
+    [
+      'an operator that can never hold for its attribute',
+      (s) => (conditionsOf(s)[2] = { operator: 'Greater than', attribute: 'User Tags', value: 3 }),
+      'member_eligibility_rules.0.conditions.2.operator',
+    ],
     ['a connector that is neither AND nor OR', (s) => (conditionsOf(s)[1] = 'NOR'), 'member_eligibility_rules.0.conditions.1'],
     ['a native rule the legacy value breaks', (s) => (s.reward_card_background_image_url = 'not a url'), 'imageUrl'],
   ])('refuses %s, naming the field', (_, change, field) => {
@@ -163,7 +188,10 @@ describe('fromLegacyReward', () => {
 
   it('reads names that are Object.prototype keys as unknown', () => {
     const result = convert((s) => (conditionsOf(s)[2] = { operator: 'constructor', attribute: 'toString', value: ['x'] }));
-    expect(fields(result)).toEqual(['member_eligibility_rules.0.conditions.2.attribute', 'member_eligibility_rules.0.conditions.2.operator']);
+    expect(fields(result)).toEqual([
+      'member_eligibility_rules.0.conditions.2.attribute',
+      'member_eligibility_rules.0.conditions.2.operator',
+    ]);
   });
 
   it('names a missing required field once, with its legacy name in the message', () => {
@@ -188,7 +216,11 @@ describe('fromLegacyReward', () => {
       s.reward_id = 'five dollars off';
       conditionsOf(s)[0] = { operator: 'Between', attribute: 'Enrolment Date', value: '2/30/2023-3/1/2023' };
       conditionsOf(s)[2] = { operator: 'Starts with', attribute: 'Favourite Colour', value: ['x'] };
-      conditionsOf(s, 1).push('OR', { operator: 'Is', attribute: 'Tier', value: 'gold' }, 'AND', { operator: 'Is not', attribute: 'Tier', value: 'tin' });
+      conditionsOf(s, 1).push('OR', { operator: 'Is', attribute: 'Tier', value: 'gold' }, 'AND', {
+        operator: 'Is not',
+        attribute: 'Tier',
+        value: 'tin',
+      });
       s.custom_transaction_attributes[0].attribute_type = 'Currency';
       s.custom_transaction_attributes[0].is_attribute_mandatory = 'maybe';
     });
@@ -215,8 +247,15 @@ describe('fromLegacyReward', () => {
 
 describe('oversized lists', () => {
   it('refuses lists longer than the native shape takes, before walking them', () => {
-    const huge = fromLegacyReward({ reward_id: 'x', reward_name: 'x', reward_type: 't', points_to_be_redeemed: '1', custom_transaction_attributes: Array.from({ length: 40_000 }, () => 1) });
+    const huge = fromLegacyReward({
+      reward_id: 'x',
+      reward_name: 'x',
+      reward_type: 't',
+      points_to_be_redeemed: '1',
+      custom_transaction_attributes: Array.from({ length: 40_000 }, () => 1),
+    });
     expect(huge.ok).toBe(false);
-    if (!huge.ok) expect(huge.errors).toEqual([expect.objectContaining({ field: 'custom_transaction_attributes', message: 'at most 50 attributes' })]);
+    if (!huge.ok)
+      expect(huge.errors).toEqual([expect.objectContaining({ field: 'custom_transaction_attributes', message: 'at most 50 attributes' })]);
   });
 });

@@ -37,7 +37,8 @@ function fields(doc: Doc, where: string, schema: Schema | undefined, out: string
     fields(doc, `${where}.${name}${required.has(name) ? '' : '?'}`, prop, out, inner);
   }
   if (s.items) fields(doc, `${where}[]`, s.items as Schema, out, inner);
-  if (s.additionalProperties && typeof s.additionalProperties === 'object') fields(doc, `${where}{}`, s.additionalProperties as Schema, out, inner);
+  if (s.additionalProperties && typeof s.additionalProperties === 'object')
+    fields(doc, `${where}{}`, s.additionalProperties as Schema, out, inner);
   for (const union of ['oneOf', 'anyOf', 'allOf'] as const) {
     ((s[union] as Schema[] | undefined) ?? []).forEach((option, i) => fields(doc, `${where}|${union}${i}`, option, out, inner));
   }
@@ -80,7 +81,7 @@ it('serves the same operations (paths and methods) as the baseline', () => {
   }
 });
 
-it('keeps every operation\'s parameters, request and response fields and error statuses', () => {
+it("keeps every operation's parameters, request and response fields and error statuses", () => {
   const now = contract(current);
   const then = contract(recorded);
   const changes = Object.keys(then)
@@ -96,7 +97,12 @@ it('keeps the named component schemas clients may generate types from', () => {
   const names = (doc: Doc) => Object.keys(doc.components?.schemas ?? {}).sort();
   const missing = names(recorded).filter((n) => !names(current).includes(n));
   if (missing.length) throw new Error(`component schemas removed: ${missing.join(', ')}; ${REGENERATE}`);
-  const changed = names(recorded).filter((n) => names(current).includes(n))
-    .filter((n) => fields(current, n, current.components!.schemas![n], []).join('\n') !== fields(recorded, n, recorded.components!.schemas![n], []).join('\n'));
+  const changed = names(recorded)
+    .filter((n) => names(current).includes(n))
+    .filter(
+      (n) =>
+        fields(current, n, current.components!.schemas![n], []).join('\n') !==
+        fields(recorded, n, recorded.components!.schemas![n], []).join('\n'),
+    );
   if (changed.length) throw new Error(`component schemas changed: ${changed.join(', ')}; ${REGENERATE}`);
 });

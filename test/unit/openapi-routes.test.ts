@@ -12,7 +12,10 @@ const app = createApp(ctx, parseApiKeys('admin:unit-test-key-0001'));
 const served = registeredRoutes(app).filter((r) => r.path.startsWith('/v1/'));
 const doc = buildOpenApiDocument(describeRoutes);
 const documented = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-  Object.keys(item as object).filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m)).map((method) => ({ method, path })));
+  Object.keys(item as object)
+    .filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m))
+    .map((method) => ({ method, path })),
+);
 
 it('finds the routes', () => {
   expect(served.length).toBeGreaterThan(20);

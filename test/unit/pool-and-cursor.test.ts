@@ -25,7 +25,9 @@ describe('keyset cursors', () => {
   });
 
   it.each(['abc', '-1', '%%%', encodeCursor('12a')])('refuses %s as invalid_cursor', (cursor) => {
-    expect(() => decodeCursor(cursor, readDigits)).toThrow(expect.objectContaining({ kind: 'invalid', code: 'invalid_cursor', field: 'cursor' }) as DomainError);
+    expect(() => decodeCursor(cursor, readDigits)).toThrow(
+      expect.objectContaining({ kind: 'invalid', code: 'invalid_cursor', field: 'cursor' }) as DomainError,
+    );
   });
 
   it('pages limit+1 rows into the page and the next cursor', () => {

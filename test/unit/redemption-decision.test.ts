@@ -9,7 +9,14 @@ import {
 } from '../../domain/redemption-decision';
 
 type Rule = { name: string; effects: Effect[] };
-const rule: Rule = { name: 'gold', effects: [{ type: 'add_points', points: 30 }, { type: 'issue_coupon', rewardId: 'r' }, { type: 'add_points', points: 20 }] };
+const rule: Rule = {
+  name: 'gold',
+  effects: [
+    { type: 'add_points', points: 30 },
+    { type: 'issue_coupon', rewardId: 'r' },
+    { type: 'add_points', points: 20 },
+  ],
+};
 const NOW = new Date('2026-06-15T12:00:00Z');
 
 /** An event every check lets through; each row of the table below breaks one thing (and every later one). */
@@ -18,8 +25,16 @@ function passing(): DecisionInput<Rule> {
     eventName: 'code_entered',
     code: { code: 'ABC123', status: 'unused', campaignId: 'summer' },
     campaign: {
-      id: 'summer', status: 'active', triggerEvent: 'code_entered', startsAt: new Date('2026-06-01T00:00:00Z'), endsAt: new Date('2026-07-01T00:00:00Z'),
-      visibility: { type: 'tiers', tiers: ['gold'] }, frequency: { count: 2, period: 'month' }, budgetKind: 'points', budgetCap: 1000, budgetUsed: 950,
+      id: 'summer',
+      status: 'active',
+      triggerEvent: 'code_entered',
+      startsAt: new Date('2026-06-01T00:00:00Z'),
+      endsAt: new Date('2026-07-01T00:00:00Z'),
+      visibility: { type: 'tiers', tiers: ['gold'] },
+      frequency: { count: 2, period: 'month' },
+      budgetKind: 'points',
+      budgetCap: 1000,
+      budgetUsed: 950,
     },
     member: { tier: 'gold', segments: [] },
     now: NOW,
@@ -74,8 +89,15 @@ describe('rejection reasons, each one and their order', () => {
 
 describe('details', () => {
   it.each([
-    ['unknown_code', true], ['wrong_campaign', true], ['code_cancelled', true], ['code_used', true],
-    ['campaign_inactive', false], ['member_unknown', false], ['conditions_not_met', false], ['budget_exhausted', false], ['too_many_attempts', false],
+    ['unknown_code', true],
+    ['wrong_campaign', true],
+    ['code_cancelled', true],
+    ['code_used', true],
+    ['campaign_inactive', false],
+    ['member_unknown', false],
+    ['conditions_not_met', false],
+    ['budget_exhausted', false],
+    ['too_many_attempts', false],
   ] as const)('%s counts toward the lockout: %s', (reason, counts) => {
     const input = passing();
     const n = BREAKERS.findIndex(([r]) => r === reason);
@@ -85,7 +107,14 @@ describe('details', () => {
   });
 
   it('a redemption carries the winning rule, its effects, its points and what it costs the budget', () => {
-    expect(decideRedemption(passing())).toEqual({ outcome: 'redeemed', rule, ruleIndex: 0, effects: rule.effects, points: 50, budgetCost: 50 });
+    expect(decideRedemption(passing())).toEqual({
+      outcome: 'redeemed',
+      rule,
+      ruleIndex: 0,
+      effects: rule.effects,
+      points: 50,
+      budgetCost: 50,
+    });
   });
 
   it('a budget filled exactly to its cap still redeems; one over does not', () => {
@@ -100,7 +129,12 @@ describe('details', () => {
   it('conditions_not_met carries the failed conditions', () => {
     const input = passing();
     input.verdict = { passed: false, failed: [failedCondition] };
-    expect(decideRedemption(input)).toEqual({ outcome: 'rejected', reason: 'conditions_not_met', guessFailure: false, failedConditions: [failedCondition] });
+    expect(decideRedemption(input)).toEqual({
+      outcome: 'rejected',
+      reason: 'conditions_not_met',
+      guessFailure: false,
+      failedConditions: [failedCondition],
+    });
   });
 
   it('visibility by segments, by tiers, for everyone', () => {

@@ -20,7 +20,8 @@ describe('ensureTemporalServer', () => {
   };
 
   it('uses what `npm run setup -- --server` built, UI server included', async () => {
-    for (const file of ['temporal-server/bin/server', 'temporal-server/bin/sql', 'temporal-server/schema/x', 'temporal-ui/bin/server']) put(file);
+    for (const file of ['temporal-server/bin/server', 'temporal-server/bin/sql', 'temporal-server/schema/x', 'temporal-ui/bin/server'])
+      put(file);
     process.env.PATH = path.join(dir, 'empty');
     await expect(ensureTemporalServer(dir, () => undefined)).resolves.toEqual({
       server: path.join(dir, 'temporal-server/bin/server'),
@@ -36,6 +37,8 @@ describe('ensureTemporalServer', () => {
 
   it('explains what to do when neither the server nor Go is there', async () => {
     process.env.PATH = path.join(dir, 'empty');
-    await expect(ensureTemporalServer(dir, () => undefined)).rejects.toThrow(/Go is not installed[\s\S]*npm run setup -- --server[\s\S]*TEMPORAL_RUNTIME=dev/);
+    await expect(ensureTemporalServer(dir, () => undefined)).rejects.toThrow(
+      /Go is not installed[\s\S]*npm run setup -- --server[\s\S]*TEMPORAL_RUNTIME=dev/,
+    );
   });
 });

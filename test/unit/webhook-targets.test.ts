@@ -9,17 +9,37 @@ import { postWebhook, type SenderPolicy } from '../../activities/webhook-http';
 
 describe('refused address classes (SSRF guard)', () => {
   it.each([
-    ['127.0.0.1', 'loopback'], ['127.255.255.254', 'loopback'], ['::1', 'loopback'],
-    ['10.1.2.3', 'private'], ['172.16.0.1', 'private'], ['172.31.255.255', 'private'], ['192.168.1.1', 'private'], ['fd12:3456::1', 'private'], ['fc00::1', 'private'],
-    ['169.254.1.1', 'link_local'], ['fe80::1', 'link_local'],
-    ['100.64.0.1', 'cgnat'], ['100.127.255.255', 'cgnat'],
-    ['224.0.0.1', 'multicast'], ['239.255.255.250', 'multicast'], ['ff02::1', 'multicast'],
-    ['169.254.169.254', 'metadata'], ['fd00:ec2::254', 'metadata'],
-    ['0.0.0.0', 'unspecified'], ['::', 'unspecified'],
-    ['255.255.255.255', 'reserved'], ['192.0.2.10', 'reserved'], ['2001:db8::1', 'reserved'],
+    ['127.0.0.1', 'loopback'],
+    ['127.255.255.254', 'loopback'],
+    ['::1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['192.168.1.1', 'private'],
+    ['fd12:3456::1', 'private'],
+    ['fc00::1', 'private'],
+    ['169.254.1.1', 'link_local'],
+    ['fe80::1', 'link_local'],
+    ['100.64.0.1', 'cgnat'],
+    ['100.127.255.255', 'cgnat'],
+    ['224.0.0.1', 'multicast'],
+    ['239.255.255.250', 'multicast'],
+    ['ff02::1', 'multicast'],
+    ['169.254.169.254', 'metadata'],
+    ['fd00:ec2::254', 'metadata'],
+    ['0.0.0.0', 'unspecified'],
+    ['::', 'unspecified'],
+    ['255.255.255.255', 'reserved'],
+    ['192.0.2.10', 'reserved'],
+    ['2001:db8::1', 'reserved'],
     // IPv4 inside IPv6: mapped (dotted and hex), compatible, NAT64
-    ['::ffff:127.0.0.1', 'loopback'], ['::ffff:7f00:1', 'loopback'], ['::ffff:169.254.169.254', 'metadata'], ['::ffff:a00:1', 'private'],
-    ['::127.0.0.1', 'loopback'], ['64:ff9b::10.0.0.1', 'private'], ['[::ffff:192.168.0.1]', 'private'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:169.254.169.254', 'metadata'],
+    ['::ffff:a00:1', 'private'],
+    ['::127.0.0.1', 'loopback'],
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['[::ffff:192.168.0.1]', 'private'],
     ['not-an-ip', 'reserved'],
   ])('%s is %s', (address, kind) => {
     expect(refusedAddressClass(address)).toBe(kind);
@@ -94,8 +114,12 @@ describe('sending, at delivery time', () => {
   afterAll(() => new Promise((r) => (server.close(r), server.closeAllConnections())));
 
   const policy = (over: Partial<SenderPolicy> = {}): SenderPolicy => ({
-    allowHttp: true, allowPrivate: false, timeoutMs: 1_000, maxResponseBytes: 1024,
-    resolve: async () => [{ address: '127.0.0.1', family: 4 }], ...over,
+    allowHttp: true,
+    allowPrivate: false,
+    timeoutMs: 1_000,
+    maxResponseBytes: 1024,
+    resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+    ...over,
   });
 
   it('refuses a public-looking host name that resolves to loopback when delivering, and sends nothing', async () => {
@@ -107,8 +131,14 @@ describe('sending, at delivery time', () => {
   });
 
   it('refuses when any resolved address is internal (no picking the good one of a rebinding answer)', async () => {
-    const resolve = async () => [{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }];
-    expect(await postWebhook(`http://hooks.example.com:${port}/x`, {}, '{}', policy({ resolve }))).toMatchObject({ refused: true, error: expect.stringMatching(/metadata/) });
+    const resolve = async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '169.254.169.254', family: 4 },
+    ];
+    expect(await postWebhook(`http://hooks.example.com:${port}/x`, {}, '{}', policy({ resolve }))).toMatchObject({
+      refused: true,
+      error: expect.stringMatching(/metadata/),
+    });
   });
 
   it('refuses IP literals of every class without resolving', async () => {
@@ -120,12 +150,21 @@ describe('sending, at delivery time', () => {
   it('with private targets allowed: connects to the checked address, follows no redirect, caps the answer, times out', async () => {
     const open = policy({ allowPrivate: true });
     expect(await postWebhook(`http://receiver.test:${port}/ok`, {}, '{}', open)).toEqual({ statusCode: 200, error: null, refused: false });
-    expect(await postWebhook(`http://127.0.0.1:${port}/redirect`, {}, '{}', open)).toMatchObject({ statusCode: 302, error: expect.stringMatching(/not followed/) });
+    expect(await postWebhook(`http://127.0.0.1:${port}/redirect`, {}, '{}', open)).toMatchObject({
+      statusCode: 302,
+      error: expect.stringMatching(/not followed/),
+    });
     expect(await postWebhook(`http://127.0.0.1:${port}/big`, {}, '{}', open)).toMatchObject({ statusCode: 200, error: null });
-    expect(await postWebhook(`http://127.0.0.1:${port}/slow`, {}, '{}', policy({ allowPrivate: true, timeoutMs: 200 }))).toMatchObject({ statusCode: null, error: expect.stringMatching(/200 ms/) });
+    expect(await postWebhook(`http://127.0.0.1:${port}/slow`, {}, '{}', policy({ allowPrivate: true, timeoutMs: 200 }))).toMatchObject({
+      statusCode: null,
+      error: expect.stringMatching(/200 ms/),
+    });
   });
 
   it('refuses http unless allowed', async () => {
-    expect(await postWebhook(`http://127.0.0.1:${port}/ok`, {}, '{}', policy({ allowHttp: false, allowPrivate: true }))).toMatchObject({ refused: true, error: expect.stringMatching(/https/) });
+    expect(await postWebhook(`http://127.0.0.1:${port}/ok`, {}, '{}', policy({ allowHttp: false, allowPrivate: true }))).toMatchObject({
+      refused: true,
+      error: expect.stringMatching(/https/),
+    });
   });
 });

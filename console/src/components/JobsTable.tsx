@@ -1,0 +1,123 @@
+import { Anchor, Button, Paper, Progress, Table, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ok, type Schemas } from '../api/client';
+import { can, useMe, workflowUrl } from '../session';
+import { EmptyState, ErrorNote, StatusBadge, fmt, fmtDate } from './common';
+
+type Job = Schemas['JobPage']['jobs'][number];
+const running = (j: Job) => j.status === 'pending' || j.status === 'running';
+
+/** Generation and import jobs with live progress (polled while any runs) and links to their workflows. */
+export function JobsTable({ pool, source, showPool = false }: { pool?: string; source?: 'generation' | 'import'; showPool?: boolean }) {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const jobs = useQuery({
+    queryKey: ['jobs', pool, source],
+    queryFn: () => ok(api.GET('/v1/jobs', { params: { query: { pool, source, limit: 50 } } })),
+    refetchInterval: (q) => (q.state.data?.jobs.some(running) ? 1000 : false),
+  });
+  const cancel = useMutation({
+    mutationFn: (id: string) =>
+      ok(api.POST('/v1/code-batches/{id}/cancel', { params: { path: { id } }, body: { reason: 'cancelled from the console' } })),
+    onSuccess: () => setTimeout(() => queryClient.invalidateQueries(), 1000),
+  });
+  const list = jobs.data?.jobs ?? [];
+  if (jobs.isSuccess && list.length === 0)
+    return <EmptyState title="No jobs yet">Generating or importing codes starts a job; it shows here with its progress.</EmptyState>;
+  return (
+    <>
+      <ErrorNote error={jobs.error ?? cancel.error} />
+      <Paper withBorder radius="md" className="table-scroll">
+        <Table verticalSpacing="sm" miw={760} aria-label="Jobs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Job</Table.Th>
+              {showPool && <Table.Th>Pool</Table.Th>}
+              <Table.Th>Status</Table.Th>
+              <Table.Th w={260}>Progress</Table.Th>
+              <Table.Th>Started</Table.Th>
+              <Table.Th>Workflow</Table.Th>
+              {can(me, 'cancelCodes') && <Table.Th />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.map((j) => {
+              const url = workflowUrl(me, j.workflowId);
+              const done = j.source === 'import' ? j.generated + j.rejected : j.generated;
+              const pct = j.requested ? Math.min(100, (done / j.requested) * 100) : j.status === 'completed' ? 100 : 0;
+              return (
+                <Table.Tr key={j.id} data-testid={`job-${j.id}`}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {j.source === 'generation' ? 'Generation' : 'Import'}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {j.id.slice(0, 8)}
+                    </Text>
+                  </Table.Td>
+                  {showPool && (
+                    <Table.Td>
+                      <Text size="sm">
+                        {j.pool.type}
+                        {j.pool.id ? `: ${j.pool.id}` : ''}
+                      </Text>
+                    </Table.Td>
+                  )}
+                  <Table.Td>
+                    <StatusBadge status={j.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Progress
+                      value={pct}
+                      animated={running(j)}
+                      color={j.status === 'failed' ? 'red' : 'indigo'}
+                      aria-label={`${j.source} progress`}
+                    />
+                    <Text size="xs" c="dimmed" mt={4}>
+                      {j.source === 'import'
+                        ? `${fmt(j.generated)} imported, ${fmt(j.rejected)} refused of ${fmt(j.requested)} rows`
+                        : `${fmt(j.generated)} of ${fmt(j.requested)} codes`}
+                    </Text>
+                    {j.error && (
+                      <Text size="xs" c="red">
+                        Failed: {j.error}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs">{fmtDate(j.startedAt ?? j.createdAt)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {url ? (
+                      <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
+                        Open in Temporal
+                      </Anchor>
+                    ) : (
+                      <Text size="xs" c="dimmed">
+                        {j.workflowId}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  {can(me, 'cancelCodes') && (
+                    <Table.Td>
+                      {!running(j) && j.status !== 'cancelled' && (
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => window.confirm('Cancel every unused code of this batch?') && cancel.mutate(j.id)}
+                        >
+                          Cancel batch
+                        </Button>
+                      )}
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </>
+  );
+}

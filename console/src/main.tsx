@@ -1,0 +1,30 @@
+import { createRoot } from 'react-dom/client';
+import { MantineProvider, createTheme } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import '@mantine/core/styles.css';
+import './console.css';
+import { App } from './App';
+import { RouterProvider } from './router';
+
+const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  headings: { fontWeight: '650' },
+});
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, error) => count < 1 && !(error as { status?: number }).status, refetchOnWindowFocus: false },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <MantineProvider theme={theme}>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider>
+        <App />
+      </RouterProvider>
+    </QueryClientProvider>
+  </MantineProvider>,
+);

@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, download, ok } from '../../api/client';
+import { can, useMe } from '../../session';
+import { EmptyState, ErrorNote, StatusBadge, fmtDate } from '../../components/common';
+
+const STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled', 'expired'];
+const PAGE = 25;
+
+/** The pool's codes: search by prefix, filter by status and member, keyset paging (next / previous). */
+export function CodesPanel({ pool, filename }: { pool: string; filename: string }) {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const [prefix, setPrefix] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [member, setMember] = useState('');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const filters = { pool, ...(prefix ? { prefix } : {}), ...(status ? { status } : {}), ...(member ? { member } : {}) };
+  const cursor = cursors[cursors.length - 1];
+  const codes = useQuery({
+    queryKey: ['codes', filters, cursor],
+    queryFn: () => ok(api.GET('/v1/codes', { params: { query: { ...filters, limit: PAGE, ...(cursor ? { cursor } : {}) } as never } })),
+    placeholderData: (previous) => previous,
+  });
+  const cancel = useMutation({
+    mutationFn: ({ code, reason }: { code: string; reason: string }) =>
+      ok(api.POST('/v1/codes/{code}/cancel', { params: { path: { code } }, body: { reason } })),
+    onSuccess: () => queryClient.invalidateQueries(),
+  });
+  const reset = (fn: () => void) => {
+    fn();
+    setCursors([]);
+  };
+  const list = codes.data?.codes ?? [];
+  const query = new URLSearchParams(filters as Record<string, string>).toString();
+  return (
+    <Stack>
+      <Group align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          placeholder="Code starts with…"
+          value={prefix}
+          onChange={(e) => reset(() => setPrefix(e.currentTarget.value))}
+        />
+        <Select
+          label="Status"
+          placeholder="Any"
+          clearable
+          data={STATUSES}
+          value={status}
+          onChange={(v) => reset(() => setStatus(v))}
+          w={150}
+        />
+        <TextInput label="Member" placeholder="Member id" value={member} onChange={(e) => reset(() => setMember(e.currentTarget.value))} />
+        <Button variant="default" onClick={() => void download(`/v1/codes/export?${query}`, filename)}>
+          Export CSV
+        </Button>
+      </Group>
+      <ErrorNote error={codes.error ?? cancel.error} />
+      {codes.isSuccess && list.length === 0 && cursors.length === 0 ? (
+        <EmptyState title="No codes match">Generate codes or import a CSV; codes show here as soon as their job commits them.</EmptyState>
+      ) : (
+        <Paper withBorder radius="md" className="table-scroll">
+          <Table verticalSpacing="xs" striped miw={640} aria-label="Codes">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Code</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Member</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Redeemed</Table.Th>
+                {can(me, 'cancelCodes') && <Table.Th />}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((c) => (
+                <Table.Tr key={c.code}>
+                  <Table.Td>
+                    <Text ff="monospace" size="sm">
+                      {c.code}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={c.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{c.memberId ?? '–'}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs">{fmtDate(c.createdAt)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs">{fmtDate(c.redeemedAt)}</Text>
+                  </Table.Td>
+                  {can(me, 'cancelCodes') && (
+                    <Table.Td>
+                      {(c.status === 'unused' || c.status === 'reserved') && (
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => {
+                            const reason = window.prompt(`Why cancel ${c.code}?`, 'cancelled from the console');
+                            if (reason) cancel.mutate({ code: c.code, reason });
+                          }}
+                        >
+                          Cancel
+                        </Button>
+                      )}
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
+      <Group justify="space-between">
+        <Text size="xs" c="dimmed">
+          Page {cursors.length + 1} · {PAGE} per page, in code order
+        </Text>
+        <Group gap="xs">
+          <Button size="xs" variant="default" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+            Previous
+          </Button>
+          <Button
+            size="xs"
+            variant="default"
+            disabled={!codes.data?.nextCursor}
+            onClick={() => setCursors([...cursors, codes.data!.nextCursor!])}
+          >
+            Next
+          </Button>
+        </Group>
+      </Group>
+    </Stack>
+  );
+}

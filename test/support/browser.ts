@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Role } from '../../model/roles';
+import { startTestSystem, KEYS, type TestSystem, type TestSystemOptions } from './test-system';
+
+/** Debian's chromium (`.ci/run` installs it): Playwright can't download its own browsers here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'console');
+
+export interface ConsoleHarness {
+  system: TestSystem;
+  baseUrl: string;
+  context: BrowserContext;
+  /** A fresh tab (own sessionStorage), signed in with the role's key unless `role` is null. */
+  open(role: Role | null, at?: string): Promise<Page>;
+  /** Saves a screenshot into test-artifacts/console/<name>.png (ignored by git). */
+  shot(page: Page, name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The real system behind a listening API, and one headless Chromium for the whole test file. */
+export async function startConsoleHarness(options: TestSystemOptions = {}): Promise<ConsoleHarness> {
+  const system = await startTestSystem({ ...options, env: { TEMPORAL_UI_URL: 'http://temporal-ui.test', ...options.env } });
+  const server: Server = await new Promise((resolve) => {
+    const s = system.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'console-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    acceptDownloads: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    system,
+    baseUrl,
+    context,
+    async open(role, at = '/console/') {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      // Errors inside the page would otherwise only show as a timeout.
+      page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.stack ?? error.message}\n`));
+      await page.goto(baseUrl + at);
+      if (role) {
+        await page.getByLabel('API key').fill(KEYS[role]);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByLabel(`Signed in as ${role}`).waitFor();
+      }
+      return page;
+    },
+    async shot(page, name) {
+      await page.evaluate('window.scrollTo(0, 0)'); // a full-page capture of a scrolled page repeats the header
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    },
+    async stop() {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+      await new Promise((resolve) => server.close(resolve));
+      await system.stop();
+    },
+  };
+}
