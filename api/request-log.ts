@@ -2,7 +2,13 @@ import type { RequestHandler } from 'express';
 import { logger } from '../runtime/logger';
 
 // A request slower than this is worth an operator's attention whatever its status.
-const SLOW_MS = 1000;
+export const SLOW_MS = 1000;
+
+/** The level a finished request is logged at (see requestLog). */
+export function requestLogLevel(status: number, ms: number, aborted: boolean): 'warn' | 'info' | 'debug' {
+  if (ms >= SLOW_MS) return 'warn';
+  return status >= 400 || aborted ? 'info' : 'debug';
+}
 
 /**
  * One log line per finished request, built only when its level is on: slow ones at warn, refused or failed ones
@@ -17,7 +23,7 @@ export const requestLog: RequestHandler = (req, res, next) => {
   res.once('close', () => {
     const ms = performance.now() - started;
     const aborted = !res.writableFinished;
-    const level = ms >= SLOW_MS ? 'warn' : res.statusCode >= 400 || aborted ? 'info' : 'debug';
+    const level = requestLogLevel(res.statusCode, ms, aborted);
     if (!logger.isLevelEnabled(level)) return;
     const line = { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms), principal: req.principal?.id };
     logger[level](aborted ? { ...line, aborted } : line, aborted ? 'request aborted' : 'request');
