@@ -27,6 +27,8 @@ export interface Config {
   /** Largest CSV upload (imports); the file streams to PostgreSQL, so this bounds disk, not memory. */
   maxUploadBytes: number;
   logLevel: string;
+  /** Connections the API keeps to PostgreSQL at most (POST /v1/events holds one per event in flight). */
+  databasePoolSize: number;
   /** Failed code attempts per member and per API key in the window before answers become 429. */
   lockout: { maxFailures: number; windowSeconds: number };
   webhooks: WebhookConfig;
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, env),
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
+    databasePoolSize: int('DATABASE_POOL_SIZE', 20, env),
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env) },
     webhooks: {
       allowHttp: flag('WEBHOOK_ALLOW_HTTP', env),
