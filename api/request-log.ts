@@ -13,7 +13,7 @@ export function requestLogLevel(status: number, ms: number, aborted: boolean): '
 /**
  * One log line per finished request, built only when its level is on: slow ones at warn, refused or failed ones
  * (4xx, 5xx: the error handler logs a 5xx's cause itself) at info, the rest at debug (`LOG_LEVEL=debug` shows
- * every request). pino-http, used before, wrote every request at
+ * every request). The pino-http middleware used before wrote every request at
  * info and, even with that level off, serialised each request (headers, redaction) into a child logger: a
  * measurable share of the CPU of POST /v1/events (README "Redemption figures").
  */
