@@ -34,6 +34,11 @@ export interface Config {
   webhooks: WebhookConfig;
   /** How often each running campaign's workflow checks its budget and code stock (alerts, top-up). */
   campaignCheckIntervalMs: number;
+  /**
+   * Put in front of workflow ids chosen from user ids (a campaign's `campaign-<id>`): several deployments, or the
+   * test files, sharing one Temporal namespace must not reach each other's campaign workflows.
+   */
+  workflowIdPrefix: string;
 }
 
 /** Outgoing webhooks (README "Webhooks"). The two allow switches are for local development and tests only. */
@@ -106,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 200, env),
     },
     campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
+    workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX || '',
   };
 }
 
