@@ -8,7 +8,6 @@ import {
   Modal,
   NumberInput,
   Paper,
-  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
@@ -21,7 +20,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, raw } from '../api/client';
 import { can, useMe } from '../session';
-import { EmptyState, ErrorNote, PageHeader, fmt } from '../components/common';
+import { Choice, EmptyState, ErrorNote, PageHeader, fmt } from '../components/common';
 
 interface Reward {
   id: string;
@@ -68,15 +67,7 @@ function CreateReward({ onDone }: { onDone: () => void }) {
     );
   return (
     <Stack>
-      <SegmentedControl
-        value={mode}
-        onChange={(v) => setMode(v as typeof mode)}
-        aria-label="How"
-        data={[
-          { value: 'form', label: 'Fill in a form' },
-          { value: 'legacy', label: 'Paste legacy JSON' },
-        ]}
-      />
+      <Choice label="How" value={mode} onChange={setMode} options={{ form: 'Fill in a form', legacy: 'Paste legacy JSON' }} />
       {mode === 'form' ? (
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label="Id" value={form.id} onChange={(e) => setForm({ ...form, id: e.currentTarget.value })} required />
