@@ -21,6 +21,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, raw } from '../api/client';
 import { can, useMe } from '../session';
 import { Choice, EmptyState, ErrorNote, PageHeader, fmt } from '../components/common';
+import { DataTable, TableCard } from '../components/DataTable';
 
 interface Reward {
   id: string;
@@ -187,51 +188,45 @@ export default function RewardsPage() {
       {rewards.isSuccess && list.length === 0 ? (
         <EmptyState title="No rewards yet">Create one by form, or paste a reward exported from the previous platform.</EmptyState>
       ) : (
-        <Paper withBorder radius="md" className="table-scroll">
-          <Table verticalSpacing="sm" miw={720} aria-label="Rewards">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Reward</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Cost</Table.Th>
-                <Table.Th>Certificates: unused / issued / redeemed / total</Table.Th>
-                <Table.Th>Active</Table.Th>
+        <TableCard>
+          <DataTable
+            label="Rewards"
+            columns={['Reward', 'Type', 'Cost', 'Certificates: unused / issued / redeemed / total', 'Active']}
+            verticalSpacing="sm"
+            miw={720}
+          >
+            {list.map((r) => (
+              <Table.Tr key={r.id}>
+                <Table.Td>
+                  <Text fw={600} size="sm">
+                    {r.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {r.id}
+                    {r.value ? ` · ${r.value}` : ''}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{r.type}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{fmt(r.pointsCost)} pts</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" className="stat-value">
+                    {fmt(r.certificates.unused)} / {fmt(r.certificates.issued)} / {fmt(r.certificates.redeemed)} /{' '}
+                    {fmt(r.certificates.total)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={r.active ? 'green' : 'gray'} variant="light">
+                    {r.active ? 'active' : 'inactive'}
+                  </Badge>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Text fw={600} size="sm">
-                      {r.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {r.id}
-                      {r.value ? ` · ${r.value}` : ''}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{r.type}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{fmt(r.pointsCost)} pts</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" className="stat-value">
-                      {fmt(r.certificates.unused)} / {fmt(r.certificates.issued)} / {fmt(r.certificates.redeemed)} /{' '}
-                      {fmt(r.certificates.total)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={r.active ? 'green' : 'gray'} variant="light">
-                      {r.active ? 'active' : 'inactive'}
-                    </Badge>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+            ))}
+          </DataTable>
+        </TableCard>
       )}
       <Eligibility rewards={list} />
       <Modal opened={creating} onClose={() => setCreating(false)} title="New reward" size="lg">
