@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Badge, Card, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiProblem } from '../api/client';
 
@@ -106,6 +106,15 @@ export function useCampaignStatuses(): string[] {
     },
   });
   return data ?? ['draft', 'active', 'inactive'];
+}
+
+/** The quiet red button of a table row that cancels what the row shows. */
+export function RowCancelButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <Button size="xs" variant="subtle" color="red" onClick={onClick}>
+      {children}
+    </Button>
+  );
 }
 
 export const pauseStatus = (statuses: string[]) => (statuses.includes('paused') ? 'paused' : 'inactive');

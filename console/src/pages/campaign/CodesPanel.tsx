@@ -3,7 +3,7 @@ import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/c
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, ok } from '../../api/client';
 import { can, useMe } from '../../session';
-import { EmptyState, ErrorNote, StatusBadge, fmtDate } from '../../components/common';
+import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmtDate } from '../../components/common';
 import { DataTable, TableCard } from '../../components/DataTable';
 
 const STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled', 'expired'];
@@ -92,17 +92,14 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
                 {can(me, 'cancelCodes') && (
                   <Table.Td>
                     {(c.status === 'unused' || c.status === 'reserved') && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
+                      <RowCancelButton
                         onClick={() => {
                           const reason = window.prompt(`Why cancel ${c.code}?`, 'cancelled from the console');
                           if (reason) cancel.mutate({ code: c.code, reason });
                         }}
                       >
                         Cancel
-                      </Button>
+                      </RowCancelButton>
                     )}
                   </Table.Td>
                 )}
