@@ -10,7 +10,12 @@ const url = z
 const events = z.array(notificationType).min(1).max(50).openapi({ description: 'Notification types this webhook receives' });
 const description = z.string().max(500);
 
-export const createWebhookRequest = z.object({ url, events, description: description.optional() }).strict().openapi('CreateWebhookRequest');
+export const createWebhookRequest = z
+  .object({ url, events, description: description.optional() })
+  .strict()
+  .openapi('CreateWebhookRequest', {
+    example: { url: 'https://example.com/hooks/loyalty', events: ['redemption.succeeded', 'campaign.ended'], description: 'CRM sync' },
+  });
 
 export const updateWebhookRequest = z
   .object({
@@ -21,7 +26,7 @@ export const updateWebhookRequest = z
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
-  .openapi('UpdateWebhookRequest');
+  .openapi('UpdateWebhookRequest', { minProperties: 1, example: { events: ['redemption.succeeded'], status: 'paused' } });
 
 export const webhookIdParam = z.object({ id: z.string().uuid() });
 export const deliveryIdParam = z.object({ id: z.string().uuid() });

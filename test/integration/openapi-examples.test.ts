@@ -77,6 +77,10 @@ it('every request-body example is accepted by its route', async () => {
   const { rows } = await system.db.query(`select code from codes where batch_id = $1 and status = 'unused' limit 1`, [batch.id]);
   await send('post', '/v1/codes/{code}/cancel', `/v1/codes/${rows[0].code}/cancel`);
   await send('post', '/v1/code-batches/{id}/cancel', `/v1/code-batches/${batch.id}/cancel`);
+  await send('post', '/v1/code-batches/keyspace-check', '/v1/code-batches/keyspace-check');
+
+  const webhook = await send('post', '/v1/webhooks', '/v1/webhooks');
+  await send('patch', '/v1/webhooks/{id}', `/v1/webhooks/${webhook.id}`);
 
   const withJsonBody = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)
