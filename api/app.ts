@@ -1,11 +1,10 @@
 import express, { type RequestHandler } from 'express';
-import pinoHttp from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { logger } from '../runtime/logger';
 import { authenticate, type Principal } from './auth';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
 import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
+import { requestLog } from './request-log';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
 import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
@@ -66,7 +65,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(requestLog);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
   app.get('/healthz', async (_req, res) => {
@@ -81,13 +80,13 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(codeImportUploadRoutes(ctx));
   v1.use(deferBodyErrors(requireJsonBody), deferBodyErrors(express.json({ limit: ctx.config.maxBodyBytes, strict: true })));
   v1.use(idempotency(ctx.db));
+  v1.use(eventRoutes(ctx)); // first: POST /v1/events is the hot path, and no other router's paths overlap /events
   v1.use(codeBatchRoutes(ctx));
   v1.use(codeImportRoutes(ctx));
   v1.use(codeRoutes(ctx));
   v1.use(codeImageRoutes(ctx));
   v1.use(eventSchemaRoutes(ctx));
   v1.use(campaignRoutes(ctx));
-  v1.use(eventRoutes(ctx));
   v1.use(simulationRoutes(ctx));
   v1.use(memberRoutes(ctx));
   v1.use(rewardRoutes(ctx));

@@ -11,7 +11,7 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress || !config.apiKeys) {
     throw new Error('set DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS (or use `npm start`, which runs everything embedded)');
   }
-  const db = new Database(config.databaseUrl);
+  const db = new Database(config.databaseUrl, { max: config.databasePoolSize });
   const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
   const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () => {
     logger.info({ port: config.port }, 'API listening');

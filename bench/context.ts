@@ -16,19 +16,38 @@ export interface BenchContext {
   close(): Promise<void>;
 }
 
+/** The same database through its Unix socket (when PostgreSQL runs on this machine): no TCP stack on either side. */
+async function viaUnixSocket(databaseUrl: string): Promise<string> {
+  const db = new Database(databaseUrl);
+  try {
+    const dir = ((await db.query('show unix_socket_directories')).rows[0].unix_socket_directories as string).split(',')[0].trim();
+    const url = new URL(databaseUrl);
+    return `postgres://${url.username}:${url.password}@${encodeURIComponent(dir)}:${url.port}${url.pathname}`;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function createBenchContext(services: BenchServices, maxQuantity: number): Promise<BenchContext> {
   const port = await freePort();
+  // BENCH_DATABASE_SOCKET=1: the API and the baselines reach PostgreSQL through its Unix socket instead of TCP.
+  const databaseUrl = process.env.BENCH_DATABASE_SOCKET ? await viaUnixSocket(services.databaseUrl) : services.databaseUrl;
   const env = {
-    DATABASE_URL: services.databaseUrl,
+    DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: services.temporalAddress,
     TEMPORAL_TASK_QUEUE: 'bench',
     WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
     CODE_BATCH_MAX_QUANTITY: String(maxQuantity),
     API_KEYS: `admin:${BENCH_KEY}`,
     PORT: String(port),
+    // The API logs at warn in the bench unless BENCH_API_LOG_LEVEL says otherwise (info: as `npm start` runs it).
+    LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
+    ...(process.env.BENCH_API_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_API_POOL_SIZE } : {}),
   };
-  const api = await startServiceProcess('api/server.ts', env);
-  const db = new Database(services.databaseUrl);
+  // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const api = await startServiceProcess('api/server.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const db = new Database(databaseUrl);
   return {
     env,
     baseUrl: `http://127.0.0.1:${port}`,

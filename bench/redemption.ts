@@ -4,6 +4,8 @@ import { loadConfig } from '../runtime/config';
 import { postEvent } from '../services/events';
 import type { AppContext } from '../services/context';
 import { count, type BenchContext } from './context';
+import { cpuMeter } from './cpu-usage';
+import { call } from './http-client';
 
 const CONCURRENCY = 16;
 const TARGETS = { rate16: 1000, p50at16: 15, p99at16: 50, p50at1: 3 };
@@ -23,18 +25,24 @@ export async function drive(total: number, call: (i: number) => Promise<void>, c
   let next = first;
   const end = first + total;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < end) {
-      const i = next++;
-      const t = performance.now();
-      await call(i);
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < end) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   return { latencies: latencies.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
 
-export const stats = (r: Run) => ({ rate: r.latencies.length / (r.wallMs / 1000), p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99) });
+export const stats = (r: Run) => ({
+  rate: r.latencies.length / (r.wallMs / 1000),
+  p50: percentile(r.latencies, 50),
+  p99: percentile(r.latencies, 99),
+});
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
@@ -46,7 +54,9 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   const unloaded = Math.min(300, Math.floor(total / 10));
   console.log(`\n## Redemptions (${count(unloaded)} events at 1 caller, then ${count(total)} at ${CONCURRENCY} callers)`);
   const { db } = ctx;
-  await db.query(`insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`);
+  await db.query(
+    `insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`,
+  );
   await db.query(
     `insert into campaigns (id, name, visibility, status, trigger_event, trigger_attribute, rules)
      values ('bench', 'bench', '{"type":"everyone"}', 'active', 'code_entered', 'code',
@@ -68,38 +78,62 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
     );
     if (rowCount !== 1) throw new Error('bare redemption failed');
   };
-  const redeem = async (i: number) => {
-    const res = await fetch(`${ctx.baseUrl}/v1/events`, {
+  // BENCH_HTTP_CLIENT=fetch: the calls through fetch instead (as before: its cost lands on this process's CPU).
+  const viaFetch = process.env.BENCH_HTTP_CLIENT === 'fetch';
+  const post = async (url: string, body: unknown) => {
+    if (!viaFetch) return (await call(url, 'POST', ctx.headers, body)).body;
+    const res = await fetch(url, {
       method: 'POST',
       headers: { ...ctx.headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: `bench-event-${i}`, name: 'code_entered', memberId: `bench-${i + 1}`, attributes: { code: `RDM${i + 1}` } }),
+      body: JSON.stringify(body),
     });
-    const outcome = (await res.json()) as { outcome?: string };
+    return res.json();
+  };
+  const redeem = async (i: number) => {
+    const body = { id: `bench-event-${i}`, name: 'code_entered', memberId: `bench-${i + 1}`, attributes: { code: `RDM${i + 1}` } };
+    const outcome = (await post(`${ctx.baseUrl}/v1/events`, body)) as { outcome?: string };
     if (outcome.outcome !== 'redeemed') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
   };
 
   // Warm-up (connections, prepared statements, JIT) outside the measured runs.
   await drive(50, redeem, 4, n - 100);
   const bare1 = stats(await drive(unloaded, bare, 1));
+  const bareMeter = await cpuMeter(db, ctx.api.pid);
   const bare16 = stats(await drive(total, bare, CONCURRENCY, unloaded));
+  const bareCpu = bareMeter.read();
   const path1 = stats(await drive(unloaded, redeem, 1));
+  const meter = await cpuMeter(db, ctx.api.pid);
   const path16 = stats(await drive(total - 50, redeem, CONCURRENCY, unloaded));
+  const cpu = meter.read();
+  const perEvent = (cpuMs: number) => `${(cpuMs / (total - 50)).toFixed(2)} ms`;
 
   // Where the time goes: the same service called in this process (no HTTP, express, auth), and its read alone.
   const app = { db, config: loadConfig(ctx.env), temporal: undefined } as unknown as AppContext;
   const offset = total + unloaded;
   const direct = async (i: number) => {
-    const outcome = await postEvent(app, { id: `direct-${i}`, name: 'code_entered', memberId: `bench-${i + 1}`, attributes: { code: `RDM${i + 1}` } }, 'bench');
+    const outcome = await postEvent(
+      app,
+      { id: `direct-${i}`, name: 'code_entered', memberId: `bench-${i + 1}`, attributes: { code: `RDM${i + 1}` } },
+      'bench',
+    );
     if (outcome.outcome !== 'redeemed') throw new Error(`direct ${i}: ${JSON.stringify(outcome)}`);
   };
   const read = async (i: number) => {
-    await readRedemptionSnapshot(db.pool, { eventId: `read-${i}`, eventName: 'code_entered', candidateCodes: { code: `RDM${i + 1}` }, memberId: `bench-${i + 1}`, apiKey: 'bench', lockoutWindowSeconds: 900 });
+    await readRedemptionSnapshot(db.pool, {
+      eventId: `read-${i}`,
+      eventName: 'code_entered',
+      candidateCodes: { code: `RDM${i + 1}` },
+      memberId: `bench-${i + 1}`,
+      apiKey: 'bench',
+      lockoutWindowSeconds: 900,
+    });
   };
   await drive(50, direct, 4, n - 50);
   const direct1 = stats(await drive(unloaded, direct, 1, offset));
   const direct16 = stats(await drive(total - 50, direct, CONCURRENCY, offset + unloaded));
   const health = async () => {
-    if ((await fetch(`${ctx.baseUrl}/healthz`)).status !== 200) throw new Error('healthz');
+    const status = viaFetch ? (await fetch(`${ctx.baseUrl}/healthz`)).status : (await call(`${ctx.baseUrl}/healthz`, 'GET', {})).status;
+    if (status !== 200) throw new Error('healthz');
   };
   const http1 = stats(await drive(unloaded, health, 1));
   const http16 = stats(await drive(total, health, CONCURRENCY));
@@ -108,12 +142,38 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
 
   console.log('| path | 1 caller p50 | 16 callers |');
   console.log('| --- | --- | --- |');
-  console.log(`| bare single-statement transaction | ${ms(bare1.p50)} | ${count(Math.round(bare16.rate))}/s, p50 ${ms(bare16.p50)}, p99 ${ms(bare16.p99)} |`);
-  console.log(`| POST /v1/events (read, decide, one guarded write) | ${ms(path1.p50)} | ${count(Math.round(path16.rate))}/s, p50 ${ms(path16.p50)}, p99 ${ms(path16.p99)} |`);
-  console.log(`| profile: the same service in-process (no HTTP) | ${ms(direct1.p50)} | ${count(Math.round(direct16.rate))}/s, p50 ${ms(direct16.p50)}, p99 ${ms(direct16.p99)} |`);
-  console.log(`| profile: GET /healthz over HTTP (one trivial query) | ${ms(http1.p50)} | ${count(Math.round(http16.rate))}/s, p50 ${ms(http16.p50)}, p99 ${ms(http16.p99)} |`);
-  console.log(`| profile: its read statement alone | ${ms(read1.p50)} | ${count(Math.round(read16.rate))}/s, p50 ${ms(read16.p50)}, p99 ${ms(read16.p99)} |`);
-  console.log(`| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`);
+  console.log(
+    `| bare single-statement transaction | ${ms(bare1.p50)} | ${count(Math.round(bare16.rate))}/s, p50 ${ms(bare16.p50)}, p99 ${ms(bare16.p99)} |`,
+  );
+  console.log(
+    `| POST /v1/events (read, decide, one guarded write) | ${ms(path1.p50)} | ${count(Math.round(path16.rate))}/s, p50 ${ms(path16.p50)}, p99 ${ms(path16.p99)} |`,
+  );
+  console.log(
+    `| profile: the same service in-process (no HTTP) | ${ms(direct1.p50)} | ${count(Math.round(direct16.rate))}/s, p50 ${ms(direct16.p50)}, p99 ${ms(direct16.p99)} |`,
+  );
+  console.log(
+    `| profile: GET /healthz over HTTP (one trivial query) | ${ms(http1.p50)} | ${count(Math.round(http16.rate))}/s, p50 ${ms(http16.p50)}, p99 ${ms(http16.p99)} |`,
+  );
+  console.log(
+    `| profile: its read statement alone | ${ms(read1.p50)} | ${count(Math.round(read16.rate))}/s, p50 ${ms(read16.p50)}, p99 ${ms(read16.p99)} |`,
+  );
+  console.log(
+    `| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`,
+  );
+  console.log(
+    `CPU per event at ${CONCURRENCY} callers (the ceiling on 2 cores is 2,000 ms/s over their sum): API ${perEvent(cpu.api)} (kernel ${perEvent(cpu.apiSystem)}), ` +
+      `PostgreSQL ${perEvent(cpu.postgres)} (a bare transaction: ${(bareCpu.postgres / total).toFixed(2)} ms), bench client ${perEvent(cpu.bench)} (${viaFetch ? 'fetch' : 'node:http keep-alive'}); ` +
+      `ceiling ${count(Math.round((2000 * (total - 50)) / (cpu.api + cpu.postgres + cpu.bench)))}/s`,
+  );
+  // Updates that had to write every index again (not HOT) are a large part of what an event costs PostgreSQL.
+  const { rows: writes } = await db.query(
+    `select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, (select count(*) from pg_index i where i.indrelid = relid)::int as indexes
+       from pg_stat_user_tables where relname in ('redemption_events', 'codes', 'members', 'campaigns', 'code_history', 'point_transactions', 'outbox')
+      order by relname`,
+  );
+  console.log(
+    `row writes so far (inserts / updates / of them HOT; indexes): ${writes.map((w) => `${w.relname} ${w.n_tup_ins}/${w.n_tup_upd}/${w.n_tup_hot_upd}; ${w.indexes}`).join(', ')}`,
+  );
   console.log(
     `targets: 16 callers >= ${TARGETS.rate16}/s ${verdict(path16.rate >= TARGETS.rate16)}, p50 <= ${TARGETS.p50at16} ms ${verdict(path16.p50 <= TARGETS.p50at16)}, ` +
       `p99 <= ${TARGETS.p99at16} ms ${verdict(path16.p99 <= TARGETS.p99at16)}; 1 caller p50 <= ${TARGETS.p50at1} ms ${verdict(path1.p50 <= TARGETS.p50at1)}`,

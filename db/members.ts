@@ -1,13 +1,7 @@
 import type { Queryable } from './database';
+import type { MemberProfile } from '../model/member';
 
-export interface Member {
-  id: string;
-  tier: string | null;
-  segments: string[];
-  tags: string[];
-  enrolledAt: string | null;
-  attributes: Record<string, unknown>;
-  balance: number;
+export interface Member extends MemberProfile {
   createdAt: Date;
   updatedAt: Date;
 }

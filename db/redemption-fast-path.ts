@@ -1,5 +1,6 @@
 import type { Pool, QueryConfig } from 'pg';
 import type { DecisionRule, Visibility } from '../domain/redemption-decision';
+import type { MemberProfile } from '../model/member';
 import type { RedemptionOutcome } from './redemption-events';
 
 /**
@@ -24,14 +25,7 @@ export interface SnapshotCampaign {
   version: string;
 }
 
-export interface SnapshotMember {
-  id: string;
-  tier: string | null;
-  segments: string[];
-  tags: string[];
-  enrolledAt: string | null;
-  attributes: Record<string, unknown>;
-  balance: number;
+export interface SnapshotMember extends MemberProfile {
   /** The row version (xmin) the write's guard compares. */
   version: string;
 }

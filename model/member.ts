@@ -34,5 +34,16 @@ export const memberInput = z
 
 export type MemberInputBody = z.infer<typeof memberInput>;
 
+/** A stored member as rules and the redemption decision see it: the profile and the balance. */
+export interface MemberProfile {
+  id: string;
+  tier: string | null;
+  segments: string[];
+  tags: string[];
+  enrolledAt: string | null;
+  attributes: Record<string, unknown>;
+  balance: number;
+}
+
 export const POINT_TRANSACTION_KINDS = ['credit', 'debit'] as const;
 export type PointTransactionKind = (typeof POINT_TRANSACTION_KINDS)[number];

@@ -1,5 +1,6 @@
 import { z } from './zod';
 import { ownerId } from './ids';
+import { failedCondition } from './rule';
 
 export const eligibilityGroup = z
   .object({
@@ -92,17 +93,6 @@ export const rewardView = z
   .openapi('Reward');
 
 export const rewardList = z.object({ rewards: z.array(rewardView) }).openapi('RewardList');
-
-const failedCondition = z
-  .object({
-    rule: z.string(),
-    fact: z.string(),
-    path: z.string().optional(),
-    operator: z.string(),
-    value: z.unknown(),
-    factValue: z.unknown(),
-  })
-  .openapi('FailedCondition');
 
 export const eligibleRewardsView = z
   .union([

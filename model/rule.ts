@@ -18,3 +18,15 @@ export const campaignRule = z
   .openapi('CampaignRule');
 
 export type CampaignRuleInput = z.infer<typeof campaignRule>;
+
+/** For conditions_not_met: per rule, the condition that failed and the fact value it saw. */
+export const failedCondition = z
+  .object({
+    rule: z.string(),
+    fact: z.string(),
+    path: z.string().optional(),
+    operator: z.string(),
+    value: z.unknown(),
+    factValue: z.unknown(),
+  })
+  .openapi('FailedCondition');

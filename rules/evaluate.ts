@@ -1,17 +1,10 @@
 import { Engine, type RuleResult } from 'json-rules-engine';
 import { addExtraOperators } from './operators';
 import type { RuleFacts } from './facts';
+import type { DecisionVerdict, FailedCondition } from '../domain/redemption-decision';
 
-export interface FailedCondition {
-  rule: string;
-  fact: string;
-  path?: string;
-  operator: string;
-  value: unknown;
-  factValue: unknown;
-}
-
-export type RuleVerdict<R> = { passed: true; rule: R; index: number } | { passed: false; failed: FailedCondition[] };
+/** The verdict is the decision's input: one shape, defined beside the decision. */
+export type RuleVerdict<R> = DecisionVerdict<R>;
 
 /** The first leaf condition that evaluated false (json-rules-engine stops an `all` at its first failure). */
 function firstFailure(node: Record<string, unknown>, rule: string): FailedCondition | null {

@@ -27,11 +27,18 @@ export interface Config {
   /** Largest CSV upload (imports); the file streams to PostgreSQL, so this bounds disk, not memory. */
   maxUploadBytes: number;
   logLevel: string;
+  /** Connections the API keeps to PostgreSQL at most (POST /v1/events holds one per event in flight). */
+  databasePoolSize: number;
   /** Failed code attempts per member and per API key in the window before answers become 429. */
   lockout: { maxFailures: number; windowSeconds: number };
   webhooks: WebhookConfig;
   /** How often each running campaign's workflow checks its budget and code stock (alerts, top-up). */
   campaignCheckIntervalMs: number;
+  /**
+   * Put in front of workflow ids chosen from user ids (a campaign's `campaign-<id>`): several deployments, or the
+   * test files, sharing one Temporal namespace must not reach each other's campaign workflows.
+   */
+  workflowIdPrefix: string;
 }
 
 /** Outgoing webhooks (README "Webhooks"). The two allow switches are for local development and tests only. */
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, env),
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
+    databasePoolSize: int('DATABASE_POOL_SIZE', 20, env),
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env) },
     webhooks: {
       allowHttp: flag('WEBHOOK_ALLOW_HTTP', env),
@@ -103,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 200, env),
     },
     campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
+    workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX || '',
   };
 }
 

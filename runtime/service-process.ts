@@ -12,10 +12,13 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** A production entry point (`worker/index.ts`, `api/server.ts`) as its own process, so its memory is measured alone. */
-export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+/**
+ * A production entry point (`worker/index.ts`, `api/server.ts`) as its own process, so its memory is measured alone.
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function startServiceProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceProcess> {
   const child: ChildProcess = fork(path.join(projectRoot, entry), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeArgs, '--import', 'tsx'],
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

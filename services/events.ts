@@ -21,7 +21,7 @@ import { cachedCodeFamilies } from '../db/code-families';
 import { DomainError } from '../model/errors';
 import { validateEventAttributes, type EventAttributes } from '../rules/event-validation';
 import { RuleCache } from '../rules/rule-cache';
-import type { RuleFacts } from '../rules/facts';
+import { ruleFacts } from '../rules/facts';
 import type { AppContext } from './context';
 
 /** A custom event as POST /v1/events accepted it. */
@@ -75,15 +75,6 @@ function candidateCodes(attributes: EventAttributes): Record<string, string> {
   return out;
 }
 
-export function factsOf(
-  member: NonNullable<RedemptionSnapshot['member']>,
-  event: RuleFacts['event'],
-  campaign: RuleFacts['campaign'],
-): RuleFacts {
-  const { id, tier, segments, tags, enrolledAt, attributes, balance } = member;
-  return { member: { id, tier, segments, tags, enrolledAt, attributes, balance }, event, campaign };
-}
-
 /** The pure decision over one snapshot (rules from the cache), as the write that applies it. */
 async function decide(
   caches: Caches,
@@ -109,7 +100,7 @@ async function decide(
       c.id,
       c.version,
       c.rules,
-    )(factsOf(s.member!, { name: event.name, attributes: event.attributes }, { id: c.id, name: c.name }));
+    )(ruleFacts(s.member!, { name: event.name, attributes: event.attributes }, { id: c.id, name: c.name }));
   }
   const decision = decideRedemption(input);
   const reason = decision.outcome === 'rejected' ? decision.reason : undefined;

@@ -1,7 +1,7 @@
 import type { Campaign } from '../db/campaigns';
 import { findCampaign } from '../db/campaigns';
 import { findCode } from '../db/codes';
-import { findMember, findMembers, type Member } from '../db/members';
+import { findMember, findMembers } from '../db/members';
 import { listLastCampaignEvents, redemptionsInPeriod, type RedemptionOutcome } from '../db/redemption-events';
 import {
   budgetCost,
@@ -14,9 +14,10 @@ import {
 } from '../domain/redemption-decision';
 import { normalizeCode } from '../domain/normalize-code';
 import type { ReplayRequest, SimulateRequest } from '../model/simulation';
+import type { MemberProfile } from '../model/member';
 import { compileRules, type CompiledRules } from '../rules/evaluate';
+import { ruleFacts } from '../rules/facts';
 import { validateRuleSet } from './campaigns';
-import { factsOf } from './events';
 import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
 
@@ -27,20 +28,16 @@ const NO_COUNTS = { memberFailures: 0, keyFailures: 0, redemptionsInPeriod: 0 };
 const loadCampaign = (ctx: AppContext, id: string) =>
   loadOrNotFound(id, (i) => findCampaign(ctx.db, i), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
 
-type Profile = Pick<Member, 'id' | 'tier' | 'segments' | 'tags' | 'enrolledAt' | 'attributes' | 'balance'>;
-
 /** Runs the pure decision with a rule set compiled for this call; nothing is read or written here. */
 async function decide(
   input: DecisionInput<DecisionRule>,
   rules: CompiledRules<DecisionRule>,
   campaign: Campaign,
-  member: Profile | null,
+  member: MemberProfile | null,
   attributes: Record<string, unknown>,
 ) {
   if (!rejectionBeforeRules(input)) {
-    input.verdict = await rules(
-      factsOf({ ...member!, version: '' }, { name: campaign.triggerEvent, attributes }, { id: campaign.id, name: campaign.name }),
-    );
+    input.verdict = await rules(ruleFacts(member!, { name: campaign.triggerEvent, attributes }, { id: campaign.id, name: campaign.name }));
   }
   return decideRedemption(input);
 }
@@ -64,7 +61,7 @@ export async function simulate(
 ): Promise<RedemptionOutcome & { simulated: true; points: number }> {
   const campaign = await loadCampaign(ctx, campaignId);
   if (body.rules) await validateRuleSet(ctx.db, body.rules);
-  const member: Profile | null =
+  const member: MemberProfile | null =
     body.memberId !== undefined
       ? await findMember(ctx.db, body.memberId)
       : {

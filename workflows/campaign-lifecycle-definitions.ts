@@ -3,7 +3,7 @@ import type { CampaignStatus, RequestedStatus } from '../model/campaign-lifecycl
 
 // Shared by the campaign's workflow and the API that starts it and sends it changes.
 
-export const campaignWorkflowId = (campaignId: string) => `campaign-${campaignId}`;
+export const campaignWorkflowId = (campaignId: string, prefix = '') => `${prefix}campaign-${campaignId}`;
 
 export interface CampaignLifecycleInput {
   campaignId: string;

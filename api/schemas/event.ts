@@ -1,5 +1,6 @@
 import { z } from '../../model/zod';
 import { REDEMPTION_OUTCOMES, REDEMPTION_REJECTION_REASONS } from '../../model/redemption-rejection';
+import { failedCondition } from '../../model/rule';
 import { errorResponse } from './common';
 
 export const redemptionOutcome = z
@@ -16,16 +17,7 @@ export const redemptionOutcome = z
     memberId: z.string(),
     effects: z.array(z.record(z.unknown())).optional(),
     failedConditions: z
-      .array(
-        z.object({
-          rule: z.string(),
-          fact: z.string(),
-          path: z.string().optional(),
-          operator: z.string(),
-          value: z.unknown(),
-          factValue: z.unknown(),
-        }),
-      )
+      .array(failedCondition)
       .optional()
       .openapi({ description: 'For conditions_not_met: per rule, the condition that failed and the fact value it saw' }),
   })

@@ -39,7 +39,7 @@ afterAll(async () => {
 it('a campaign scheduled 2 s ahead becomes active, then ends on time, with its final stats stored and sent', async () => {
   const created = await createCampaign(system, 'timed', { startsAt: inSeconds(2), endsAt: inSeconds(4) });
   expect(created.status).toBe('scheduled');
-  const state = await system.temporal.workflow.getHandle(campaignWorkflowId('timed')).query(lifecycleQuery);
+  const state = await system.temporal.workflow.getHandle(campaignWorkflowId('timed', system.config.workflowIdPrefix)).query(lifecycleQuery);
   expect(state).toMatchObject({ status: 'scheduled', nextTimer: { at: created.startsAt, to: 'active' } });
   await eventually(async () => (await status('timed')) === 'active', 10_000);
   await eventually(async () => (await status('timed')) === 'ended', 10_000);
@@ -63,7 +63,9 @@ it('a PATCH moving endsAt earlier ends the campaign then', async () => {
     .send({ endsAt: inSeconds(1.5) });
   expect(patched.status).toBe(200);
   expect(patched.body.status).toBe('active');
-  const state = await system.temporal.workflow.getHandle(campaignWorkflowId('shortened')).query(lifecycleQuery);
+  const state = await system.temporal.workflow
+    .getHandle(campaignWorkflowId('shortened', system.config.workflowIdPrefix))
+    .query(lifecycleQuery);
   expect(state?.nextTimer).toEqual({ at: patched.body.endsAt, to: 'ended' });
   await eventually(async () => (await status('shortened')) === 'ended', 10_000);
 });
@@ -140,6 +142,8 @@ it('tops up codes with a child generation, one at a time, up to the ceiling', as
     { requested: 10, status: 'completed' },
     { requested: 10, status: 'completed' },
   ]);
-  const state = await system.temporal.workflow.getHandle(campaignWorkflowId('topped')).query(lifecycleQuery);
+  const state = await system.temporal.workflow
+    .getHandle(campaignWorkflowId('topped', system.config.workflowIdPrefix))
+    .query(lifecycleQuery);
   expect(state?.topUp).toEqual({ running: false, generated: 20 });
 });

@@ -65,12 +65,15 @@ export interface TestSystemOptions {
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const databaseUrl = await createTestDatabase();
+  const queue = `test-${randomBytes(6).toString('hex')}`;
   const config = loadConfig({
     CODE_CHUNK_SIZE: '5000',
     ...options.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    TEMPORAL_TASK_QUEUE: queue,
+    // Test files share one namespace and reuse campaign ids: each file's campaign workflows are its own.
+    TEMPORAL_WORKFLOW_ID_PREFIX: `${queue}-`,
   });
   const db = new Database(databaseUrl);
   const temporal = await connectTemporalClient(config.temporalAddress!, config.temporalNamespace);

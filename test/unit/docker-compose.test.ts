@@ -102,7 +102,7 @@ describe('docker-compose.yml matches the production-shape test (TEMPORAL_RUNTIME
     expect(server).toContain("pluginName: 'postgres12'");
     expect(services.temporal.environment.DBNAME).toBe('temporal');
     expect(services.temporal.environment.VISIBILITY_DBNAME).toBe('temporal_visibility');
-    expect(server).toMatch(/\['temporal', 'temporal'\], \['temporal_visibility', 'visibility'\]/);
+    expect(server).toMatch(/\['temporal', 'temporal'\],\s*\['temporal_visibility', 'visibility'\]/);
     expect(String(services.temporal.environment.NUM_HISTORY_SHARDS)).toBe(constant(server, 'TEMPORAL_SHARDS'));
   });
 

@@ -1,8 +1,8 @@
-import { Anchor, Button, Paper, Progress, Table, Text } from '@mantine/core';
+import { Anchor, Paper, Progress, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../api/client';
 import { can, useMe, workflowUrl } from '../session';
-import { EmptyState, ErrorNote, StatusBadge, fmt, fmtDate } from './common';
+import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmt, fmtDate } from './common';
 
 type Job = Schemas['JobPage']['jobs'][number];
 const running = (j: Job) => j.status === 'pending' || j.status === 'running';
@@ -101,14 +101,9 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
                   {can(me, 'cancelCodes') && (
                     <Table.Td>
                       {!running(j) && j.status !== 'cancelled' && (
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => window.confirm('Cancel every unused code of this batch?') && cancel.mutate(j.id)}
-                        >
+                        <RowCancelButton onClick={() => window.confirm('Cancel every unused code of this batch?') && cancel.mutate(j.id)}>
                           Cancel batch
-                        </Button>
+                        </RowCancelButton>
                       )}
                     </Table.Td>
                   )}

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Badge, Card, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiProblem } from '../api/client';
 
@@ -108,4 +108,36 @@ export function useCampaignStatuses(): string[] {
   return data ?? ['draft', 'active', 'inactive'];
 }
 
+/** The quiet red button of a table row that cancels what the row shows. */
+export function RowCancelButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <Button size="xs" variant="subtle" color="red" onClick={onClick}>
+      {children}
+    </Button>
+  );
+}
+
 export const pauseStatus = (statuses: string[]) => (statuses.includes('paused') ? 'paused' : 'inactive');
+
+/** One of a few named options as a segmented control, typed by its option keys (no cast at the call site). */
+export function Choice<T extends string>({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: T;
+  onChange: (value: T) => void;
+  /** Option value to its label, in display order. */
+  options: Record<T, string>;
+}) {
+  return (
+    <SegmentedControl
+      value={value}
+      onChange={(v) => onChange(v as T)}
+      aria-label={label}
+      data={(Object.entries(options) as Array<[T, string]>).map(([v, l]) => ({ value: v, label: l }))}
+    />
+  );
+}

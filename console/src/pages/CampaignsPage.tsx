@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Group, Menu, Paper, Progress, Table, Text } from '@mantine/core';
+import { Button, Group, Menu, Progress, Table, Text } from '@mantine/core';
 import { api, download, ok, type Schemas } from '../api/client';
 import { can, useMe } from '../session';
 import { Link, useRoute } from '../router';
 import { EmptyState, ErrorNote, PageHeader, StatusBadge, fmt, fmtDate, pauseStatus, useCampaignStatuses } from '../components/common';
+import { DataTable, TableCard } from '../components/DataTable';
 
 type Campaign = Schemas['Campaign'];
 
@@ -126,25 +127,19 @@ export function CampaignsPage() {
             : 'A marketer creates them.'}
         </EmptyState>
       ) : (
-        <Paper withBorder radius="md" className="table-scroll">
-          <Table verticalSpacing="sm" highlightOnHover miw={860} aria-label="Campaigns">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Campaign</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Dates</Table.Th>
-                <Table.Th>Codes</Table.Th>
-                <Table.Th>Budget</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.map((c) => (
-                <CampaignRow key={c.id} campaign={c} />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+        <TableCard>
+          <DataTable
+            label="Campaigns"
+            columns={['Campaign', 'Status', 'Dates', 'Codes', 'Budget', '']}
+            verticalSpacing="sm"
+            highlightOnHover
+            miw={860}
+          >
+            {list.map((c) => (
+              <CampaignRow key={c.id} campaign={c} />
+            ))}
+          </DataTable>
+        </TableCard>
       )}
       {campaigns.isLoading && (
         <Group p="md">

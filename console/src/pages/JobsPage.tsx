@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { SegmentedControl, Stack } from '@mantine/core';
-import { PageHeader } from '../components/common';
+import { Stack } from '@mantine/core';
+import { Choice, PageHeader } from '../components/common';
 import { JobsTable } from '../components/JobsTable';
 import { StatusImport } from '../components/StatusImport';
 import { can, useMe } from '../session';
@@ -14,15 +14,11 @@ export default function JobsPage() {
         title="Jobs"
         subtitle="Every code generation and import, with its progress, failure cause and Temporal workflow."
         actions={
-          <SegmentedControl
+          <Choice
+            label="Job kind"
             value={source}
-            onChange={(v) => setSource(v as typeof source)}
-            aria-label="Job kind"
-            data={[
-              { value: 'all', label: 'All' },
-              { value: 'generation', label: 'Generations' },
-              { value: 'import', label: 'Imports' },
-            ]}
+            onChange={setSource}
+            options={{ all: 'All', generation: 'Generations', import: 'Imports' }}
           />
         }
       />

@@ -3,6 +3,7 @@ import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput,
 import { useQuery } from '@tanstack/react-query';
 import { api, ok } from '../api/client';
 import { EmptyState, ErrorNote, PageHeader, StatCard, fmt, fmtDate } from '../components/common';
+import { DataTable, TableCard } from '../components/DataTable';
 
 function Member({ id }: { id: string }) {
   const member = useQuery({ queryKey: ['member', id], queryFn: () => ok(api.GET('/v1/members/{id}', { params: { path: { id } } })) });
@@ -59,50 +60,40 @@ function Member({ id }: { id: string }) {
           </Group>
         )}
       </Paper>
-      <Paper withBorder radius="md" className="table-scroll">
+      <TableCard>
         <Title order={4} p="md" pb={0}>
           Points ledger
         </Title>
         <ErrorNote error={ledger.error} />
-        <Table verticalSpacing="xs" miw={560} aria-label="Points ledger">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Points</Table.Th>
-              <Table.Th>Source</Table.Th>
-              <Table.Th>Reference</Table.Th>
+        <DataTable label="Points ledger" columns={['When', 'Points', 'Source', 'Reference']} verticalSpacing="xs" miw={560}>
+          {(ledger.data?.transactions ?? []).map((t) => (
+            <Table.Tr key={t.id}>
+              <Table.Td>
+                <Text size="xs">{fmtDate(t.createdAt)}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" c={t.kind === 'credit' ? 'teal' : 'red'} fw={600}>
+                  {t.kind === 'credit' ? '+' : '−'}
+                  {fmt(t.points)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{t.source}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs" c="dimmed">
+                  {t.reference}
+                </Text>
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(ledger.data?.transactions ?? []).map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td>
-                  <Text size="xs">{fmtDate(t.createdAt)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" c={t.kind === 'credit' ? 'teal' : 'red'} fw={600}>
-                    {t.kind === 'credit' ? '+' : '−'}
-                    {fmt(t.points)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{t.source}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="xs" c="dimmed">
-                    {t.reference}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          ))}
+        </DataTable>
         {ledger.isSuccess && ledger.data.transactions.length === 0 && (
           <Text size="sm" c="dimmed" p="md">
             No points yet.
           </Text>
         )}
-      </Paper>
+      </TableCard>
     </Stack>
   );
 }

@@ -8,7 +8,6 @@ import {
   Modal,
   NumberInput,
   Paper,
-  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
@@ -21,7 +20,8 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, raw } from '../api/client';
 import { can, useMe } from '../session';
-import { EmptyState, ErrorNote, PageHeader, fmt } from '../components/common';
+import { Choice, EmptyState, ErrorNote, PageHeader, fmt } from '../components/common';
+import { DataTable, TableCard } from '../components/DataTable';
 
 interface Reward {
   id: string;
@@ -68,15 +68,7 @@ function CreateReward({ onDone }: { onDone: () => void }) {
     );
   return (
     <Stack>
-      <SegmentedControl
-        value={mode}
-        onChange={(v) => setMode(v as typeof mode)}
-        aria-label="How"
-        data={[
-          { value: 'form', label: 'Fill in a form' },
-          { value: 'legacy', label: 'Paste legacy JSON' },
-        ]}
-      />
+      <Choice label="How" value={mode} onChange={setMode} options={{ form: 'Fill in a form', legacy: 'Paste legacy JSON' }} />
       {mode === 'form' ? (
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label="Id" value={form.id} onChange={(e) => setForm({ ...form, id: e.currentTarget.value })} required />
@@ -196,51 +188,45 @@ export default function RewardsPage() {
       {rewards.isSuccess && list.length === 0 ? (
         <EmptyState title="No rewards yet">Create one by form, or paste a reward exported from the previous platform.</EmptyState>
       ) : (
-        <Paper withBorder radius="md" className="table-scroll">
-          <Table verticalSpacing="sm" miw={720} aria-label="Rewards">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Reward</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Cost</Table.Th>
-                <Table.Th>Certificates: unused / issued / redeemed / total</Table.Th>
-                <Table.Th>Active</Table.Th>
+        <TableCard>
+          <DataTable
+            label="Rewards"
+            columns={['Reward', 'Type', 'Cost', 'Certificates: unused / issued / redeemed / total', 'Active']}
+            verticalSpacing="sm"
+            miw={720}
+          >
+            {list.map((r) => (
+              <Table.Tr key={r.id}>
+                <Table.Td>
+                  <Text fw={600} size="sm">
+                    {r.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {r.id}
+                    {r.value ? ` · ${r.value}` : ''}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{r.type}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{fmt(r.pointsCost)} pts</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" className="stat-value">
+                    {fmt(r.certificates.unused)} / {fmt(r.certificates.issued)} / {fmt(r.certificates.redeemed)} /{' '}
+                    {fmt(r.certificates.total)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={r.active ? 'green' : 'gray'} variant="light">
+                    {r.active ? 'active' : 'inactive'}
+                  </Badge>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Text fw={600} size="sm">
-                      {r.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {r.id}
-                      {r.value ? ` · ${r.value}` : ''}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{r.type}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{fmt(r.pointsCost)} pts</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" className="stat-value">
-                      {fmt(r.certificates.unused)} / {fmt(r.certificates.issued)} / {fmt(r.certificates.redeemed)} /{' '}
-                      {fmt(r.certificates.total)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={r.active ? 'green' : 'gray'} variant="light">
-                      {r.active ? 'active' : 'inactive'}
-                    </Badge>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+            ))}
+          </DataTable>
+        </TableCard>
       )}
       <Eligibility rewards={list} />
       <Modal opened={creating} onClose={() => setCreating(false)} title="New reward" size="lg">

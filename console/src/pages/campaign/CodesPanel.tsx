@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, ok } from '../../api/client';
 import { can, useMe } from '../../session';
-import { EmptyState, ErrorNote, StatusBadge, fmtDate } from '../../components/common';
+import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmtDate } from '../../components/common';
+import { DataTable, TableCard } from '../../components/DataTable';
 
 const STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled', 'expired'];
 const PAGE = 25;
@@ -61,60 +62,51 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
       {codes.isSuccess && list.length === 0 && cursors.length === 0 ? (
         <EmptyState title="No codes match">Generate codes or import a CSV; codes show here as soon as their job commits them.</EmptyState>
       ) : (
-        <Paper withBorder radius="md" className="table-scroll">
-          <Table verticalSpacing="xs" striped miw={640} aria-label="Codes">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Code</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Member</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Redeemed</Table.Th>
-                {can(me, 'cancelCodes') && <Table.Th />}
+        <TableCard>
+          <DataTable
+            label="Codes"
+            columns={['Code', 'Status', 'Member', 'Created', 'Redeemed', can(me, 'cancelCodes') && '']}
+            verticalSpacing="xs"
+            striped
+            miw={640}
+          >
+            {list.map((c) => (
+              <Table.Tr key={c.code}>
+                <Table.Td>
+                  <Text ff="monospace" size="sm">
+                    {c.code}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge status={c.status} />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{c.memberId ?? '–'}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs">{fmtDate(c.createdAt)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs">{fmtDate(c.redeemedAt)}</Text>
+                </Table.Td>
+                {can(me, 'cancelCodes') && (
+                  <Table.Td>
+                    {(c.status === 'unused' || c.status === 'reserved') && (
+                      <RowCancelButton
+                        onClick={() => {
+                          const reason = window.prompt(`Why cancel ${c.code}?`, 'cancelled from the console');
+                          if (reason) cancel.mutate({ code: c.code, reason });
+                        }}
+                      >
+                        Cancel
+                      </RowCancelButton>
+                    )}
+                  </Table.Td>
+                )}
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.map((c) => (
-                <Table.Tr key={c.code}>
-                  <Table.Td>
-                    <Text ff="monospace" size="sm">
-                      {c.code}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={c.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{c.memberId ?? '–'}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs">{fmtDate(c.createdAt)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs">{fmtDate(c.redeemedAt)}</Text>
-                  </Table.Td>
-                  {can(me, 'cancelCodes') && (
-                    <Table.Td>
-                      {(c.status === 'unused' || c.status === 'reserved') && (
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => {
-                            const reason = window.prompt(`Why cancel ${c.code}?`, 'cancelled from the console');
-                            if (reason) cancel.mutate({ code: c.code, reason });
-                          }}
-                        >
-                          Cancel
-                        </Button>
-                      )}
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+            ))}
+          </DataTable>
+        </TableCard>
       )}
       <Group justify="space-between">
         <Text size="xs" c="dimmed">

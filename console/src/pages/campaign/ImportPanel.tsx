@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Button, FileInput, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Alert, Group, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, raw, type Schemas } from '../../api/client';
-import { ErrorNote, StatusBadge, fmt } from '../../components/common';
+import { StatusBadge, fmt } from '../../components/common';
+import { CsvUploadCard, RefusedRowsTable, useCsvUpload } from '../../components/CsvUpload';
 
 const SAMPLE = 'code,expires_at\nSPRING-0001,2027-01-31\nSPRING-0002,2027-01-31\nSPRING-0003,\n';
 const REASONS: Record<string, string> = {
@@ -18,10 +19,7 @@ const REASONS: Record<string, string> = {
 /** Upload a CSV into a pool, follow the import job and show its row-by-row report. */
 export function ImportPanel({ pool }: { pool: string }) {
   const queryClient = useQueryClient();
-  const [file, setFile] = useState<File | null>(null);
   const [importId, setImportId] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const report = useQuery({
     queryKey: ['import', importId],
     enabled: Boolean(importId),
@@ -33,90 +31,59 @@ export function ImportPanel({ pool }: { pool: string }) {
     // The imported codes, counts and job status change once the import is done.
     if (finished) for (const key of ['codes', 'stats', 'jobs']) void queryClient.invalidateQueries({ queryKey: [key] });
   }, [finished]);
-  const upload = async () => {
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const response = await raw(`/v1/code-imports?pool=${encodeURIComponent(pool)}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'text/csv' },
-        body: await file.text(),
-      });
-      const created = (await response.json()) as Schemas['CodeImport'];
-      setImportId(created.id);
-      void queryClient.invalidateQueries({ queryKey: ['jobs'] });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const upload = useCsvUpload(async (csv) => {
+    const response = await raw(`/v1/code-imports?pool=${encodeURIComponent(pool)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv' },
+      body: csv,
+    });
+    const created = (await response.json()) as Schemas['CodeImport'];
+    setImportId(created.id);
+    void queryClient.invalidateQueries({ queryKey: ['jobs'] });
+  });
   const r = report.data;
   return (
-    <Paper withBorder p="md" radius="md">
-      <Stack>
-        <div>
-          <Text fw={600}>Import codes from a CSV</Text>
-          <Text size="sm" c="dimmed">
-            A header row with <code>code</code>, optionally <code>expires_at</code>; other columns are kept as attributes.{' '}
-            <Anchor href={`data:text/csv;charset=utf-8,${encodeURIComponent(SAMPLE)}`} download="sample-codes.csv">
-              Download a sample CSV
-            </Anchor>
-          </Text>
-        </div>
-        <Group align="flex-end">
-          <FileInput
-            label="CSV file"
-            placeholder="Choose a file"
-            accept=".csv,text/csv"
-            value={file}
-            onChange={setFile}
-            clearable
-            w={280}
+    <CsvUploadCard
+      upload={upload}
+      title="Import codes from a CSV"
+      help={
+        <>
+          A header row with <code>code</code>, optionally <code>expires_at</code>; other columns are kept as attributes.
+        </>
+      }
+      sample={SAMPLE}
+      sampleName="sample-codes.csv"
+      fileLabel="CSV file"
+      action="Import"
+      error={report.error}
+    >
+      {r && (
+        <Stack gap="xs" data-testid="import-report">
+          <Group gap="md">
+            <StatusBadge status={r.status} />
+            <Text size="sm">
+              {fmt(r.rows)} rows · <b>{fmt(r.imported)}</b> imported · <b>{fmt(r.rejected)}</b> refused
+            </Text>
+          </Group>
+          {r.error && <Alert color="red">{r.error}</Alert>}
+          <RefusedRowsTable
+            label="Refused rows"
+            whyTitle="Why it was refused"
+            rows={r.rejections.map((x) => ({
+              line: x.line,
+              code: x.code ?? '–',
+              why: (
+                <>
+                  {REASONS[x.reason] ?? x.reason}{' '}
+                  <Text span size="xs" c="dimmed">
+                    ({x.reason})
+                  </Text>
+                </>
+              ),
+            }))}
           />
-          <Button onClick={() => void upload()} loading={busy} disabled={!file}>
-            Import
-          </Button>
-        </Group>
-        <ErrorNote error={error ?? report.error} />
-        {r && (
-          <Stack gap="xs" data-testid="import-report">
-            <Group gap="md">
-              <StatusBadge status={r.status} />
-              <Text size="sm">
-                {fmt(r.rows)} rows · <b>{fmt(r.imported)}</b> imported · <b>{fmt(r.rejected)}</b> refused
-              </Text>
-            </Group>
-            {r.error && <Alert color="red">{r.error}</Alert>}
-            {r.rejections.length > 0 && (
-              <Table withTableBorder verticalSpacing={4} aria-label="Refused rows">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Line</Table.Th>
-                    <Table.Th>Code</Table.Th>
-                    <Table.Th>Why it was refused</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {r.rejections.map((x) => (
-                    <Table.Tr key={x.line}>
-                      <Table.Td>{x.line}</Table.Td>
-                      <Table.Td ff="monospace">{x.code ?? '–'}</Table.Td>
-                      <Table.Td>
-                        {REASONS[x.reason] ?? x.reason}{' '}
-                        <Text span size="xs" c="dimmed">
-                          ({x.reason})
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )}
-          </Stack>
-        )}
-      </Stack>
-    </Paper>
+        </Stack>
+      )}
+    </CsvUploadCard>
   );
 }

@@ -8,7 +8,6 @@ import {
   Loader,
   NumberInput,
   Paper,
-  SegmentedControl,
   SimpleGrid,
   Stack,
   Switch,
@@ -19,7 +18,7 @@ import {
   Title,
 } from '@mantine/core';
 import { api, ok, ApiProblem, type Schemas } from '../../api/client';
-import { ErrorNote, fmt } from '../../components/common';
+import { Choice, ErrorNote, fmt } from '../../components/common';
 
 const RulesEditor = lazy(() => import('../../components/RulesEditor'));
 
@@ -156,15 +155,7 @@ export function Simulator({ id, rulesText }: { id: string; rulesText: string }) 
       </Text>
       <Paper withBorder p="md" radius="md">
         <Stack>
-          <SegmentedControl
-            value={who}
-            onChange={(v) => setWho(v as typeof who)}
-            aria-label="Who"
-            data={[
-              { value: 'member', label: 'An existing member' },
-              { value: 'profile', label: 'A made-up profile' },
-            ]}
-          />
+          <Choice label="Who" value={who} onChange={setWho} options={{ member: 'An existing member', profile: 'A made-up profile' }} />
           {who === 'member' ? (
             <TextInput label="Member id" value={memberId} onChange={(e) => setMemberId(e.currentTarget.value)} required />
           ) : (
