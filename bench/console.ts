@@ -41,6 +41,8 @@ export async function benchDashboard(ctx: BenchContext, codes: number, events: n
     });
   await post('/v1/event-schemas', { name: 'bench_code', attributes: [{ name: 'code', type: 'text', required: true }] });
   const id = `bench-dashboard-${Date.now()}`;
+  // Creating a campaign waits for its lifecycle workflow, which needs a worker.
+  const worker = await ctx.startWorker();
   const created = await post('/v1/campaigns', {
     id,
     name: 'Dashboard bench',
@@ -54,6 +56,7 @@ export async function benchDashboard(ctx: BenchContext, codes: number, events: n
       },
     ],
   });
+  await worker.stop();
   if (!created.ok) throw new Error(`campaign: ${created.status} ${await created.text()}`);
   // Rows straight into the tables: what is measured is reading them, not writing them.
   await resolvePool(ctx.db, { type: 'campaign', id });

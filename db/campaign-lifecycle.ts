@@ -37,8 +37,8 @@ export interface CampaignWatch {
 export async function readCampaignWatch(db: Queryable, id: string): Promise<CampaignWatch | null> {
   const { rows } = await db.query(
     `select budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", alerts, top_up as "topUp",
-            (select count(*) from codes k join code_pools p on p.id = k.pool_id
-              where p.kind = 'campaign' and p.owner_id = c.id and k.status = 'unused')::float8 as unused
+            (select coalesce(sum(d.n), 0) from code_pool_count_deltas d join code_pools p on p.id = d.pool_id
+              where p.kind = 'campaign' and p.owner_id = c.id and d.status = 'unused')::float8 as unused
        from campaigns c where id = $1`,
     [id],
   );

@@ -1,4 +1,5 @@
 import type { Queryable } from './database';
+import { countOf, ownedPoolStatusCounts, totalOf } from './code-pool-counts';
 import type { RewardInput } from '../model/reward';
 
 export interface Reward extends RewardInput {
@@ -60,15 +61,13 @@ export async function listRewards(db: Queryable, activeOnly = false): Promise<Re
   return rows.map(clean);
 }
 
-/** Certificate counts derived from the reward's code pool, never stored twice. */
+/** Certificate counts from the per-status counts of the reward's code pool (kept by the database). */
 export async function certificateCounts(db: Queryable, rewardId: string): Promise<CertificateCounts> {
-  const { rows } = await db.query(
-    `select count(*)::int as total,
-            count(*) filter (where status = 'unused')::int as unused,
-            count(*) filter (where status in ('reserved', 'redeemed', 'awarded', 'fulfilled'))::int as issued,
-            count(*) filter (where status in ('redeemed', 'fulfilled'))::int as redeemed
-       from codes where pool_id = (select id from code_pools where kind = 'reward' and owner_id = $1)`,
-    [rewardId],
-  );
-  return rows[0] as CertificateCounts;
+  const counts = await ownedPoolStatusCounts(db, 'reward', rewardId);
+  return {
+    total: totalOf(counts),
+    unused: countOf(counts, 'unused'),
+    issued: countOf(counts, 'reserved', 'redeemed', 'awarded', 'fulfilled'),
+    redeemed: countOf(counts, 'redeemed', 'fulfilled'),
+  };
 }

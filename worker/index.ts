@@ -5,6 +5,7 @@ import { logger } from '../runtime/logger';
 import { connectTemporalClient } from '../runtime/temporal-client';
 import { createWorker } from './create-worker';
 import { startJobReconciler } from './job-reconciler';
+import { startPoolCountCompactor } from './pool-count-compactor';
 
 async function main() {
   const config = loadConfig();
@@ -22,6 +23,7 @@ async function main() {
   });
   const client = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
   const reconciler = startJobReconciler(db, client);
+  const compactor = startPoolCountCompactor(db);
   logger.info({ taskQueue: config.taskQueue, pid: process.pid }, 'worker started');
   process.send?.({ ready: true });
   const shutdown = () => {
@@ -32,6 +34,7 @@ async function main() {
   process.once('disconnect', shutdown);
   await worker.run();
   await reconciler.stop();
+  await compactor.stop();
   await client.connection.close();
   await connection.close();
   await db.close();
