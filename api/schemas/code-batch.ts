@@ -11,13 +11,16 @@ export const codeBatchView = z
     requested: z.number().int(),
     generated: z.number().int().openapi({ description: 'Codes committed so far' }),
     pool: poolView,
-    spec: z.object({
-      alphabet: z.string(),
-      length: z.number().int(),
-      prefix: z.string(),
-      suffix: z.string(),
-      checkCharacter: z.enum(CHECK_CHARACTER_KINDS),
-    }),
+    spec: z
+      .object({
+        alphabet: z.string(),
+        length: z.number().int(),
+        prefix: z.string(),
+        suffix: z.string(),
+        checkCharacter: z.enum(CHECK_CHARACTER_KINDS),
+      })
+      .nullable()
+      .openapi({ description: 'How the codes are drawn; null for an import (its codes come from a file)' }),
     workflowId: z.string().openapi({ description: 'The Temporal workflow that fills the batch (find it in the Temporal UI)' }),
     error: z.string().nullable(),
     createdAt: z.string().datetime(),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { freePort, startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+import { createWorker } from '../../worker/create-worker';
 
 /**
  * The answer path needs PostgreSQL only: with the Temporal server stopped, events are still decided, and what
@@ -23,7 +24,23 @@ beforeAll(async () => {
   });
   system = await startTestSystem({ temporalAddress: temporal.address, inProcessWorker: false });
   await createCodeEventSchema(system);
-  await createCampaign(system, 'offline', { budget: { kind: 'redemptions', cap: 3 } });
+  // Creating a campaign waits for its lifecycle workflow, so a worker runs while the campaign is set up; it is
+  // gone (and so is the server) before any event is posted.
+  const setupWorker = await createWorker({
+    temporalAddress: temporal.address,
+    namespace: system.config.temporalNamespace,
+    taskQueue: system.config.taskQueue,
+    db: system.db,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+  });
+  const running = setupWorker.worker.run();
+  try {
+    await createCampaign(system, 'offline', { budget: { kind: 'redemptions', cap: 3 } });
+  } finally {
+    setupWorker.worker.shutdown();
+    await running;
+    await setupWorker.connection.close();
+  }
   await addCodes(system, 'offline', ['OFFLINE1', 'OFFLINE2', 'OFFLINE3', 'OFFLINE4']);
   await addMembers(system, ['off-1', 'off-2', 'off-3', 'off-4']);
 });
