@@ -34,7 +34,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
                     {d.messageId}
                   </Text>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td miw={140}>
                   <StatusBadge status={d.status} />
                 </Table.Td>
                 <Table.Td>{d.attempts}</Table.Td>
