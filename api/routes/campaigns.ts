@@ -7,12 +7,13 @@ import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { DomainError } from '../../model/errors';
-import { campaignIdParam, campaignView } from '../schemas/campaign';
+import { campaignIdParam, campaignView, lifecycleView } from '../schemas/campaign';
 import { campaignPatch, newCampaign } from '../../model/campaign';
 import { findCampaign, listCampaigns, type Campaign } from '../../db/campaigns';
 import { campaignStats } from '../../db/campaign-stats';
 import { campaignTimeseries } from '../../db/campaign-timeseries';
 import { createCampaign, toFields, updateCampaign } from '../../services/campaigns';
+import { readLifecycle } from '../../services/campaign-lifecycle';
 import type { AppContext } from '../../services/context';
 
 const view = (c: Campaign, extra: object = {}) => ({ id: c.id, ...toFields(c), status: c.status, finalStats: c.finalStats, ...extra });
@@ -39,6 +40,12 @@ export function campaignRoutes(ctx: AppContext): Router {
   router.patch('/campaigns/:id', allow('marketer'), async (req, res) => {
     const changes = parse(campaignPatch, req.body);
     res.json(view(await updateCampaign(ctx, (await load(String(req.params.id))).id, changes)));
+  });
+  router.get('/campaigns/:id/lifecycle', allow('marketer', 'operator'), async (req, res) => {
+    const campaign = await load(String(req.params.id));
+    const lifecycle = await readLifecycle(ctx, campaign.id);
+    if (!lifecycle) throw new DomainError('not_found', 'lifecycle_not_found', `campaign "${campaign.id}" has no lifecycle workflow`, 'id');
+    res.json(lifecycle);
   });
   router.get('/campaigns/:id/stats', allow('marketer', 'operator'), async (req, res) => {
     const campaign = await load(String(req.params.id));
@@ -143,6 +150,15 @@ export function describeCampaignRoutes(registry: OpenAPIRegistry): void {
       200,
       campaignView,
       [400, 401, 403, 404, 409],
+    ],
+    [
+      'get',
+      '/v1/campaigns/{id}/lifecycle',
+      "The campaign's lifecycle workflow: decided status, dates and next timer (404 lifecycle_not_found without one)",
+      { params: campaignIdParam },
+      200,
+      lifecycleView,
+      [401, 403, 404],
     ],
     [
       'get',

@@ -13,12 +13,14 @@ const CampaignPage = lazy(() => import('./pages/campaign/CampaignPage'));
 const RewardsPage = lazy(() => import('./pages/RewardsPage'));
 const MembersPage = lazy(() => import('./pages/MembersPage'));
 const JobsPage = lazy(() => import('./pages/JobsPage'));
+const WebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage'));
 
 const NAV = [
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/rewards', label: 'Rewards' },
   { to: '/members', label: 'Members' },
   { to: '/jobs', label: 'Jobs', needs: 'jobs' as const },
+  { to: '/webhooks', label: 'Webhooks', needs: 'webhooks' as const },
 ];
 
 function Screen({ path }: { path: string }) {
@@ -29,6 +31,7 @@ function Screen({ path }: { path: string }) {
   if (path === '/rewards') return <RewardsPage />;
   if (path === '/members') return <MembersPage />;
   if (path === '/jobs') return <JobsPage />;
+  if (path === '/webhooks') return <WebhooksPage />;
   return (
     <Text>
       Nothing here. <Link to="/campaigns">Back to campaigns</Link>

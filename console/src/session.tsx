@@ -6,10 +6,10 @@ export const MeContext = createContext<Me>({ role: 'marketer', temporalUiUrl: nu
 export const useMe = () => useContext(MeContext);
 
 /** What each role may do in the console (README "Roles"); admins may do everything. */
-export function can(me: Me, action: 'editCampaigns' | 'cancelCodes' | 'statusImports' | 'createRewards' | 'jobs'): boolean {
+export function can(me: Me, action: 'editCampaigns' | 'cancelCodes' | 'statusImports' | 'createRewards' | 'jobs' | 'webhooks'): boolean {
   if (me.role === 'admin') return true;
   const byRole: Record<string, string[]> = {
-    marketer: ['editCampaigns', 'createRewards', 'jobs'],
+    marketer: ['editCampaigns', 'createRewards', 'jobs', 'webhooks'],
     operator: ['cancelCodes', 'statusImports', 'jobs'],
   };
   return byRole[me.role]?.includes(action) ?? false;

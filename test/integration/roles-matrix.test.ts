@@ -27,7 +27,16 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['POST /v1/event-schemas', 'PATCH /v1/event-schemas/{name}'], '✓ ✓ – –'],
   [['GET /v1/event-schemas'], '✓ ✓ ✓ ✓'],
   [['POST /v1/campaigns', 'PATCH /v1/campaigns/{id}'], '✓ ✓ – –'],
-  [['GET /v1/campaigns', 'GET /v1/campaigns/{id}', 'GET /v1/campaigns/{id}/stats', 'GET /v1/campaigns/{id}/stats/timeseries'], '✓ ✓ ✓ –'],
+  [
+    [
+      'GET /v1/campaigns',
+      'GET /v1/campaigns/{id}',
+      'GET /v1/campaigns/{id}/lifecycle',
+      'GET /v1/campaigns/{id}/stats',
+      'GET /v1/campaigns/{id}/stats/timeseries',
+    ],
+    '✓ ✓ ✓ –',
+  ],
   [['POST /v1/campaigns/{id}/simulate'], '✓ ✓ ✓ –'],
   [['POST /v1/campaigns/{id}/replay'], '✓ ✓ – –'],
   [['POST /v1/events'], '✓ – – ✓'],

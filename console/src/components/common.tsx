@@ -25,6 +25,8 @@ const STATUS_COLORS: Record<string, string> = {
   awarded: 'grape',
   fulfilled: 'teal',
   expired: 'orange',
+  delivered: 'green',
+  retrying: 'orange',
 };
 
 /** Any status string the API returns, coloured when known (statuses evolve: unknown ones still show). */

@@ -6,6 +6,7 @@ import { can, useMe } from '../../session';
 import { Link } from '../../router';
 import { ErrorNote, PageHeader, StatusBadge, fmtDate, pauseStatus, useCampaignStatuses } from '../../components/common';
 import { Overview } from './Overview';
+import { LifecycleLine } from './LifecycleLine';
 import { CodesPanel } from './CodesPanel';
 import { ImportPanel } from './ImportPanel';
 import { GenerateMore } from './GenerateMore';
@@ -42,7 +43,12 @@ export default function CampaignPage({ id }: { id: string }) {
             <StatusBadge status={c.status} />
           </Group>
         }
-        subtitle={`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt) : 'no end'}`}
+        subtitle={
+          <>
+            {`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt) : 'no end'}`}
+            <LifecycleLine id={c.id} />
+          </>
+        }
         actions={
           <>
             <Button
