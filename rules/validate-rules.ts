@@ -42,7 +42,7 @@ export function validateConditions(conditions: unknown, field: string): void {
     }
     const allowed = ['fact', 'operator', 'value', 'path', 'name'];
     const unknown = keys.find((k) => !allowed.includes(k));
-    if (unknown) throw new RuleSetError(`unknown key "${unknown}" in a condition`, `${at}.${unknown}`);
+    if (unknown !== undefined) throw new RuleSetError(`unknown key "${unknown}" in a condition`, `${at}.${unknown}`);
     if (!(FACTS as readonly string[]).includes(n.fact as string)) {
       throw new RuleSetError(`unknown fact ${JSON.stringify(n.fact)}; use one of ${FACTS.join(', ')}`, `${at}.fact`);
     }
