@@ -32,7 +32,11 @@ export function createCampaignLifecycleActivities(db: Database) {
      * row is answered instead, for the workflow to decide again. Idempotent: a retry finds the version moved and
      * writes nothing twice. Null when the campaign is gone.
      */
-    async advanceCampaignStatus(input: { campaignId: string; status: CampaignStatus; version: number }): Promise<CampaignLifecycleRow | null> {
+    async advanceCampaignStatus(input: {
+      campaignId: string;
+      status: CampaignStatus;
+      version: number;
+    }): Promise<CampaignLifecycleRow | null> {
       return db.transaction(async (client) => {
         const row = await readLifecycleRow(client, input.campaignId, true);
         if (!row || row.version !== input.version || row.status === input.status) return row;

@@ -8,7 +8,12 @@ import type { CampaignStatus } from '../model/campaign-lifecycle';
  * The notification of a status change (campaign.started / paused / ended), and on end the final stats snapshot,
  * in the caller's transaction: the one that writes the status, whether a marketer's PATCH or a timer's activity.
  */
-export async function announceStatusChange(db: Queryable, campaignId: string, previous: CampaignStatus, status: CampaignStatus): Promise<void> {
+export async function announceStatusChange(
+  db: Queryable,
+  campaignId: string,
+  previous: CampaignStatus,
+  status: CampaignStatus,
+): Promise<void> {
   if (previous === status) return;
   const base = { version: 1, campaignId, previousStatus: previous, at: new Date().toISOString() };
   if (status === 'active') await enqueueOutbox(db, 'campaign.started', { ...base, resumed: previous === 'paused' });

@@ -16,7 +16,10 @@ export function createReservationActivities(db: Database) {
         const reservation = await findRewardRedemption(client, reservationId, true);
         if (!reservation || reservation.status !== 'reserved') return false;
         if (reservation.reservedUntil && reservation.reservedUntil.getTime() > Date.now()) {
-          throw ApplicationFailure.retryable(`reservation ${reservationId} is held until ${reservation.reservedUntil.toISOString()}`, 'NotDueYet');
+          throw ApplicationFailure.retryable(
+            `reservation ${reservationId} is held until ${reservation.reservedUntil.toISOString()}`,
+            'NotDueYet',
+          );
         }
         const code = await findCode(client, reservation.code, true);
         if (code?.status === 'reserved') {

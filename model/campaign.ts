@@ -104,7 +104,8 @@ export const campaignPatch = z
 /** A campaign as the API shows it: the status is the one stored in its row. */
 export const campaignRecordView = {
   status: campaignStatus.openapi({
-    description: 'As stored: set by a create or PATCH when it answers, and at startsAt / endsAt by its workflow. Only active campaigns redeem codes',
+    description:
+      'As stored: set by a create or PATCH when it answers, and at startsAt / endsAt by its workflow. Only active campaigns redeem codes',
   }),
   version: z.number().int().openapi({ description: 'Moves with every change (budget use aside); the ETag is this number in quotes' }),
   finalStats: z.record(z.unknown()).nullable().openapi({ description: 'Stats stored when the campaign ended' }),

@@ -126,9 +126,7 @@ export interface CreateOrigin {
   idempotencyKey?: string;
 }
 const createTokenOf = (origin: CreateOrigin) =>
-  origin.idempotencyKey === undefined
-    ? null
-    : createHash('sha256').update(`${origin.principal}\n${origin.idempotencyKey}`).digest('hex');
+  origin.idempotencyKey === undefined ? null : createHash('sha256').update(`${origin.principal}\n${origin.idempotencyKey}`).digest('hex');
 
 /**
  * Saves a campaign, all or nothing: every check first (rules, trigger, the codes' cap and keyspace), then one
@@ -176,7 +174,12 @@ const lifecycleFields = ['status', 'startsAt', 'endsAt'] as const;
  * notification and the outbox row for its workflow written with it. `expectedVersion` (If-Match) refuses a
  * change made from a stale read with 412.
  */
-export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch, expectedVersion?: number | null): Promise<Campaign> {
+export async function updateCampaign(
+  ctx: AppContext,
+  id: string,
+  changes: CampaignPatch,
+  expectedVersion?: number | null,
+): Promise<Campaign> {
   return ctx.db.transaction(async (client) => {
     const before = await loadOrNotFound(id, (campaignId) => findCampaign(client, campaignId, true), {
       code: 'campaign_not_found',

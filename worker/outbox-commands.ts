@@ -45,7 +45,9 @@ const DISPATCH: Record<OutboxCommandType, Dispatch> = {
   },
   'code_batch.requested': (temporal, taskQueue, payload) => {
     const { workflowId, ...input } = codeBatchRequestedCommand.parse(payload);
-    return startOnce(() => temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', { taskQueue, workflowId, args: [input] }));
+    return startOnce(() =>
+      temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', { taskQueue, workflowId, args: [input] }),
+    );
   },
   'reservation.created': (temporal, taskQueue, payload) => {
     const { workflowId, ...input } = reservationCreatedCommand.parse(payload);

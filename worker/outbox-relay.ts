@@ -70,7 +70,11 @@ export class OutboxRelay {
     const batch = await this.db.transaction(async (client) => {
       const ids = await claimPendingOutbox(client, BATCH);
       if (ids.length === 0) return null;
-      return { ids, deliveries: await fanOutDeliveries(client, ids), commands: await readOutboxCommands(client, ids, OUTBOX_COMMAND_TYPES) };
+      return {
+        ids,
+        deliveries: await fanOutDeliveries(client, ids),
+        commands: await readOutboxCommands(client, ids, OUTBOX_COMMAND_TYPES),
+      };
     });
     if (!batch) return 0;
     // Commands (model/outbox-commands.ts: campaign workflows, generations, reservation expiries) are work for

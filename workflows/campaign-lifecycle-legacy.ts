@@ -112,7 +112,11 @@ export async function legacyCampaignLifecycle(input: CampaignLifecycleInput): Pr
     const wait = Math.min(untilTimer, status === 'active' ? input.checkIntervalMs : Infinity);
     await condition(() => version > applied || rowChanged, wait === Infinity ? undefined : wait);
     if (patched(SWITCH_TO_ROW_PATCH)) {
-      return continueAsNew<typeof campaignLifecycleWorkflow>({ campaignId: input.campaignId, checkIntervalMs: input.checkIntervalMs, toppedUp: current.toppedUp });
+      return continueAsNew<typeof campaignLifecycleWorkflow>({
+        campaignId: input.campaignId,
+        checkIntervalMs: input.checkIntervalMs,
+        toppedUp: current.toppedUp,
+      });
     }
   }
 }

@@ -71,7 +71,11 @@ export async function campaignLifecycleWorkflow(input: CampaignLifecycleInput): 
     if (current.status === 'active') await topUp.watch(progress);
 
     if (workflowInfo().historyLength > HISTORY_LIMIT && !topUp.running()) {
-      return continueAsNew<typeof campaignLifecycleWorkflow>({ campaignId, checkIntervalMs: input.checkIntervalMs, toppedUp: progress.toppedUp });
+      return continueAsNew<typeof campaignLifecycleWorkflow>({
+        campaignId,
+        checkIntervalMs: input.checkIntervalMs,
+        toppedUp: progress.toppedUp,
+      });
     }
     const timer = nextTimer({ ...current, requested: requestedOf(current.status) }, Date.now());
     const untilTimer = timer ? Math.max(timer.at - Date.now(), 1) : Infinity;
