@@ -33,7 +33,17 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
     .set(system.as('producer'))
     .send({ expiresInSeconds: 1 });
   // Started by the outbox relay once the reservation has committed (before: by the API, inside its transaction).
-  await eventually(() => system.temporal.workflow.getHandle(`expire-reservation-${reservation.body.id}`).result().then(() => true, () => false), 20_000);
+  await eventually(
+    () =>
+      system.temporal.workflow
+        .getHandle(`expire-reservation-${reservation.body.id}`)
+        .result()
+        .then(
+          () => true,
+          () => false,
+        ),
+    20_000,
+  );
   // A campaign's whole life: scheduled, started by its timer, paused, resumed, ended by its timer.
   const marketer = system.as('marketer');
   const campaignStatus = async () => (await system.api.get('/v1/campaigns/replay-campaign').set(marketer)).body.status;
@@ -44,7 +54,17 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
   await system.api.patch('/v1/campaigns/replay-campaign').set(marketer).send({ status: 'paused' });
   await system.api.patch('/v1/campaigns/replay-campaign').set(marketer).send({ status: 'active', description: 'resumed' });
   const lifecycleId = campaignWorkflowId('replay-campaign', system.config.workflowIdPrefix);
-  await eventually(() => system.temporal.workflow.getHandle(lifecycleId).result().then(() => true, () => false), 30_000);
+  await eventually(
+    () =>
+      system.temporal.workflow
+        .getHandle(lifecycleId)
+        .result()
+        .then(
+          () => true,
+          () => false,
+        ),
+    30_000,
+  );
   const ids: Record<string, string> = {
     'generate-codes': batch.body.workflowId,
     'import-codes': imported.body.workflowId,
