@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
-import { addCodes, addMembers, anyoneRule, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
+import { addCodes, addMembers, anyoneRule, campaignRequest, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 import { campaignWorkflowId } from '../../workflows/campaign-lifecycle-definitions';
 
 /** PostgreSQL decides a campaign's state: all-or-nothing creates, no lost updates, a pause that holds at its commit. */
@@ -17,14 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-const request = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  name: id,
-  status: 'active',
-  trigger: { event: 'code_entered', codeAttribute: 'code' },
-  rules: [anyoneRule],
-  ...extra,
-});
+const request = campaignRequest;
 const codes = (generate: Record<string, unknown>) => ({
   codes: { generate: { quantity: 10, length: 10, charset: 'numeric', ...generate } },
 });

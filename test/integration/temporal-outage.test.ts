@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
-import { freePort, startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
-import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+import type { RunningTemporal } from '../../runtime/temporal-dev-server';
+import { addCodes, addMembers, campaignRequest, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+import { startOwnTemporal } from '../support/own-temporal';
 import { campaignWorkflowId, lifecycleQuery } from '../../workflows/campaign-lifecycle-definitions';
 import { createReservationActivities } from '../../activities/reservations';
 
@@ -13,29 +11,21 @@ import { createReservationActivities } from '../../activities/reservations';
  * catch up from the outbox after the thaw. The figures are printed for the runbook (the machine is shared, so
  * they are compared with a baseline of the same run, never asserted).
  */
-let temporal: RunningTemporal;
+let temporal: RunningTemporal & { cleanUp(): Promise<void> };
 let system: TestSystem;
-let dir: string;
 const marketer = () => system.as('marketer');
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-frozen-'));
-  temporal = await startTemporalDevServer({
-    cliPath: process.env.TEST_TEMPORAL_CLI!,
-    dbFile: path.join(dir, 'temporal.sqlite'),
-    port: await freePort(),
-    headless: true,
-  });
+  temporal = await startOwnTemporal('temporal-frozen-');
   system = await startTestSystem({ temporalAddress: temporal.address, env: { OUTBOX_RELAY_INTERVAL_MS: '50' } });
   await createCodeEventSchema(system);
 });
 afterAll(async () => {
   if (temporal?.process.pid) process.kill(temporal.process.pid, 'SIGCONT');
   await system?.stop();
-  await temporal?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await temporal?.cleanUp();
 });
 
 /** The workflow's view once it agrees with the row (status, version, next timer), else null. */
@@ -90,22 +80,7 @@ it('with Temporal frozen a create, a pause, a resume and a date change hold at o
 
   process.kill(temporal.process.pid!, 'SIGSTOP');
   const frozenAt = Date.now();
-  const created = await system.api
-    .post('/v1/campaigns')
-    .set(marketer())
-    .send({
-      id: 'frozen-new',
-      name: 'n',
-      status: 'active',
-      trigger: { event: 'code_entered', codeAttribute: 'code' },
-      rules: [
-        {
-          name: 'a',
-          conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] },
-          effects: [{ type: 'add_points', points: 1 }],
-        },
-      ],
-    });
+  const created = await system.api.post('/v1/campaigns').set(marketer()).send(campaignRequest('frozen-new'));
   expect([created.status, created.body.status]).toEqual([201, 'active']);
 
   let started = performance.now();
