@@ -102,12 +102,9 @@ export function campaignRoutes(ctx: AppContext): Router {
 }
 
 const ifMatchHeader = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({
-      description: 'The ETag of GET /v1/campaigns/{id} (its version in quotes): 412 precondition_failed if the campaign changed since',
-    }),
+  'if-match': z.string().optional().openapi({
+    description: 'The ETag of GET /v1/campaigns/{id} (its version in quotes): 412 precondition_failed if the campaign changed since',
+  }),
 });
 
 const timeseriesQuery = z
