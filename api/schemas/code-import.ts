@@ -45,13 +45,9 @@ export const codeImportView = z
       }),
     ),
     nextCursor: nextCursorField.openapi({ description: 'Pass as `cursor` for the next page of refused rows; null on the last page' }),
-    nextAfter: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({
-        description: 'Deprecated: the last line shown, for `after` (same page as `nextCursor`); use `nextCursor`',
-        deprecated: true,
-      }),
+    nextAfter: z.number().int().nullable().openapi({
+      description: 'Deprecated: the last line shown, for `after` (same page as `nextCursor`); use `nextCursor`',
+      deprecated: true,
+    }),
   })
   .openapi('CodeImport');
