@@ -64,8 +64,9 @@ export async function startSupervised(options: SupervisedOptions, teardown: Tear
     pid: () => child?.pid,
     async stop() {
       stopping = true;
-      await supervisor?.stop();
-      if (child?.pid && running(child)) await stopPid(child.pid, 'SIGTERM', 30_000);
+      const supervised = supervisor?.stop(); // no restart from here on (it says so at once, before it awaits)
+      if (child?.pid && running(child)) await stopPid(child.pid, 'SIGTERM', 30_000); // a restart still starting too
+      await supervised;
       await new Promise((resolve) => log.end(resolve));
     },
   };
