@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
+import { findCampaign } from '../db/campaigns';
+import { dailyRedemptions } from '../db/campaign-timeseries';
 import { campaignStats } from '../db/campaign-stats';
 import { claimAlert, readBudget, readCampaignWatch, rearmAlert, storeFinalStats, writeLifecycle } from '../db/campaign-lifecycle';
 import { enqueueOutbox } from '../db/outbox';
@@ -21,6 +23,17 @@ export interface CampaignCheck {
 
 const at = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+/** What is kept when a campaign ends: its stats, its budget, and its redemptions per day of its time zone. */
+async function finalStats(db: Queryable, campaignId: string) {
+  const timeZone = (await findCampaign(db, campaignId))?.timeZone ?? 'UTC';
+  return {
+    ...(await campaignStats(db, campaignId)),
+    budget: await readBudget(db, campaignId),
+    timeZone,
+    redemptionsByDay: await dailyRedemptions(db, campaignId, timeZone),
+  };
+}
+
 export function createCampaignLifecycleActivities(db: Database) {
   return {
     /**
@@ -37,7 +50,7 @@ export function createCampaignLifecycleActivities(db: Database) {
         if (input.status === 'active') await enqueueOutbox(client, 'campaign.started', { ...base, resumed: previous === 'paused' });
         if (input.status === 'paused') await enqueueOutbox(client, 'campaign.paused', base);
         if (input.status === 'ended') {
-          const stats = { ...(await campaignStats(client, input.campaignId)), budget: await readBudget(client, input.campaignId) };
+          const stats = await finalStats(client, input.campaignId);
           await storeFinalStats(client, input.campaignId, stats);
           await enqueueOutbox(client, 'campaign.ended', { ...base, stats });
         }

@@ -1,6 +1,7 @@
 import type { Queryable } from './database';
 import type { CampaignRuleInput } from '../model/rule';
 import type { CampaignAlerts, CampaignStatus, CampaignTopUp } from '../model/campaign-lifecycle';
+import type { Frequency } from '../model/frequency';
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 
@@ -18,7 +19,9 @@ export interface Campaign {
   triggerEvent: string;
   triggerAttribute: string;
   rules: CampaignRuleInput[];
-  frequency: { count: number; period: 'day' | 'week' | 'month' | 'year' | 'lifetime' } | null;
+  /** IANA name: where frequency periods and stats buckets turn. */
+  timeZone: string;
+  frequency: Frequency | null;
   budgetKind: 'points' | 'redemptions' | null;
   budgetCap: number | null;
   budgetUsed: number;
@@ -32,7 +35,7 @@ export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats'>;
 const COLUMNS = `id, name, description, translations, starts_at as "startsAt", ends_at as "endsAt", display_order as "displayOrder",
   visibility, status, trigger_event as "triggerEvent", trigger_attribute as "triggerAttribute", rules, frequency,
   budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", alerts, top_up as "topUp",
-  final_stats as "finalStats"`;
+  final_stats as "finalStats", time_zone as "timeZone"`;
 
 function values(c: CampaignData) {
   return [
@@ -53,6 +56,7 @@ function values(c: CampaignData) {
     c.budgetCap,
     JSON.stringify(c.alerts),
     c.topUp && JSON.stringify(c.topUp),
+    c.timeZone,
   ];
 }
 
@@ -60,8 +64,8 @@ function values(c: CampaignData) {
 export async function insertCampaign(db: Queryable, c: CampaignData): Promise<Campaign | null> {
   const { rows } = await db.query(
     `insert into campaigns (id, name, description, translations, starts_at, ends_at, display_order, visibility, status,
-       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) on conflict (id) do nothing returning ${COLUMNS}`,
+       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up, time_zone)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) on conflict (id) do nothing returning ${COLUMNS}`,
     values(c),
   );
   return (rows[0] as Campaign | undefined) ?? null;
@@ -71,7 +75,7 @@ export async function replaceCampaign(db: Queryable, c: CampaignData): Promise<C
   const { rows } = await db.query(
     `update campaigns set name = $2, description = $3, translations = $4, starts_at = $5, ends_at = $6, display_order = $7,
        visibility = $8, trigger_event = $9, trigger_attribute = $10, rules = $11, frequency = $12,
-       budget_kind = $13, budget_cap = $14, alerts = $15, top_up = $16, updated_at = now()
+       budget_kind = $13, budget_cap = $14, alerts = $15, top_up = $16, time_zone = $17, updated_at = now()
      where id = $1 returning ${COLUMNS}`,
     // Everything but the status: only the campaign's workflow writes that.
     values(c).filter((_v, i) => i !== 8),
@@ -110,4 +114,10 @@ export async function consumeBudget(db: Queryable, campaignId: string, amount: n
 /** Gives back what `consumeBudget` took (a rollback). */
 export async function releaseBudget(db: Queryable, campaignId: string, amount: number): Promise<void> {
   await db.query(`update campaigns set budget_used = budget_used - $2 where id = $1`, [campaignId, amount]);
+}
+
+/** Whether PostgreSQL's own zone database has the name (luxon's and PostgreSQL's may differ for the newest zones). */
+export async function isKnownTimeZone(db: Queryable, name: string): Promise<boolean> {
+  const { rowCount } = await db.query(`select 1 from pg_timezone_names where name = $1`, [name]);
+  return rowCount === 1;
 }
