@@ -1,4 +1,4 @@
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { eventually, startTestSystem, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 import { frequencyWindowStart } from '../../domain/frequency-window';
 import type { Frequency } from '../../model/frequency';
@@ -115,7 +115,7 @@ test("daily stats buckets are the campaign's local days, with their offsets", as
     .set(system.as('marketer'));
   expect(res.status).toBe(200);
   expect(res.body.timeZone).toBe('Europe/Paris');
-  expect(res.body.points.map((p: { at: string; redeemed: number }) => [p.at, p.redeemed, p.rejected])).toEqual([
+  expect(res.body.points.map((p: { at: string; redeemed: number; rejected: object }) => [p.at, p.redeemed, p.rejected])).toEqual([
     ['2026-03-28T00:00:00+01:00', 1, {}],
     ['2026-03-29T00:00:00+01:00', 1, { frequency_limit: 1 }],
     ['2026-03-30T00:00:00+02:00', 1, {}],
@@ -136,4 +136,32 @@ test('the time zone: defaulted, shown, changed, and refused when unknown', async
     .set(system.as('marketer'))
     .send({ frequency: { count: 1, window: '1 day' } });
   expect(badWindow.status).toBe(400);
+});
+
+test('the frequency race holds in a time zone and a rolling window: 20 concurrent events, 2 per 24 h → exactly 2', async () => {
+  now = new Date();
+  await addMembers(system, ['m-race']);
+  const daily = await campaign('tz-race-day', 'America/Los_Angeles', { count: 2, period: 'day' });
+  const rolling = await campaign('tz-race-rolling', 'Asia/Tokyo', { count: 2, window: '24h' });
+  const codes = [...daily, ...rolling];
+  const outcomes = await Promise.all(codes.map((code, i) => postEvent(system, `race-${i}`, 'm-race', code)));
+  const redeemed = (from: number, to: number) => outcomes.slice(from, to).filter((r) => r.body.outcome === 'redeemed').length;
+  expect([redeemed(0, daily.length), redeemed(daily.length, codes.length)]).toEqual([2, 2]);
+  expect(outcomes.every((r) => r.body.outcome === 'redeemed' || r.body.reason === 'frequency_limit')).toBe(true);
+});
+
+test("the final stats snapshot counts redemptions per day of the campaign's zone", async () => {
+  const ended = await system.api.patch('/v1/campaigns/tz-autumn').set(system.as('marketer')).send({ status: 'ended' });
+  expect(ended.status).toBe(200);
+  const stats = await eventually(async () => {
+    const res = await system.api.get('/v1/campaigns/tz-autumn').set(system.as('marketer'));
+    return res.body.finalStats as { timeZone: string; redemptionsByDay: unknown[] } | null;
+  });
+  expect(stats.timeZone).toBe('Europe/Paris');
+  // 23:30 CEST on 24 October, 00:30 CEST on 25 October, 00:30 CET on 26 October: three local days.
+  expect(stats.redemptionsByDay).toEqual([
+    { day: '2026-10-24', redeemed: 1, points: 10 },
+    { day: '2026-10-25', redeemed: 1, points: 10 },
+    { day: '2026-10-26', redeemed: 1, points: 10 },
+  ]);
 });
