@@ -20,6 +20,7 @@ import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { consoleRoutes, describeConsoleRoutes } from './routes/console';
 import { consoleStatic } from './console-static';
+import { apiContentSecurityPolicy, docsContentSecurityPolicy, securityHeaders } from './security-headers';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -66,6 +67,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog);
+  app.use(securityHeaders, apiContentSecurityPolicy);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
   app.get('/healthz', async (_req, res) => {
@@ -73,7 +75,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
     res.json({ status: 'ok' });
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument));
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
+  app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(openApiDocument));
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
