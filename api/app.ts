@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { authenticate, type Principal } from './auth';
+import { authenticate, type ApiKeys } from './auth';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
 import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
@@ -62,7 +62,7 @@ export const describeRoutes = [
   describeConsoleRoutes,
 ];
 
-export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
+export function createApp(ctx: AppContext, keys: ApiKeys) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

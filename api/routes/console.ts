@@ -17,6 +17,12 @@ import type { AppContext } from '../../services/context';
 const meView = z
   .object({
     role: z.enum(ROLES),
+    keyId: z
+      .string()
+      .openapi({
+        description: "The key's id: its role and a short hash of it (the key itself is never shown)",
+        example: 'marketer:1c6d5c4689ca',
+      }),
     temporalUiUrl: z.string().nullable().openapi({ description: 'Base URL of the Temporal Web UI (workflow links), when known' }),
     temporalNamespace: z.string(),
   })
@@ -54,6 +60,7 @@ export function consoleRoutes(ctx: AppContext): Router {
   router.get('/me', (req, res) => {
     res.json({
       role: req.principal!.role,
+      keyId: req.principal!.id,
       temporalUiUrl: ctx.config.temporalUiUrl ?? null,
       temporalNamespace: ctx.config.temporalNamespace,
     });

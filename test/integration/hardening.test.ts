@@ -29,3 +29,9 @@ test('the docs page runs only its own scripts and can not be framed', async () =
   // swagger-ui-express's page holds no inline script (its init is a file), so the policy costs it nothing.
   expect(res.text).not.toMatch(/<script>(?!\s*<\/script>)/);
 });
+
+test("/v1/me shows the key's id, never the key", async () => {
+  const res = await system.api.get('/v1/me').set(system.as('marketer'));
+  expect(res.body.keyId).toMatch(/^marketer:[0-9a-f]{12}$/);
+  expect(JSON.stringify(res.body)).not.toContain(system.as('marketer').Authorization.slice('Bearer '.length));
+});
