@@ -17,12 +17,10 @@ import type { AppContext } from '../../services/context';
 const meView = z
   .object({
     role: z.enum(ROLES),
-    keyId: z
-      .string()
-      .openapi({
-        description: "The key's id: its role and a short hash of it (the key itself is never shown)",
-        example: 'marketer:1c6d5c4689ca',
-      }),
+    keyId: z.string().openapi({
+      description: "The key's id: its role and a short hash of it (the key itself is never shown)",
+      example: 'marketer:1c6d5c4689ca',
+    }),
     temporalUiUrl: z.string().nullable().openapi({ description: 'Base URL of the Temporal Web UI (workflow links), when known' }),
     temporalNamespace: z.string(),
   })

@@ -44,7 +44,7 @@ test('the dashboard, the rules editor and the chart work under it; an injected s
   await page.locator('.cm-editor').waitFor();
   // Mantine's and CodeMirror's styles applied: their <style> elements carry the nonce.
   expect(await page.locator('style[nonce]').count()).toBeGreaterThan(0);
-  expect(await page.locator('.cm-editor').evaluate('(el) => getComputedStyle(el).display')).toBe('flex');
+  expect(await page.evaluate(`getComputedStyle(document.querySelector('.cm-editor')).display`)).toBe('flex');
   expect(h.cspViolations).toEqual([]);
 
   // Written as a string: it runs in the page, whose DOM types the test's compiler does not have.
