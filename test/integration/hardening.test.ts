@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { passwordFileOf } from '../../runtime/embedded-postgres';
 import { eventually, startTestSystem, type TestSystem } from '../support/test-system';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { enqueueOutbox } from '../../db/outbox';
@@ -92,4 +96,13 @@ test('a secret stored in the clear before encryption is sealed by the worker and
   const { rows } = await system.db.query(`select secret from webhook_subscriptions where id = '00000000-0000-4000-8000-000000000001'`);
   expect(rows[0].secret).toMatch(/^enc:v1:/);
   expect(box.open(rows[0].secret)).toBe('whsec_bGVnYWN5LXNlY3JldA==');
+});
+
+test('the embedded PostgreSQL refuses the old default password; its random one is kept readable by this user only', async () => {
+  const old = new PgClient({ connectionString: `postgres://postgres:postgres@127.0.0.1:${process.env.TEST_PG_PORT}/postgres` });
+  old.on('error', () => undefined);
+  await expect(old.connect()).rejects.toMatchObject({ code: '28P01' }); // password authentication failed
+  const file = passwordFileOf(path.join(process.env.TEST_ROOT!, 'postgres'));
+  expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  expect(process.env.TEST_PG_ADMIN_URL).toContain(encodeURIComponent(fs.readFileSync(file, 'utf8').trim()));
 });
