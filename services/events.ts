@@ -91,8 +91,14 @@ async function decide(
     member: s.member,
     now: new Date(),
     lockout,
-    mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),
-    counts: { memberFailures: s.memberFailures, keyFailures: s.keyFailures, redemptionsInPeriod: s.redemptionsInPeriod },
+    // Looked up first: a check family never hides a code that exists (imported codes may share a family's shape).
+    mistyped: s.code === null && s.typedCode !== null && isMistyped(s.typedCode, families),
+    counts: {
+      memberFailures: s.memberFailures,
+      keyFailures: s.keyFailures,
+      keyAttempts: s.keyAttempts,
+      redemptionsInPeriod: s.redemptionsInPeriod,
+    },
   };
   if (!rejectionBeforeRules(input)) {
     const c = s.campaign!;
@@ -133,14 +139,21 @@ async function decide(
     memberVersion: s.member?.version ?? null,
     effects: redeemed ? decision.effects : [],
     attributes: event.attributes,
+    lockout: { maxFailures: lockout.maxFailures, windowSeconds: lockout.windowSeconds },
   };
+}
+
+/** The 429 answer: never stored under the event id, so the same event sent after the lockout is decided then. */
+function lockedOut(event: PostedEvent): RedemptionOutcome {
+  return { eventId: event.id, memberId: event.memberId, outcome: 'rejected', reason: 'too_many_attempts' };
 }
 
 /**
  * Decides and applies one event in the API process, with no workflow on the answer path: one read of the code,
  * campaign, member and counts; the pure decision; one guarded write that applies it in its own transaction
  * (outbox message included) or reports that something it read changed, and then all of it again. The same
- * event id always gets one redemption and the same answer: the write claims the id first.
+ * event id always gets one redemption and the same answer: the write claims the id first. A lockout (429) is a
+ * refusal to decide, not a decision: nothing is written, and the event sent again later is decided then.
  */
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
@@ -152,7 +165,7 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
       candidateCodes: candidateCodes(attributes),
       memberId: body.memberId,
       apiKey,
-      lockoutWindowSeconds: ctx.config.lockout.windowSeconds,
+      lockout: ctx.config.lockout,
     });
     if (snapshot.stored) return snapshot.stored;
     if (snapshot.schemaVersion !== version) {
@@ -160,10 +173,12 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
       continue;
     }
     const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, await cachedCodeFamilies(ctx.db));
+    if (write.result.reason === 'too_many_attempts') return lockedOut(body);
     try {
-      const { outcome, replayed } = await applyRedemption(ctx.db.pool, write);
-      ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, replayed ? 2 : 1);
-      return outcome;
+      const applied = await applyRedemption(ctx.db.pool, write);
+      if (applied.locked) return lockedOut(body);
+      ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, applied.replayed ? 2 : 1);
+      return applied.outcome;
     } catch (error) {
       if (!GUARD_FAILURES.has((error as { code?: string }).code ?? '')) throw error;
     }

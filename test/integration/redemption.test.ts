@@ -4,7 +4,7 @@ import { addCodes, addMembers, createCampaign, createCodeEventSchema, goldRule, 
 let system: TestSystem;
 beforeAll(async () => {
   // Lockout is tested on its own system: here guessing failures must not lock the producer key out.
-  system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000' } });
+  system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' } });
   await createCodeEventSchema(system);
   await createCodeEventSchema(system, 'receipt_scanned');
   await addMembers(system, ['gold-1', 'gold-2'], {
