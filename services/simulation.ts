@@ -22,7 +22,12 @@ import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
 
 // The simulator is not a guesser: the lockout never applies to it, and nothing it does is counted.
-const NO_LOCKOUT = { maxFailures: Number.POSITIVE_INFINITY, windowSeconds: 0, keyMinFailures: Number.POSITIVE_INFINITY, keyFailurePercent: 100 };
+const NO_LOCKOUT = {
+  maxFailures: Number.POSITIVE_INFINITY,
+  windowSeconds: 0,
+  keyMinFailures: Number.POSITIVE_INFINITY,
+  keyFailurePercent: 100,
+};
 const NO_COUNTS = { memberFailures: 0, keyFailures: 0, keyAttempts: 0, redemptionsInPeriod: 0 };
 
 const loadCampaign = (ctx: AppContext, id: string) =>

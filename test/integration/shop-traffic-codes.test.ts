@@ -39,7 +39,8 @@ it('an imported code that fails the family check can be cancelled', async () => 
 
 it('events redeem every existing imported code; a code that does not exist and fails the check is mistyped', async () => {
   const outcomes = [];
-  for (const [i, code] of imported.slice(0, 19).entries()) outcomes.push((await postEvent(system, `partner-${i}`, `partner-member-${i}`, code)).body.outcome);
+  for (const [i, code] of imported.slice(0, 19).entries())
+    outcomes.push((await postEvent(system, `partner-${i}`, `partner-member-${i}`, code)).body.outcome);
   expect(outcomes).toEqual(Array(19).fill('redeemed'));
   // 123456789 fails the Luhn check and does not exist; 123456782 passes it and does not exist.
   expect((await postEvent(system, 'typo', 'partner-member-0', '123456789')).body.reason).toBe('mistyped_code');

@@ -46,7 +46,8 @@ it("twenty customers' typos on one key do not lock the next ten customers out", 
     'shop',
     buyers.map((_, i) => `SHOPVALID${i}`),
   );
-  for (const [i, member] of typists.entries()) expect((await postEvent(system, `typo-${i}`, member, `NOSUCH${i}`)).body.reason).toBe('unknown_code');
+  for (const [i, member] of typists.entries())
+    expect((await postEvent(system, `typo-${i}`, member, `NOSUCH${i}`)).body.reason).toBe('unknown_code');
   const answers = [];
   for (const [i, member] of buyers.entries()) answers.push((await postEvent(system, `buy-${i}`, member, `SHOPVALID${i}`)).body.outcome);
   expect(answers).toEqual(Array(10).fill('redeemed'));
