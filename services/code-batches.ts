@@ -98,6 +98,7 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
       shape,
       workflowId,
       createdBy,
+      expiresAt: request.expiresAt ? new Date(request.expiresAt) : null,
     });
     const family = familyOf(spec);
     if (family) await insertCodeFamily(client, family);

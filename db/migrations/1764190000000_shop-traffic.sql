@@ -1,5 +1,8 @@
 -- Up Migration
 
+-- A generation batch may set when its codes expire (POST /v1/code-batches `expiresAt`).
+alter table code_batches add column expires_at timestamptz;
+
 -- Every decided event of an API key in the window, whatever its outcome: the key's lockout compares its failures
 -- with its attempts (README "Lockout").
 create index redemption_events_key_attempts on redemption_events (api_key, created_at);
@@ -96,3 +99,4 @@ $$;
 
 -- Down Migration
 drop index redemption_events_key_attempts;
+alter table code_batches drop column expires_at;
