@@ -31,7 +31,9 @@ export interface SnapshotMember extends MemberProfile {
 }
 
 export interface RedemptionSnapshot {
+  /** The producer's earlier outcome for this event id, and the hash of the request it decided (null before 19). */
   stored: RedemptionOutcome | null;
+  storedHash: string | null;
   /** The event schema's version, so a cached copy of it can be checked without another round trip. */
   schemaVersion: string | null;
   code: { code: string; status: string; campaignId: string | null; expiresAt: Date | null } | null;
@@ -66,8 +68,10 @@ key_attempts as (
      limit (select case when n < $7 then 0 else floor(n * 100 / $8)::int + 1 end from key_failures)) counted),
 found_member as (
   select id, tier, segments, tags, to_char(enrolled_at, 'YYYY-MM-DD') as "enrolledAt", attributes, balance::float8 as balance, xmin::text as version
-    from members where id = $4)
-select (select result from redemption_events where event_id = $1) as stored,
+    from members where id = $4),
+stored as (select result, request_hash from redemption_events where api_key = $5 and event_id = $1)
+select (select result from stored) as stored,
+       (select request_hash from stored) as "storedHash",
        (select updated_at::text || active::text from event_schemas where name = $2) as "schemaVersion",
        (select code from typed) as "typedCode",
        (select row_to_json(found_code) from found_code) as code,
@@ -131,6 +135,8 @@ export interface RedemptionWrite {
   effects: Array<Record<string, unknown>>;
   /** The event's attributes as accepted (kept for the what-if replay). */
   attributes: Record<string, unknown>;
+  /** Identifies the request behind the event id (name, member, attributes): a reuse with another body is a 409. */
+  requestHash: string;
   /** A guessing failure re-counts the member's failures under a per-member lock against this (exact lockout). */
   lockout: { maxFailures: number; windowSeconds: number };
 }
@@ -139,7 +145,9 @@ export interface RedemptionWrite {
 export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003']);
 
 export type AppliedRedemption =
-  | { outcome: RedemptionOutcome; replayed: boolean; locked?: never }
+  | { outcome: RedemptionOutcome; replayed: false; locked?: never }
+  /** The event id was decided before; `storedHash` says for which request (null: recorded before hashes). */
+  | { outcome: RedemptionOutcome; replayed: true; storedHash: string | null; locked?: never }
   /** The member reached the lockout while this failure waited: nothing was stored. */
   | { locked: true };
 
@@ -150,7 +158,7 @@ export async function applyRedemption(pool: Pool, w: RedemptionWrite): Promise<A
     text: 'select apply_redemption($1::jsonb) as r',
     values: [JSON.stringify(w)],
   });
-  const r = rows[0].r as { stored?: RedemptionOutcome; result?: RedemptionOutcome; locked?: true };
+  const r = rows[0].r as { stored?: RedemptionOutcome; storedHash?: string | null; result?: RedemptionOutcome; locked?: true };
   if (r.locked) return { locked: true };
-  return r.stored ? { outcome: r.stored, replayed: true } : { outcome: r.result!, replayed: false };
+  return r.stored ? { outcome: r.stored, replayed: true, storedHash: r.storedHash ?? null } : { outcome: r.result!, replayed: false };
 }

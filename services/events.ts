@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database';
 import { findEventSchemaVersion, type EventSchema } from '../db/event-schemas';
 import {
@@ -75,6 +76,27 @@ function candidateCodes(attributes: EventAttributes): Record<string, string> {
   return out;
 }
 
+/** What makes two posts of one event id the same request: its name, member and attributes (keys in any order). */
+function eventRequestHash(event: PostedEvent): string {
+  const attributes = Object.fromEntries(Object.entries(event.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256')
+    .update(JSON.stringify([event.name, event.memberId, attributes]))
+    .digest('hex');
+}
+
+/** The stored outcome for a retry; a 409 when the producer reused the event id for another request. */
+function storedOutcome(event: PostedEvent, requestHash: string, stored: RedemptionOutcome, storedHash: string | null): RedemptionOutcome {
+  if (storedHash !== null && storedHash !== requestHash) {
+    throw new DomainError(
+      'conflict',
+      'event_id_reused',
+      `event id "${event.id}" was already used by this producer for another event; give each event its own id`,
+      'id',
+    );
+  }
+  return stored;
+}
+
 /** The pure decision over one snapshot (rules from the cache), as the write that applies it. */
 async function decide(
   caches: Caches,
@@ -83,6 +105,7 @@ async function decide(
   s: RedemptionSnapshot,
   lockout: LockoutPolicy,
   families: readonly CodeFamily[],
+  requestHash: string,
 ): Promise<RedemptionWrite> {
   const input: DecisionInput<DecisionRule> = {
     eventName: event.name,
@@ -139,6 +162,7 @@ async function decide(
     memberVersion: s.member?.version ?? null,
     effects: redeemed ? decision.effects : [],
     attributes: event.attributes,
+    requestHash,
     lockout: { maxFailures: lockout.maxFailures, windowSeconds: lockout.windowSeconds },
   };
 }
@@ -157,6 +181,7 @@ function lockedOut(event: PostedEvent): RedemptionOutcome {
  */
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
+  const requestHash = eventRequestHash(body);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
     const snapshot = await readRedemptionSnapshot(ctx.db.pool, {
@@ -167,18 +192,26 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
       apiKey,
       lockout: ctx.config.lockout,
     });
-    if (snapshot.stored) return snapshot.stored;
+    if (snapshot.stored) return storedOutcome(body, requestHash, snapshot.stored, snapshot.storedHash);
     if (snapshot.schemaVersion !== version) {
       caches.schemas.delete(body.name); // edited since cached: check the attributes against the new one
       continue;
     }
-    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, await cachedCodeFamilies(ctx.db));
+    const write = await decide(
+      caches,
+      { ...body, attributes },
+      apiKey,
+      snapshot,
+      ctx.config.lockout,
+      await cachedCodeFamilies(ctx.db),
+      requestHash,
+    );
     if (write.result.reason === 'too_many_attempts') return lockedOut(body);
     try {
       const applied = await applyRedemption(ctx.db.pool, write);
       if (applied.locked) return lockedOut(body);
       ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, applied.replayed ? 2 : 1);
-      return applied.outcome;
+      return applied.replayed ? storedOutcome(body, requestHash, applied.outcome, applied.storedHash) : applied.outcome;
     } catch (error) {
       if (!GUARD_FAILURES.has((error as { code?: string }).code ?? '')) throw error;
     }

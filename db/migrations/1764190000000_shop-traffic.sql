@@ -3,6 +3,15 @@
 -- A generation batch may set when its codes expire (POST /v1/code-batches `expiresAt`).
 alter table code_batches add column expires_at timestamptz;
 
+-- Event ids belong to their producer (the API key's principal): two shops may both send `order-1001`. The
+-- request hash tells a retry (same body: the stored outcome) from a reuse (another body: 409 event_id_reused).
+update redemption_events set api_key = '' where api_key is null;
+alter table redemption_events alter column api_key set not null;
+alter table redemption_events drop constraint redemption_events_pkey;
+alter table redemption_events add primary key (api_key, event_id);
+create index redemption_events_by_event_id on redemption_events (event_id);
+alter table redemption_events add column request_hash text;
+
 -- Every decided event of an API key in the window, whatever its outcome: the key's lockout compares its failures
 -- with its attempts (README "Lockout").
 create index redemption_events_key_attempts on redemption_events (api_key, created_at);
@@ -11,7 +20,9 @@ create index redemption_events_key_attempts on redemption_events (api_key, creat
 -- * a guessing failure serialised per member (an advisory lock on the member id) and the member's failures
 --   re-counted under it: N parallel wrong codes from one member decide at most LOCKOUT_MAX_FAILURES of them; the
 --   others return {"locked": true}, store nothing, and are answered 429 (a refusal to decide is not a decision);
--- * an issue_coupon effect never handing out an expired code.
+-- * an issue_coupon effect never handing out an expired code;
+-- * the event id claimed per producer (p.apiKey), with the request's hash; a stored outcome comes back with its
+--   hash so the API can tell a retry from a reuse; point references and the outbox message name the producer.
 create or replace function apply_redemption(p jsonb) returns jsonb language plpgsql as $$
 declare
   answer jsonb := p->'result';
@@ -35,12 +46,14 @@ begin
     end if;
   end if;
 
-  insert into redemption_events (event_id, member_id, campaign_id, code, api_key, outcome, reason, result, points, guess_failure, attributes)
+  insert into redemption_events (event_id, member_id, campaign_id, code, api_key, outcome, reason, result, points, guess_failure,
+                                 attributes, request_hash)
   values (p->>'eventId', member, campaign, p->>'code', p->>'apiKey', answer->>'outcome', answer->>'reason', answer,
-          (p->>'points')::bigint, (p->>'guessFailure')::boolean, coalesce(p->'attributes', '{}'))
-  on conflict (event_id) do nothing;
+          (p->>'points')::bigint, (p->>'guessFailure')::boolean, coalesce(p->'attributes', '{}'), p->>'requestHash')
+  on conflict (api_key, event_id) do nothing;
   if not found then
-    return jsonb_build_object('stored', (select e.result from redemption_events e where e.event_id = p->>'eventId'));
+    return (select jsonb_build_object('stored', e.result, 'storedHash', e.request_hash) from redemption_events e
+             where e.api_key = p->>'apiKey' and e.event_id = p->>'eventId');
   end if;
 
   if redeemed then
@@ -57,9 +70,10 @@ begin
     end if;
     for effect in select value from jsonb_array_elements(p->'effects') loop
       if effect->>'type' = 'add_points' then
-        ref := 'event:' || (p->>'eventId') || ':effect:' || n;
+        ref := 'event:' || (p->>'apiKey') || ':' || (p->>'eventId') || ':effect:' || n;
         insert into point_transactions (member_id, kind, points, source, reference, attributes)
-        values (member, 'credit', (effect->>'points')::bigint, 'campaign:' || campaign, ref, jsonb_build_object('eventId', p->>'eventId'));
+        values (member, 'credit', (effect->>'points')::bigint, 'campaign:' || campaign, ref,
+                jsonb_build_object('eventId', p->>'eventId', 'producer', p->>'apiKey'));
         applied := applied || jsonb_build_array(jsonb_build_object('type', 'add_points', 'points', effect->'points', 'reference', ref));
       else
         -- One unexpired code of the reward's pool, else of the bank; SKIP LOCKED lets concurrent takers pass each other.
@@ -83,9 +97,9 @@ begin
       n := n + 1;
     end loop;
     answer := answer || jsonb_build_object('effects', applied);
-    update redemption_events set result = answer where event_id = p->>'eventId';
+    update redemption_events set result = answer where api_key = p->>'apiKey' and event_id = p->>'eventId';
     insert into outbox (id, type, payload) values (gen_random_uuid(), 'redemption.succeeded', jsonb_build_object(
-      'version', 1, 'eventId', p->>'eventId', 'campaignId', campaign, 'memberId', member, 'code', p->>'code',
+      'version', 1, 'eventId', p->>'eventId', 'producer', p->>'apiKey', 'campaignId', campaign, 'memberId', member, 'code', p->>'code',
       'effects', applied, 'occurredAt', now()));
   end if;
 
@@ -98,5 +112,9 @@ end;
 $$;
 
 -- Down Migration
+alter table redemption_events drop column request_hash;
+drop index redemption_events_by_event_id;
+alter table redemption_events drop constraint redemption_events_pkey;
+alter table redemption_events add primary key (event_id);
 drop index redemption_events_key_attempts;
 alter table code_batches drop column expires_at;
