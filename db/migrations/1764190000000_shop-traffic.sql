@@ -12,6 +12,11 @@ alter table redemption_events add primary key (api_key, event_id);
 create index redemption_events_by_event_id on redemption_events (event_id);
 alter table redemption_events add column request_hash text;
 
+-- A reward redemption or award may carry the client's reference: a retry with it (same producer) answers the
+-- first redemption instead of debiting again.
+alter table reward_redemptions add column producer text, add column reference text;
+create unique index reward_redemptions_by_reference on reward_redemptions (producer, reference) where reference is not null;
+
 -- Every decided event of an API key in the window, whatever its outcome: the key's lockout compares its failures
 -- with its attempts (README "Lockout").
 create index redemption_events_key_attempts on redemption_events (api_key, created_at);
@@ -112,6 +117,8 @@ end;
 $$;
 
 -- Down Migration
+drop index reward_redemptions_by_reference;
+alter table reward_redemptions drop column producer, drop column reference;
 alter table redemption_events drop column request_hash;
 drop index redemption_events_by_event_id;
 alter table redemption_events drop constraint redemption_events_pkey;
