@@ -22,8 +22,8 @@ export function replayAs(res: Response, body: unknown): void {
 
 /**
  * `Idempotency-Key` on POST and PATCH: the first answer (any status below 500) is stored per API key and replayed
- * for every retry with the same key and body; the same key with another body is refused. A 5xx is not stored,
- * so the client may retry it.
+ * for every retry with the same key and body; the same key with another body is refused. A 5xx, and a 429 (a
+ * refusal to decide yet, such as the redemption lockout), is not stored, so the client may retry it.
  */
 export function idempotency(db: Database): RequestHandler {
   return async (req, res, next) => {
@@ -66,7 +66,7 @@ export function idempotency(db: Database): RequestHandler {
     const send = res.json.bind(res);
     res.json = (payload: unknown) => {
       const done =
-        res.statusCode < 500
+        res.statusCode < 500 && res.statusCode !== 429
           ? completeIdempotencyKey(db, principal, key, res.statusCode, res.locals.idempotentReplay ?? payload)
           : releaseIdempotencyKey(db, principal, key);
       done.catch(() => releaseIdempotencyKey(db, principal, key).catch(() => undefined)).finally(() => send(payload));

@@ -18,6 +18,7 @@ export function codeBatchView(batch: CodeBatch) {
     generated: batch.generated,
     pool: poolView(batch.poolKind, batch.poolOwnerId),
     spec: batch.spec,
+    expiresAt: iso(batch.expiresAt),
     workflowId: batch.workflowId,
     error: batch.error,
     createdAt: iso(batch.createdAt),

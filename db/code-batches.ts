@@ -15,6 +15,8 @@ export interface CodeBatch {
   generated: number;
   /** Generation settings; null for an import. */
   spec: CodeSpec | null;
+  /** Every generated code of the batch expires then; null: they never expire (an import's codes carry their own). */
+  expiresAt: Date | null;
   /** Rows an import refused (see code_import_rejections); 0 for a generation. */
   rejected: number;
   workflowId: string;
@@ -34,18 +36,29 @@ export interface NewCodeBatch {
   shape: string | null;
   workflowId: string;
   createdBy: string | null;
+  expiresAt?: Date | null;
 }
 
 export async function insertBatch(db: Queryable, batch: NewCodeBatch): Promise<void> {
   await db.query(
-    `insert into code_batches (id, pool_id, source, requested, spec, shape, workflow_id, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [batch.id, batch.poolId, batch.source, batch.requested, batch.spec, batch.shape, batch.workflowId, batch.createdBy],
+    `insert into code_batches (id, pool_id, source, requested, spec, shape, workflow_id, created_by, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      batch.id,
+      batch.poolId,
+      batch.source,
+      batch.requested,
+      batch.spec,
+      batch.shape,
+      batch.workflowId,
+      batch.createdBy,
+      batch.expiresAt ?? null,
+    ],
   );
 }
 
 const BATCH_COLUMNS = `b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId", b.source, b.status,
-            b.requested, b.spec, b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
+            b.requested, b.spec, b.expires_at as "expiresAt", b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
             b.created_at as "createdAt", b.started_at as "startedAt", b.finished_at as "finishedAt",
             coalesce((select sum(inserted) from code_batch_chunks c where c.batch_id = b.id), 0)::int as generated,
             (select count(*) from code_import_rejections r where r.batch_id = b.id)::int as rejected`;

@@ -101,26 +101,35 @@ export interface RollbackTarget {
   rolledBackAt: Date | null;
   campaignId: string;
   budgetKind: 'points' | 'redemptions' | null;
+  /** The API key's principal that posted the event. */
+  producer: string;
 }
 
-/** A recorded event with its campaign's budget kind, row-locked so two rollbacks of one event run one at a time. */
-export async function lockEventForRollback(db: Queryable, eventId: string): Promise<RollbackTarget | null> {
+/**
+ * The recorded events with this id (one per producer that used it; `producer` picks one), each with its campaign's
+ * budget kind, row-locked so two rollbacks of one event run one at a time.
+ */
+export async function lockEventsForRollback(db: Queryable, eventId: string, producer: string | undefined): Promise<RollbackTarget[]> {
   const { rows } = await db.query(
-    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind"
-       from redemption_events e left join campaigns c on c.id = e.campaign_id where e.event_id = $1 for update of e`,
-    [eventId],
+    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind",
+            e.api_key as producer
+       from redemption_events e left join campaigns c on c.id = e.campaign_id
+      where e.event_id = $1 and ($2::text is null or e.api_key = $2) order by e.api_key for update of e`,
+    [eventId, producer ?? null],
   );
-  return (rows[0] as RollbackTarget | undefined) ?? null;
+  return rows as RollbackTarget[];
 }
 
 /** From now on the event no longer counts toward frequency limits (nor as a redemption in the stats). */
-export async function markEventRolledBack(db: Queryable, eventId: string): Promise<void> {
-  await db.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
+export async function markEventRolledBack(db: Queryable, producer: string, eventId: string): Promise<void> {
+  await db.query(`update redemption_events set rolled_back_at = now() where api_key = $1 and event_id = $2`, [producer, eventId]);
 }
 
 /** One recorded event as operators search it (GET /v1/events). */
 export interface RedemptionEventRecord {
   eventId: string;
+  /** The API key's principal that posted it: event ids are unique per producer. */
+  producer: string;
   memberId: string | null;
   campaignId: string | null;
   code: string | null;
@@ -134,6 +143,7 @@ export interface RedemptionEventRecord {
 
 export interface RedemptionEventFilters {
   eventId?: string;
+  producer?: string;
   memberId?: string;
   code?: string;
   campaignId?: string;
@@ -149,12 +159,13 @@ export async function searchRedemptionEvents(
   limit: number,
 ): Promise<Array<WithPageKey<RedemptionEventRecord>>> {
   const { rows } = await db.query(
-    `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
+    `select event_id as "eventId", api_key as producer, member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
             result, rolled_back_at as "rolledBackAt", created_at as "createdAt", ${fullPrecisionTime('created_at')} as "pageAt"
        from redemption_events
       where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
         and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
         and ($7::timestamptz is null or (created_at, event_id) < ($7::timestamptz, $8::text))
+        and ($10::text is null or api_key = $10)
       order by created_at desc, event_id desc limit $9`,
     [
       f.eventId ?? null,
@@ -166,6 +177,7 @@ export async function searchRedemptionEvents(
       after?.at ?? null,
       after?.id ?? null,
       limit,
+      f.producer ?? null,
     ],
   );
   return rows as Array<WithPageKey<RedemptionEventRecord>>;

@@ -15,6 +15,8 @@ export const REDEMPTION_REJECTION_REASONS = [
   'too_many_attempts',
   // The entered code has a check-character family's shape but fails its check (domain/code-family.ts).
   'mistyped_code',
+  // The code exists, is unused and belongs to the campaign, but its expires_at has passed (not a guess failure).
+  'code_expired',
 ] as const;
 export type RejectionReason = (typeof REDEMPTION_REJECTION_REASONS)[number];
 

@@ -30,8 +30,8 @@ export interface Config {
   logLevel: string;
   /** Connections the API keeps to PostgreSQL at most (POST /v1/events holds one per event in flight). */
   databasePoolSize: number;
-  /** Failed code attempts per member and per API key in the window before answers become 429. */
-  lockout: { maxFailures: number; windowSeconds: number };
+  /** Failed code attempts per member, and the API key's floor and share of failures, before answers become 429. */
+  lockout: { maxFailures: number; windowSeconds: number; keyMinFailures: number; keyFailurePercent: number };
   webhooks: WebhookConfig;
   /** How often each running campaign's workflow checks its budget and code stock (alerts, top-up). */
   campaignCheckIntervalMs: number;
@@ -64,6 +64,12 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function percent(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const value = int(name, fallback, env);
+  if (value > 100) throw new Error(`${name} must be a percentage from 1 to 100, got "${value}"`);
   return value;
 }
 
@@ -108,7 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, env),
-    lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env) },
+    lockout: {
+      maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env),
+      windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env),
+      keyMinFailures: int('LOCKOUT_KEY_MIN_FAILURES', 100, env),
+      keyFailurePercent: percent('LOCKOUT_KEY_FAILURE_PERCENT', 50, env),
+    },
     webhooks: {
       allowHttp: flag('WEBHOOK_ALLOW_HTTP', env),
       allowPrivate: flag('WEBHOOK_ALLOW_PRIVATE_TARGETS', env),

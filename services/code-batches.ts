@@ -108,6 +108,7 @@ export async function recordGeneration(client: Queryable, config: AppContext['co
     shape: accepted.shape,
     workflowId,
     createdBy,
+    expiresAt: accepted.request.expiresAt ? new Date(accepted.request.expiresAt) : null,
   });
   const family = familyOf(accepted.spec);
   if (family) await insertCodeFamily(client, family);

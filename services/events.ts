@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database';
 import { findEventSchemaVersion, type EventSchema } from '../db/event-schemas';
 import {
@@ -75,6 +76,27 @@ function candidateCodes(attributes: EventAttributes): Record<string, string> {
   return out;
 }
 
+/** What makes two posts of one event id the same request: its name, member and attributes (keys in any order). */
+function eventRequestHash(event: PostedEvent): string {
+  const attributes = Object.fromEntries(Object.entries(event.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256')
+    .update(JSON.stringify([event.name, event.memberId, attributes]))
+    .digest('hex');
+}
+
+/** The stored outcome for a retry; a 409 when the producer reused the event id for another request. */
+function storedOutcome(event: PostedEvent, requestHash: string, stored: RedemptionOutcome, storedHash: string | null): RedemptionOutcome {
+  if (storedHash !== null && storedHash !== requestHash) {
+    throw new DomainError(
+      'conflict',
+      'event_id_reused',
+      `event id "${event.id}" was already used by this producer for another event; give each event its own id`,
+      'id',
+    );
+  }
+  return stored;
+}
+
 /** The pure decision over one snapshot (rules from the cache), as the write that applies it. */
 async function decide(
   caches: Caches,
@@ -83,6 +105,7 @@ async function decide(
   s: RedemptionSnapshot,
   lockout: LockoutPolicy,
   families: readonly CodeFamily[],
+  requestHash: string,
   now: Date,
 ): Promise<RedemptionWrite> {
   const input: DecisionInput<DecisionRule> = {
@@ -92,8 +115,14 @@ async function decide(
     member: s.member,
     now,
     lockout,
-    mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),
-    counts: { memberFailures: s.memberFailures, keyFailures: s.keyFailures, redemptionsInPeriod: s.redemptionsInPeriod },
+    // Looked up first: a check family never hides a code that exists (imported codes may share a family's shape).
+    mistyped: s.code === null && s.typedCode !== null && isMistyped(s.typedCode, families),
+    counts: {
+      memberFailures: s.memberFailures,
+      keyFailures: s.keyFailures,
+      keyAttempts: s.keyAttempts,
+      redemptionsInPeriod: s.redemptionsInPeriod,
+    },
   };
   if (!rejectionBeforeRules(input)) {
     const c = s.campaign!;
@@ -135,17 +164,26 @@ async function decide(
     campaignVersion: s.campaign?.version ?? null,
     effects: redeemed ? decision.effects : [],
     attributes: event.attributes,
+    requestHash,
+    lockout: { maxFailures: lockout.maxFailures, windowSeconds: lockout.windowSeconds },
   };
+}
+
+/** The 429 answer: never stored under the event id, so the same event sent after the lockout is decided then. */
+function lockedOut(event: PostedEvent): RedemptionOutcome {
+  return { eventId: event.id, memberId: event.memberId, outcome: 'rejected', reason: 'too_many_attempts' };
 }
 
 /**
  * Decides and applies one event in the API process, with no workflow on the answer path: one read of the code,
  * campaign, member and counts; the pure decision; one guarded write that applies it in its own transaction
  * (outbox message included) or reports that something it read changed, and then all of it again. The same
- * event id always gets one redemption and the same answer: the write claims the id first.
+ * event id always gets one redemption and the same answer: the write claims the id first. A lockout (429) is a
+ * refusal to decide, not a decision: nothing is written, and the event sent again later is decided then.
  */
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
+  const requestHash = eventRequestHash(body);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const decidedAt = ctx.clock?.();
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
@@ -155,20 +193,30 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
       candidateCodes: candidateCodes(attributes),
       memberId: body.memberId,
       apiKey,
-      lockoutWindowSeconds: ctx.config.lockout.windowSeconds,
+      lockout: ctx.config.lockout,
       decidedAt,
     });
-    if (snapshot.stored) return snapshot.stored;
+    if (snapshot.stored) return storedOutcome(body, requestHash, snapshot.stored, snapshot.storedHash);
     if (snapshot.schemaVersion !== version) {
       caches.schemas.delete(body.name); // edited since cached: check the attributes against the new one
       continue;
     }
-    const families = await cachedCodeFamilies(ctx.db);
-    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, families, decidedAt ?? new Date());
+    const write = await decide(
+      caches,
+      { ...body, attributes },
+      apiKey,
+      snapshot,
+      ctx.config.lockout,
+      await cachedCodeFamilies(ctx.db),
+      requestHash,
+      decidedAt ?? new Date(),
+    );
+    if (write.result.reason === 'too_many_attempts') return lockedOut(body);
     try {
-      const { outcome, replayed } = await applyRedemption(ctx.db.pool, write);
-      ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, replayed ? 2 : 1);
-      return outcome;
+      const applied = await applyRedemption(ctx.db.pool, write);
+      if (applied.locked) return lockedOut(body);
+      ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, applied.replayed ? 2 : 1);
+      return applied.replayed ? storedOutcome(body, requestHash, applied.outcome, applied.storedHash) : applied.outcome;
     } catch (error) {
       if (!GUARD_FAILURES.has((error as { code?: string }).code ?? '')) throw error;
     }

@@ -23,8 +23,13 @@ import type { AppContext } from './context';
 import { FrequencyTally } from '../domain/frequency-window';
 
 // The simulator is not a guesser: the lockout never applies to it, and nothing it does is counted.
-const NO_LOCKOUT = { maxFailures: Number.POSITIVE_INFINITY, windowSeconds: 0 };
-const NO_COUNTS = { memberFailures: 0, keyFailures: 0, redemptionsInPeriod: 0 };
+const NO_LOCKOUT = {
+  maxFailures: Number.POSITIVE_INFINITY,
+  windowSeconds: 0,
+  keyMinFailures: Number.POSITIVE_INFINITY,
+  keyFailurePercent: 100,
+};
+const NO_COUNTS = { memberFailures: 0, keyFailures: 0, keyAttempts: 0, redemptionsInPeriod: 0 };
 
 const loadCampaign = (ctx: AppContext, id: string) =>
   loadOrNotFound(id, (i) => findCampaign(ctx.db, i), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
@@ -77,7 +82,12 @@ export async function simulate(
   let code: DecisionCode | null | undefined;
   if (body.code !== undefined) {
     const record = await findCode(ctx.db, normalizeCode(body.code) ?? '');
-    code = record && { code: record.code, status: record.status, campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null };
+    code = record && {
+      code: record.code,
+      status: record.status,
+      campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null,
+      expiresAt: record.expiresAt,
+    };
   }
   const frequency =
     campaign.frequency && body.memberId !== undefined && member

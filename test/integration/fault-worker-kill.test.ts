@@ -13,7 +13,10 @@ const op = () => system.as('operator');
 
 beforeAll(async () => {
   // Small chunks make the jobs long enough to be killed in the middle.
-  system = await startTestSystem({ inProcessWorker: false, env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000' } });
+  system = await startTestSystem({
+    inProcessWorker: false,
+    env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' },
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -27,6 +30,7 @@ const startWorker = () =>
     TEMPORAL_TASK_QUEUE: system.config.taskQueue,
     WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
     LOCKOUT_MAX_FAILURES: '1000000',
+    LOCKOUT_KEY_MIN_FAILURES: '1000000',
   });
 
 /** Waits for `progress()` to pass `threshold`, SIGKILLs the worker, starts a new one; returns the progress at the kill. */

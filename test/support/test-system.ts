@@ -20,6 +20,9 @@ export const KEYS: Record<Role, string> = {
   producer: 'test-producer-key-0001',
 };
 
+/** A second producer (another shop's backend): event ids are unique per producer. */
+export const SECOND_PRODUCER_KEY = 'test-producer-key-0002';
+
 export interface TestSystem {
   api: ReturnType<typeof request>;
   /** The express app itself, for tests that need a real listening server (e.g. many concurrent calls). */
@@ -93,9 +96,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
           webhooks: config.webhooks,
         });
   const running = inProcess?.worker.run();
-  const apiKeys = Object.entries(KEYS)
-    .map(([role, key]) => `${role}:${key}`)
-    .join(',');
+  const apiKeys = [...Object.entries(KEYS), ['producer', SECOND_PRODUCER_KEY]].map(([role, key]) => `${role}:${key}`).join(',');
   const app = createApp({ db, temporal, config, faults: options.faults, clock: options.clock }, parseApiKeys(apiKeys));
   return {
     api: request(app),

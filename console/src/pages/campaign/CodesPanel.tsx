@@ -65,7 +65,7 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
         <TableCard>
           <DataTable
             label="Codes"
-            columns={['Code', 'Status', 'Member', 'Created', 'Redeemed', can(me, 'cancelCodes') && '']}
+            columns={['Code', 'Status', 'Member', 'Created', 'Redeemed', 'Expires', can(me, 'cancelCodes') && '']}
             verticalSpacing="xs"
             striped
             miw={640}
@@ -88,6 +88,13 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs">{fmtDate(c.redeemedAt)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  {/* An expired code stays unused: say so next to its date, or it looks redeemable. */}
+                  <Text size="xs" c={c.expiresAt && Date.parse(c.expiresAt) <= Date.now() ? 'red' : undefined}>
+                    {fmtDate(c.expiresAt)}
+                    {c.expiresAt && Date.parse(c.expiresAt) <= Date.now() ? ' (expired)' : ''}
+                  </Text>
                 </Table.Td>
                 {can(me, 'cancelCodes') && (
                   <Table.Td>
