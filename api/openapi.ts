@@ -38,7 +38,10 @@ export function buildOpenApiDocument(describe: Array<(registry: OpenAPIRegistry)
       version: '0.1.0',
       description:
         'Codes, campaigns and rewards. Errors share one shape: `{ error: { code, message, field? } }`. ' +
-        'Every POST accepts an `Idempotency-Key` header.',
+        'Every POST accepts an `Idempotency-Key` header. ' +
+        'Every list pages the same way: pass `limit` and, for the next page, `cursor` = the `nextCursor` of the page before ' +
+        '(opaque; null on the last page); each item comes exactly once across the pages. The older names `before`/`after` ' +
+        '(query) and `next`/`nextBefore`/`nextAfter` (answer) still work for this version and are marked deprecated.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],

@@ -1,5 +1,7 @@
 import type { Queryable } from './database';
+import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { RejectionReason } from '../model/redemption-rejection';
+import type { Frequency } from '../model/frequency';
 
 export type { RejectionReason };
 
@@ -65,20 +67,30 @@ export async function recentGuessFailures(
   return rows[0] as { member: number; key: number };
 }
 
-const PERIOD_START: Record<string, string> = {
-  day: `date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`,
-  week: `date_trunc('week', now() at time zone 'UTC') at time zone 'UTC'`,
-  month: `date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`,
-  year: `date_trunc('year', now() at time zone 'UTC') at time zone 'UTC'`,
-  lifetime: `'-infinity'::timestamptz`,
-};
+/**
+ * SQL: whether event `e`'s created_at falls in the frequency window (domain/frequency-window.ts says where it
+ * starts) that ends at `now`, for a frequency and a zone given as SQL expressions. Shared by the redemption snapshot
+ * and the simulator so the two count alike.
+ */
+export function inFrequencyWindow(frequency: string, zone: string, now: string): string {
+  return `case when ${frequency} ? 'window' then e.created_at > ${now} - (${frequency}->>'window')::interval
+               when ${frequency}->>'period' = 'lifetime' then true
+               else e.created_at >= date_trunc(${frequency}->>'period', ${now}, ${zone}) end`;
+}
 
-/** A member's redemptions of a campaign in the current calendar period (UTC); rolled-back ones don't count. */
-export async function redemptionsInPeriod(db: Queryable, campaignId: string, memberId: string, period: string): Promise<number> {
+/** A member's redemptions of a campaign in the current frequency window; rolled-back ones don't count. */
+export async function redemptionsInPeriod(
+  db: Queryable,
+  campaignId: string,
+  memberId: string,
+  frequency: Frequency,
+  timeZone: string,
+): Promise<number> {
   const { rows } = await db.query(
-    `select count(*)::int as n from redemption_events
-      where campaign_id = $1 and member_id = $2 and outcome = 'redeemed' and rolled_back_at is null and created_at >= ${PERIOD_START[period]}`,
-    [campaignId, memberId],
+    `select count(*)::int as n from redemption_events e
+      where campaign_id = $1 and member_id = $2 and outcome = 'redeemed' and rolled_back_at is null
+        and ${inFrequencyWindow('$3::jsonb', '$4::text', 'now()')}`,
+    [campaignId, memberId, JSON.stringify(frequency), timeZone],
   );
   return rows[0].n as number;
 }
@@ -118,8 +130,6 @@ export interface RedemptionEventRecord {
   result: RedemptionOutcome;
   rolledBackAt: Date | null;
   createdAt: Date;
-  /** Position for keyset paging: created_at at full precision, then the event id. */
-  sortKey: string;
 }
 
 export interface RedemptionEventFilters {
@@ -131,16 +141,16 @@ export interface RedemptionEventFilters {
   to?: string;
 }
 
-/** Newest first; `after` is the sortKey of the last record of the previous page. */
+/** Newest first; `after` is the (pageAt, event id) of the last record of the previous page. */
 export async function searchRedemptionEvents(
   db: Queryable,
   f: RedemptionEventFilters,
-  after: { at: string; eventId: string } | null,
+  after: { at: string; id: string } | undefined,
   limit: number,
-): Promise<RedemptionEventRecord[]> {
+): Promise<Array<WithPageKey<RedemptionEventRecord>>> {
   const { rows } = await db.query(
     `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
-            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", created_at::text || '|' || event_id as "sortKey"
+            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", ${fullPrecisionTime('created_at')} as "pageAt"
        from redemption_events
       where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
         and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
@@ -154,11 +164,11 @@ export async function searchRedemptionEvents(
       f.from ?? null,
       f.to ?? null,
       after?.at ?? null,
-      after?.eventId ?? null,
+      after?.id ?? null,
       limit,
     ],
   );
-  return rows as RedemptionEventRecord[];
+  return rows as Array<WithPageKey<RedemptionEventRecord>>;
 }
 
 /** A recorded event as the what-if replay re-decides it. */

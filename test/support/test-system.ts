@@ -61,6 +61,8 @@ export interface TestSystemOptions {
   inProcessWorker?: boolean;
   /** A Temporal server of the test's own (restart tests); default: the shared one. */
   temporalAddress?: string;
+  /** The clock POST /v1/events decides by (see AppContext.clock); default: the real one. */
+  clock?: () => Date;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -72,6 +74,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: queue,
+    SECRETS_KEY: process.env.SECRETS_KEY!,
     // Test files share one namespace and reuse campaign ids: each file's campaign workflows are its own.
     TEMPORAL_WORKFLOW_ID_PREFIX: `${queue}-`,
   });
@@ -93,7 +96,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const apiKeys = Object.entries(KEYS)
     .map(([role, key]) => `${role}:${key}`)
     .join(',');
-  const app = createApp({ db, temporal, config, faults: options.faults }, parseApiKeys(apiKeys));
+  const app = createApp({ db, temporal, config, faults: options.faults, clock: options.clock }, parseApiKeys(apiKeys));
   return {
     api: request(app),
     app,
