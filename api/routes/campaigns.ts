@@ -16,6 +16,7 @@ import { campaignTimeseries } from '../../db/campaign-timeseries';
 import { createCampaign, toFields, updateCampaign } from '../../services/campaigns';
 import { readLifecycle } from '../../services/campaign-lifecycle';
 import type { AppContext } from '../../services/context';
+import { etagOfVersion, expectedVersion } from '../if-match';
 
 const view = (c: Campaign, extra: object = {}) => ({
   id: c.id,
@@ -25,17 +26,7 @@ const view = (c: Campaign, extra: object = {}) => ({
   finalStats: c.finalStats,
   ...extra,
 });
-const etagOf = (c: Campaign) => `"${c.version}"`;
-
-/**
- * The version an `If-Match` header names (undefined: no header, or `*`). Anything else that isn't one of our
- * ETags can't match the current version: -1, so the PATCH answers 412.
- */
-function expectedVersion(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
-  return match ? Number(match[1]) : -1;
-}
+const etagOf = (c: Campaign) => etagOfVersion(c.version);
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
