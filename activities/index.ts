@@ -6,6 +6,7 @@ import { createReservationActivities } from './reservations';
 import { createWebhookActivities } from './webhook-delivery';
 import { createCampaignLifecycleActivities } from './campaign-lifecycle';
 import { systemResolver, type Resolver } from './webhook-http';
+import { createRetentionActivities } from './retention';
 import type { WebhookConfig } from '../runtime/config';
 
 export interface ActivityFaults {
@@ -19,7 +20,8 @@ export interface ActivityFaults {
 export function createActivities(db: Database, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
   const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
-    ...createWebhookActivities(db, sender),
+    ...createWebhookActivities(db, sender, { batchSize: webhooks.batchSize, timeoutMs: webhooks.timeoutMs }),
+    ...createRetentionActivities(db),
     ...createCampaignLifecycleActivities(db),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),

@@ -18,7 +18,7 @@ const UPDATE_DEADLINE_MS = 30_000;
  */
 export async function changeLifecycle(ctx: AppContext, campaignId: string, change: LifecycleChange): Promise<LifecycleView> {
   const start = new WithStartWorkflowOperation<typeof campaignLifecycleWorkflow>('campaignLifecycleWorkflow', {
-    taskQueue: ctx.config.taskQueue,
+    taskQueue: ctx.config.taskQueues.campaigns,
     workflowId: campaignWorkflowId(campaignId, ctx.config.workflowIdPrefix),
     args: [{ campaignId, checkIntervalMs: ctx.config.campaignCheckIntervalMs }],
     workflowIdConflictPolicy: 'USE_EXISTING',

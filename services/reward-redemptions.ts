@@ -152,7 +152,7 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
       reservedUntil,
     });
     await ctx.temporal.workflow.start<typeof expireReservationWorkflow>('expireReservationWorkflow', {
-      taskQueue: ctx.config.taskQueue,
+      taskQueue: ctx.config.taskQueues.reservations,
       workflowId: `expire-reservation-${id}`,
       args: [{ reservationId: id, expiresAt: reservedUntil.toISOString() }],
     });
