@@ -36,7 +36,10 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
   await system.temporal.workflow.getHandle(`expire-reservation-${reservation.body.id}`).result();
   // A subscription's delivery workflow: a batch refused once (503), its retry after the backoff, a second message.
   const receiver = await new WebhookReceiver((n) => (n === 1 ? 503 : 200)).start();
-  const hook = await system.api.post('/v1/webhooks').set(system.as('marketer')).send({ url: receiver.url, events: ['campaign.started'] });
+  const hook = await system.api
+    .post('/v1/webhooks')
+    .set(system.as('marketer'))
+    .send({ url: receiver.url, events: ['campaign.started'] });
   await system.db.transaction((c) => enqueueOutbox(c, 'campaign.started', { version: 1, campaignId: 'replay-1' }));
   await eventually(async () => receiver.received.length >= 2);
   await system.db.transaction((c) => enqueueOutbox(c, 'campaign.started', { version: 1, campaignId: 'replay-2' }));
