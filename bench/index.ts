@@ -8,6 +8,7 @@ import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
 import { benchWebhookCost } from './webhooks';
+import { benchWebhookThroughput } from './webhook-throughput';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
 
@@ -37,7 +38,11 @@ async function main() {
     }
     if (!only || only === 'webhooks') {
       const ctx = await createBenchContext(services, large);
-      await benchWebhookCost(ctx, events).finally(() => ctx.close());
+      const burst = Number(process.env.BENCH_WEBHOOK_BURST ?? 10_000);
+      const backlog = Number(process.env.BENCH_WEBHOOK_BACKLOG ?? 10_000);
+      await benchWebhookCost(ctx, events)
+        .then(() => benchWebhookThroughput(ctx, burst, backlog))
+        .finally(() => ctx.close());
     }
     if (!only || only === 'dashboard') {
       const ctx = await createBenchContext(services, large);

@@ -3,6 +3,28 @@ import type { DeliveryBatchSummary, WebhookActivities } from '../activities/webh
 import { waitAfterBatch } from '../domain/retry-backoff';
 import { lastBatchQuery, wakeSignal, type WebhookSubscriptionInput } from './webhook-delivery-definitions';
 
+/**
+ * Batches in flight at once while a backlog is bigger than a batch: each leases its own rows (SKIP LOCKED), so
+ * they go to different workers' slots and a second worker adds throughput even to a single subscription.
+ */
+const PARALLEL_BATCHES = 4;
+
+/** Several batches' summaries as one: counts add up, the backlog and next due time are the latest known. */
+function combine(batches: DeliveryBatchSummary[]): DeliveryBatchSummary {
+  const sum = (key: 'attempted' | 'delivered' | 'retrying' | 'failed') => batches.reduce((n, b) => n + b[key], 0);
+  const due = batches.map((b) => b.nextDueAt).filter((t): t is number => t !== null);
+  return {
+    subscription: batches.find((b) => b.subscription !== 'active')?.subscription ?? 'active',
+    attempted: sum('attempted'),
+    delivered: sum('delivered'),
+    retrying: sum('retrying'),
+    failed: sum('failed'),
+    backlog: Math.min(...batches.map((b) => b.backlog)),
+    nextDueAt: due.length ? Math.min(...due) : null,
+    lastError: batches.map((b) => b.lastError).find((e) => e !== null) ?? null,
+  };
+}
+
 /** History events before the run continues as new: the history stays small however long the subscription lives. */
 const HISTORY_LIMIT = 2_000;
 
@@ -24,7 +46,9 @@ export async function webhookSubscriptionWorkflow(input: WebhookSubscriptionInpu
   setHandler(lastBatchQuery, () => last);
   while (workflowInfo().historyLength < HISTORY_LIMIT && !workflowInfo().continueAsNewSuggested) {
     woken = false; // a wake-up during the batch makes the next batch start at once
-    last = await deliverWebhookBatch({ subscriptionId: input.subscriptionId, retry: input.retry });
+    const inFlight = last && last.backlog > last.attempted ? PARALLEL_BATCHES : 1;
+    const batch = { subscriptionId: input.subscriptionId, retry: input.retry };
+    last = combine(await Promise.all(Array.from({ length: inFlight }, () => deliverWebhookBatch(batch))));
     if (last.subscription !== 'active') return;
     const wait = waitAfterBatch(last.nextDueAt, last.attempted, Date.now());
     if (wait > 0) await condition(() => woken, wait);
