@@ -5,10 +5,7 @@ import { deleteExpiredIdempotencyKeys } from '../db/idempotency-keys';
 import { deleteDispatchedOutbox } from '../db/outbox';
 import { deleteOldRejectedEvents } from '../db/redemption-events';
 import { deleteFinishedDeliveries } from '../db/webhook-deliveries';
-
-/** What the retention pass prunes, in this order (deliveries before the outbox rows they refer to). */
-export const RETAINED_TABLES = ['webhook_deliveries', 'outbox', 'idempotency_keys', 'redemption_events', 'code_history'] as const;
-export type RetainedTable = (typeof RETAINED_TABLES)[number];
+import type { RetainedTable } from '../model/background-work';
 
 const DELETERS: Record<RetainedTable, (db: Queryable, hours: number, limit: number) => Promise<number>> = {
   webhook_deliveries: deleteFinishedDeliveries,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { WORK_KINDS, type WorkKind } from '../model/background-work';
 
 /** Every setting the system reads from the environment, with its default, in one place. */
 export interface Config {
@@ -47,8 +48,7 @@ export interface Config {
   workflowIdPrefix: string;
 }
 
-export const WORK_KINDS = ['bulk', 'campaigns', 'reservations', 'webhooks'] as const;
-export type WorkKind = (typeof WORK_KINDS)[number];
+export { WORK_KINDS, type WorkKind };
 export type TaskQueues = Record<WorkKind, string>;
 
 /** Bulk jobs keep the base name (generation, import and cancel workflows started before the split stay found). */

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { RetainedTable, RetentionActivities } from '../activities/retention';
+import type { RetentionActivities } from '../activities/retention';
+import type { RetainedTable } from '../model/background-work';
 
 export interface RetentionInput {
   /** Age in hours past which each table's done rows go. */
