@@ -62,7 +62,13 @@ export async function benchWebhookThroughput(ctx: BenchContext, burst: number, b
       name: 'bench-wt',
       status: 'active',
       trigger: { event: 'code_entered', codeAttribute: 'code' },
-      rules: [{ name: 'all', conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] }, effects: [] }],
+      rules: [
+        {
+          name: 'all',
+          conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] },
+          effects: [{ type: 'add_points', points: 1 }],
+        },
+      ],
     }),
   });
   if (created.status !== 201) throw new Error(`campaign: ${created.status} ${await created.text()}`);
