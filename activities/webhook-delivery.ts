@@ -1,7 +1,7 @@
 import type { Database } from '../db/database';
 import { deliveryBacklog, leaseDueDeliveries, recordAttempts, type AttemptResult, type DueDelivery } from '../db/webhook-deliveries';
 import { findWebhookSubscription, type WebhookSubscription } from '../db/webhook-subscriptions';
-import { nextAttemptAt } from '../domain/retry-backoff';
+import { nextAttemptAt, PARALLEL_BATCHES } from '../domain/retry-backoff';
 import { signWebhook } from '../domain/webhook-signature';
 import type { RetrySchedule } from '../model/webhooks';
 import { WebhookAgents } from './webhook-agents';
@@ -60,7 +60,8 @@ export function attemptResult(delivery: DueDelivery, sent: SendResult, now: numb
 }
 
 export function createWebhookActivities(db: Database, policy: SenderPolicy, settings: DeliveryBatchSettings) {
-  const agents = new WebhookAgents(settings.batchSize);
+  // Room for every batch of a subscription in flight in this worker: a request never waits for a socket (its time limit runs).
+  const agents = new WebhookAgents(settings.batchSize * PARALLEL_BATCHES);
 
   async function send(subscription: WebhookSubscription, due: DueDelivery[]): Promise<SendResult[]> {
     const refused = await checkResolvedTarget(subscription.url, policy);

@@ -26,3 +26,10 @@ export function waitAfterBatch(nextDueAt: number | null, attempted: number, now:
   if (untilDue > 0) return Math.min(untilDue, IDLE_LOOK_MS);
   return attempted > 0 ? 0 : BUSY_LOOK_MS;
 }
+
+/**
+ * Batches of one subscription in flight at once while its backlog is bigger than a batch: each leases its own
+ * rows (SKIP LOCKED), so they spread over the workers' slots and a second worker adds throughput even to a
+ * single subscription. Each holds a webhook activity slot while it runs.
+ */
+export const PARALLEL_BATCHES = 4;

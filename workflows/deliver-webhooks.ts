@@ -1,13 +1,7 @@
 import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DeliveryBatchSummary, WebhookActivities } from '../activities/webhook-delivery';
-import { waitAfterBatch } from '../domain/retry-backoff';
+import { PARALLEL_BATCHES, waitAfterBatch } from '../domain/retry-backoff';
 import { lastBatchQuery, wakeSignal, type WebhookSubscriptionInput } from './webhook-delivery-definitions';
-
-/**
- * Batches in flight at once while a backlog is bigger than a batch: each leases its own rows (SKIP LOCKED), so
- * they go to different workers' slots and a second worker adds throughput even to a single subscription.
- */
-const PARALLEL_BATCHES = 4;
 
 /** Several batches' summaries as one: counts add up, the backlog and next due time are the latest known. */
 function combine(batches: DeliveryBatchSummary[]): DeliveryBatchSummary {
