@@ -54,6 +54,25 @@ export async function benchWebhookThroughput(ctx: BenchContext, burst: number, b
     `insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`,
   );
   await db.query(`update webhook_subscriptions set status = 'paused'`); // earlier sections' subscriptions get nothing
+  const receiver = await startReceiver();
+  // First: creating the campaign waits for its lifecycle workflow.
+  const workers: ServiceProcess[] = [await startServiceProcess('worker/index.ts', { ...ctx.env, ...WEBHOOK_ENV })];
+  try {
+    await runThroughput(ctx, receiver, workers, burst, backlog);
+  } finally {
+    await receiver.stop(); // first: the slow receiver's held requests end, so the workers stop at once
+    for (const w of workers) await w.stop();
+  }
+}
+
+async function runThroughput(
+  ctx: BenchContext,
+  receiver: Awaited<ReturnType<typeof startReceiver>>,
+  workers: ServiceProcess[],
+  burst: number,
+  backlog: number,
+): Promise<void> {
+  const { db } = ctx;
   const created = await fetch(`${ctx.baseUrl}/v1/campaigns`, {
     method: 'POST',
     headers: { ...ctx.headers, 'Content-Type': 'application/json' },
@@ -76,7 +95,6 @@ export async function benchWebhookThroughput(ctx: BenchContext, burst: number, b
   await db.query(`insert into codes (code, pool_id) select 'WT' || g, $1 from generate_series(1, $2) g`, [pool.id, burst]);
   await db.query(`insert into members (id) select 'wt-' || g from generate_series(1, $1) g on conflict do nothing`, [burst]);
 
-  const receiver = await startReceiver();
   const subscribe = async (speed: 'fast' | 'slow', name: string) =>
     (
       await insertWebhookSubscription(db, {
@@ -95,86 +113,80 @@ export async function benchWebhookThroughput(ctx: BenchContext, burst: number, b
          from generate_series(1, $1) g`,
       [n],
     );
-  const workers: ServiceProcess[] = [await startServiceProcess('worker/index.ts', { ...ctx.env, ...WEBHOOK_ENV })];
-  try {
-    // 1. A burst through the API, one subscription: redemption rate, delivery rate, drain after the last answer.
-    const burstHook = await subscribe('fast', 'burst');
-    const started = Date.now();
-    const run = await drive(
-      burst,
-      async (i) => {
-        const res = await fetch(`${ctx.baseUrl}/v1/events`, {
-          method: 'POST',
-          headers: { ...ctx.headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ id: `wt-${i}`, name: 'code_entered', memberId: `wt-${i + 1}`, attributes: { code: `WT${i + 1}` } }),
-        });
-        if (((await res.json()) as { outcome?: string }).outcome !== 'redeemed') throw new Error(`event ${i} not redeemed`);
-      },
-      16,
-    );
-    const lastAnswer = Date.now();
-    const drained = await until(() => receiver.received('burst') >= burst);
-    const redemptionRate = stats(run).rate;
-    const deliveryRate = burst / ((drained - started) / 1000);
-    console.log(
-      `burst: ${count(Math.round(redemptionRate))} redemptions/s; ${count(Math.round(deliveryRate))} deliveries/s over the burst ` +
-        `(${(deliveryRate / redemptionRate).toFixed(2)}x the redemption rate); drained ${seconds(drained - lastAnswer)} after the last answer (target <= 30 s)`,
-    );
-    await pause(burstHook);
+  // 1. A burst through the API, one subscription: redemption rate, delivery rate, drain after the last answer.
+  const burstHook = await subscribe('fast', 'burst');
+  const started = Date.now();
+  const run = await drive(
+    burst,
+    async (i) => {
+      const res = await fetch(`${ctx.baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: { ...ctx.headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: `wt-${i}`, name: 'code_entered', memberId: `wt-${i + 1}`, attributes: { code: `WT${i + 1}` } }),
+      });
+      if (((await res.json()) as { outcome?: string }).outcome !== 'redeemed') throw new Error(`event ${i} not redeemed`);
+    },
+    16,
+  );
+  const lastAnswer = Date.now();
+  const drained = await until(() => receiver.received('burst') >= burst);
+  const redemptionRate = stats(run).rate;
+  const deliveryRate = burst / ((drained - started) / 1000);
+  console.log(
+    `burst: ${count(Math.round(redemptionRate))} redemptions/s; ${count(Math.round(deliveryRate))} deliveries/s over the burst ` +
+      `(${(deliveryRate / redemptionRate).toFixed(2)}x the redemption rate); drained ${seconds(drained - lastAnswer)} after the last answer (target <= 30 s)`,
+  );
+  await pause(burstHook);
 
-    // 2. A backlog straight into the outbox: sustained deliveries to one subscription, 1 worker then 2.
-    const rates: number[] = [];
-    for (const n of [1, 2]) {
-      if (workers.length < n) workers.push(await startServiceProcess('worker/index.ts', { ...ctx.env, ...WEBHOOK_ENV }));
-      const hook = await subscribe('fast', `backlog${n}`);
-      const from = Date.now();
-      await enqueue(backlog);
-      const done = await until(() => receiver.received(`backlog${n}`) >= backlog);
-      rates.push(backlog / ((done - from) / 1000));
-      console.log(
-        `backlog of ${count(backlog)} to one subscription, ${n} worker(s): ${seconds(done - from)}, ${count(Math.round(rates[n - 1]))}/s`,
-      );
-      await pause(hook);
-    }
+  // 2. A backlog straight into the outbox: sustained deliveries to one subscription, 1 worker then 2.
+  const rates: number[] = [];
+  for (const n of [1, 2]) {
+    if (workers.length < n) workers.push(await startServiceProcess('worker/index.ts', { ...ctx.env, ...WEBHOOK_ENV }));
+    const hook = await subscribe('fast', `backlog${n}`);
+    const from = Date.now();
+    await enqueue(backlog);
+    const done = await until(() => receiver.received(`backlog${n}`) >= backlog);
+    rates.push(backlog / ((done - from) / 1000));
     console.log(
-      `2 workers vs 1: ${(rates[1] / rates[0]).toFixed(2)}x (target > 1); 1 worker vs the burst's redemption rate: ${(rates[0] / redemptionRate).toFixed(2)}x`,
+      `backlog of ${count(backlog)} to one subscription, ${n} worker(s): ${seconds(done - from)}, ${count(Math.round(rates[n - 1]))}/s`,
     );
-
-    // 3. A receiver answering in 10 s beside a fast one; a campaign PATCH meanwhile, against the same PATCH idle.
-    const patchMs = async () => {
-      const times: number[] = [];
-      for (const status of ['paused', 'active', 'paused', 'active']) {
-        const t = Date.now();
-        const res = await fetch(`${ctx.baseUrl}/v1/campaigns/bench-wt`, {
-          method: 'PATCH',
-          headers: { ...ctx.headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ status }),
-        });
-        if (res.status !== 200) throw new Error(`PATCH: ${res.status} ${await res.text()}`);
-        times.push(Date.now() - t);
-      }
-      return times.sort((a, b) => a - b)[1];
-    };
-    const idlePatch = await patchMs();
-    const fastAlone = await subscribe('fast', 'alone');
-    let from = Date.now();
-    await enqueue(2_000);
-    const alone = (await until(() => receiver.received('alone') >= 2_000)) - from;
-    await pause(fastAlone);
-    const slow = await subscribe('slow', 'slow');
-    const fast = await subscribe('fast', 'beside');
-    from = Date.now();
-    await enqueue(2_000);
-    const busyPatch = await patchMs();
-    const beside = (await until(() => receiver.received('beside') >= 2_000)) - from;
-    console.log(
-      `fast subscription, 2,000 messages: ${seconds(alone)} alone, ${seconds(beside)} beside one answering in 10 s ` +
-        `(${(beside / alone).toFixed(2)}x); campaign PATCH median ${idlePatch} ms idle, ${busyPatch} ms with the slow receiver's batches in flight`,
-    );
-    await pause(slow);
-    await pause(fast);
-  } finally {
-    await receiver.stop(); // first: the slow receiver's held requests end, so the workers stop at once
-    for (const w of workers) await w.stop();
+    await pause(hook);
   }
+  console.log(
+    `2 workers vs 1: ${(rates[1] / rates[0]).toFixed(2)}x (target > 1); 1 worker vs the burst's redemption rate: ${(rates[0] / redemptionRate).toFixed(2)}x`,
+  );
+
+  // 3. A receiver answering in 10 s beside a fast one; a campaign PATCH meanwhile, against the same PATCH idle.
+  const patchMs = async () => {
+    const times: number[] = [];
+    for (const status of ['paused', 'active', 'paused', 'active']) {
+      const t = Date.now();
+      const res = await fetch(`${ctx.baseUrl}/v1/campaigns/bench-wt`, {
+        method: 'PATCH',
+        headers: { ...ctx.headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status }),
+      });
+      if (res.status !== 200) throw new Error(`PATCH: ${res.status} ${await res.text()}`);
+      times.push(Date.now() - t);
+    }
+    return times.sort((a, b) => a - b)[1];
+  };
+  const idlePatch = await patchMs();
+  const fastAlone = await subscribe('fast', 'alone');
+  let from = Date.now();
+  await enqueue(2_000);
+  const alone = (await until(() => receiver.received('alone') >= 2_000)) - from;
+  await pause(fastAlone);
+  const slow = await subscribe('slow', 'slow');
+  const fast = await subscribe('fast', 'beside');
+  from = Date.now();
+  await enqueue(2_000);
+  const busyPatch = await patchMs();
+  const beside = (await until(() => receiver.received('beside') >= 2_000)) - from;
+  console.log(
+    `fast subscription, 2,000 messages: ${seconds(alone)} alone, ${seconds(beside)} beside one answering in 10 s ` +
+      `(${(beside / alone).toFixed(2)}x); campaign PATCH median ${idlePatch} ms idle, ${busyPatch} ms with the slow receiver's batches in flight`,
+  );
+  await pause(slow);
+  await pause(fast);
 }
