@@ -1,7 +1,7 @@
 import type { Database } from '../db/database';
 import { deliveryBacklog, leaseDueDeliveries, recordAttempts, type AttemptResult, type DueDelivery } from '../db/webhook-deliveries';
-import { findWebhookSubscription, type WebhookSubscription } from '../db/webhook-subscriptions';
-import { nextAttemptAt, PARALLEL_BATCHES } from '../domain/retry-backoff';
+import { findWebhookSubscription, markDeliveryIdle, type WebhookSubscription } from '../db/webhook-subscriptions';
+import { nextAttemptAt, PARALLEL_BATCHES, waitAfterBatch } from '../domain/retry-backoff';
 import { signWebhook } from '../domain/webhook-signature';
 import type { RetrySchedule } from '../model/webhooks';
 import { WebhookAgents } from './webhook-agents';
@@ -96,6 +96,7 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy, sett
       };
       if (!subscription || subscription.status !== 'active') {
         agents.drop(input.subscriptionId);
+        await markDeliveryIdle(db, input.subscriptionId); // its workflow ends: the next message starts it again
         return summary;
       }
       const due = await leaseDueDeliveries(db, subscription.id, settings.batchSize, leaseMs(settings));
@@ -108,7 +109,12 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy, sett
         if (r.error) summary.lastError = r.error;
       }
       summary.attempted = results.length;
-      const backlog = await deliveryBacklog(db, subscription.id);
+      let backlog = await deliveryBacklog(db, subscription.id);
+      if (waitAfterBatch(backlog.nextDueAt?.getTime() ?? null, results.length, Date.now()) > 0) {
+        // The workflow will sleep: mark it so a relay wakes it, then look again (a delivery committed in between).
+        await markDeliveryIdle(db, subscription.id);
+        backlog = await deliveryBacklog(db, subscription.id);
+      }
       return { ...summary, backlog: backlog.waiting, nextDueAt: backlog.nextDueAt?.getTime() ?? null };
     },
   };

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/database';
 import { fanOutDeliveries, subscriptionsWithOverdueDeliveries } from '../db/webhook-deliveries';
+import { takeIdleSubscriptions } from '../db/webhook-subscriptions';
 import type { WebhookConfig } from '../runtime/config';
 import { wakeSubscription } from '../services/webhook-wake';
 import type { OutboxDispatcher } from './outbox-relay';
@@ -12,8 +13,8 @@ const OVERDUE_GRACE_MS = 30_000;
 
 /**
  * The webhook side of the outbox: a message becomes one delivery row per subscription that wants its type, in
- * the relay's transaction (the database holds the backlog), and each subscription's workflow is woken once the
- * rows have committed. A wake-up lost to a crash between the two is made good by the sweep: any active
+ * the relay's transaction (the database holds the backlog), and each subscription's workflow that may be asleep
+ * (`delivery_idle`) is woken once the rows have committed. A wake-up lost to a crash between the two is made good by the sweep: any active
  * subscription with deliveries long overdue is woken (or its workflow started) again.
  */
 export function createWebhookDispatch(db: Database, temporal: Client, taskQueue: string, webhooks: WebhookConfig) {
@@ -25,7 +26,8 @@ export function createWebhookDispatch(db: Database, temporal: Client, taskQueue:
         tx,
         messages.map((m) => m.id),
       );
-      return subscriptions.length ? () => wake(subscriptions) : undefined;
+      // Only workflows that may be asleep are signalled: one busy with batches finds the rows by itself.
+      return subscriptions.length ? async () => wake(await takeIdleSubscriptions(db, subscriptions)) : undefined;
     },
   };
   async function sweep(): Promise<void> {
