@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './database';
 import type { NotificationType } from '../model/notification-types';
+import type { OutboxCommandType } from '../model/outbox-commands';
 
 /** One message waiting in the outbox (see the migration for why it exists). */
 export interface OutboxMessage {
   id: string;
-  /** A notification type (webhooks), or an internal one a dispatcher of its own handles. */
+  /** A notification type (webhooks), a command (model/outbox-commands.ts), or another type a dispatcher handles. */
   type: string;
   payload: Record<string, unknown>;
   createdAt: Date;
@@ -17,7 +18,7 @@ export interface OutboxMessage {
  */
 export async function enqueueOutbox(
   db: Queryable,
-  type: NotificationType,
+  type: NotificationType | OutboxCommandType,
   payload: Record<string, unknown>,
   id: string = randomUUID(),
 ): Promise<string> {

@@ -6,6 +6,7 @@ import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfig, taskQueuesFor, type RetentionConfig, type WebhookConfig, type WorkKind } from '../runtime/config';
 import { OutboxRelay } from './outbox-relay';
 import { createWebhookDispatch } from './webhook-dispatcher';
+import { createCommandDispatchers } from './outbox-commands';
 import { ensureRetentionSchedule } from './retention-schedule';
 
 export interface WorkerOptions {
@@ -89,7 +90,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   const webhookDispatch = createWebhookDispatch(options.db, client, taskQueues.webhooks, webhooks);
   const relay = new OutboxRelay(
     options.db,
-    { byType: new Map(), fallback: webhookDispatch.dispatcher },
+    { byType: createCommandDispatchers(client, taskQueues), fallback: webhookDispatch.dispatcher },
     webhooks.relayIntervalMs,
     webhookDispatch.sweep,
   );
