@@ -6,6 +6,7 @@ import { createReservationActivities } from './reservations';
 import { createWebhookActivities } from './webhook-delivery';
 import { createCampaignLifecycleActivities } from './campaign-lifecycle';
 import { systemResolver, type Resolver } from './webhook-http';
+import { createRetentionActivities } from './retention';
 import type { WebhookConfig } from '../runtime/config';
 import { SecretBox } from '../domain/secret-box';
 
@@ -20,7 +21,13 @@ export interface ActivityFaults {
 export function createActivities(db: Database, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
   const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
-    ...createWebhookActivities(db, sender, SecretBox.for(webhooks.secretsKey)),
+    ...createWebhookActivities(
+      db,
+      sender,
+      { batchSize: webhooks.batchSize, timeoutMs: webhooks.timeoutMs },
+      SecretBox.for(webhooks.secretsKey),
+    ),
+    ...createRetentionActivities(db),
     ...createCampaignLifecycleActivities(db),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),

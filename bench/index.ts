@@ -8,13 +8,14 @@ import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
 import { benchWebhookCost } from './webhooks';
+import { benchWebhookThroughput } from './webhook-throughput';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  // "generation", "io", "redemption", "runtimes", "webhooks", "console" or "dashboard"
+  // "generation", "io", "redemption", "runtimes", "webhooks" (or "webhook-throughput"), "console" or "dashboard"
   const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
@@ -35,9 +36,14 @@ async function main() {
       const ctx = await createBenchContext(services, large);
       await benchRedemptions(ctx, events).finally(() => ctx.close());
     }
-    if (!only || only === 'webhooks') {
+    // "webhook-throughput": the delivery figures alone, without the cost on the redemption path.
+    if (!only || only === 'webhooks' || only === 'webhook-throughput') {
       const ctx = await createBenchContext(services, large);
-      await benchWebhookCost(ctx, events).finally(() => ctx.close());
+      const burst = Number(process.env.BENCH_WEBHOOK_BURST ?? 10_000);
+      const backlog = Number(process.env.BENCH_WEBHOOK_BACKLOG ?? 10_000);
+      await (only === 'webhook-throughput' ? Promise.resolve() : benchWebhookCost(ctx, events))
+        .then(() => benchWebhookThroughput(ctx, burst, backlog))
+        .finally(() => ctx.close());
     }
     if (!only || only === 'dashboard') {
       const ctx = await createBenchContext(services, large);

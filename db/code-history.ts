@@ -69,3 +69,18 @@ export async function listEventHistory(
   );
   return rows as Array<CodeHistoryEntry & { code: string }>;
 }
+
+/**
+ * Retention of code history: deletes up to `limit` rows older than `hours`, except a code's successful
+ * redemption (its current status is on the code itself).
+ */
+export async function deleteOldCodeHistory(db: Queryable, hours: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from code_history where id in (
+       select id from code_history
+        where at < now() - $1 * interval '1 hour' and not (kind = 'redemption_attempt' and outcome = 'redeemed')
+        limit $2 for update skip locked)`,
+    [hours, limit],
+  );
+  return rowCount ?? 0;
+}

@@ -205,3 +205,17 @@ export async function listLastCampaignEvents(db: Queryable, campaignId: string, 
   );
   return rows as ReplayableEvent[];
 }
+
+/**
+ * Retention of the event log: deletes up to `limit` events older than `hours` that redeemed nothing (rejections,
+ * far older than any lockout window). Redemptions stay: frequency limits, budgets and rollbacks read them.
+ */
+export async function deleteOldRejectedEvents(db: Queryable, hours: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from redemption_events where event_id in (
+       select event_id from redemption_events where outcome <> 'redeemed' and created_at < now() - $1 * interval '1 hour'
+        limit $2 for update skip locked)`,
+    [hours, limit],
+  );
+  return rowCount ?? 0;
+}

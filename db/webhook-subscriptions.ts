@@ -91,3 +91,20 @@ export async function resealWebhookSecrets(
   }
   return resealed;
 }
+
+/**
+ * A subscription's delivery workflow is about to look at what is left and perhaps sleep: from now on a relay
+ * that adds deliveries wakes it. Set before that look, so a delivery committed after it is never missed.
+ */
+export async function markDeliveryIdle(db: Queryable, id: string): Promise<void> {
+  await db.query(`update webhook_subscriptions set delivery_idle = true where id = $1 and not delivery_idle`, [id]);
+}
+
+/** Of these subscriptions, the ones whose workflow may be asleep, marked awake: the caller wakes exactly those. */
+export async function takeIdleSubscriptions(db: Queryable, ids: string[]): Promise<string[]> {
+  const { rows } = await db.query(
+    `update webhook_subscriptions set delivery_idle = false where id = any($1::uuid[]) and delivery_idle returning id`,
+    [ids],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { IANAZone } from 'luxon';
+import { WORK_KINDS, type WorkKind } from '../model/background-work';
 
 /** Every setting the system reads from the environment, with its default, in one place. */
 export interface Config {
@@ -7,7 +8,13 @@ export interface Config {
   databaseUrl?: string;
   temporalAddress?: string;
   temporalNamespace: string;
+  /** The base task queue name (TEMPORAL_TASK_QUEUE); each kind of work has its own queue derived from it. */
   taskQueue: string;
+  /** Where each kind of work runs (README "Task queues"): a slow receiver can't take a generation's slots. */
+  taskQueues: TaskQueues;
+  /** The queues this worker process polls (WORKER_QUEUES, default all), each with its own activity slots. */
+  workerQueues: Array<{ kind: WorkKind; slots: number }>;
+  retention: RetentionConfig;
   apiKeys?: string;
   dataDir: string;
   toolsDir: string;
@@ -44,6 +51,40 @@ export interface Config {
   defaultTimeZone: string;
 }
 
+export { WORK_KINDS, type WorkKind };
+export type TaskQueues = Record<WorkKind, string>;
+
+/** Bulk jobs keep the base name (generation, import and cancel workflows started before the split stay found). */
+export function taskQueuesFor(base: string): TaskQueues {
+  return { bulk: base, campaigns: `${base}-campaigns`, reservations: `${base}-reservations`, webhooks: `${base}-webhooks` };
+}
+
+/** Activity slots per queue in one worker process (WORKER_<KIND>_SLOTS). */
+const DEFAULT_SLOTS: Record<WorkKind, number> = { bulk: 4, campaigns: 8, reservations: 8, webhooks: 8 };
+
+/** How long rows that are done are kept (README "Retention"), and the pass that deletes older ones. */
+export interface RetentionConfig {
+  /** How often the retention Schedule runs. */
+  everyMs: number;
+  /** Rows one delete statement removes at most (short statements: a redemption never waits behind one). */
+  batchSize: number;
+  /** Ages in hours: dispatched outbox rows (once no delivery refers to them), finished deliveries, idempotency keys,
+   * rejected events of the event log, code history rows (a code's redemption stays). */
+  hours: { outbox: number; deliveries: number; idempotencyKeys: number; eventLog: number; codeHistory: number };
+}
+
+function workerQueues(env: NodeJS.ProcessEnv): Array<{ kind: WorkKind; slots: number }> {
+  const raw = env.WORKER_QUEUES?.trim();
+  const kinds = raw ? raw.split(',').map((k) => k.trim()) : [...WORK_KINDS];
+  for (const k of kinds)
+    if (!(WORK_KINDS as readonly string[]).includes(k))
+      throw new Error(`WORKER_QUEUES: unknown queue "${k}" (known: ${WORK_KINDS.join(', ')})`);
+  return [...new Set(kinds as WorkKind[])].map((kind) => ({
+    kind,
+    slots: int(`WORKER_${kind.toUpperCase()}_SLOTS`, DEFAULT_SLOTS[kind], env),
+  }));
+}
+
 /** Outgoing webhooks (README "Webhooks"). The two allow switches are for local development and tests only. */
 export interface WebhookConfig {
   allowHttp: boolean;
@@ -55,7 +96,11 @@ export interface WebhookConfig {
   relayIntervalMs: number;
   /** SECRETS_KEY: the key(s) the signing secrets are sealed with at rest (domain/secret-box.ts). */
   secretsKey?: string;
+  /** Deliveries one batch of a subscription sends at once (also its keep-alive connections at most). */
+  batchSize: number;
 }
+
+const HOUR = 60 * 60 * 1000;
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -99,6 +144,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'loyalty-codes',
+    taskQueues: taskQueuesFor(env.TEMPORAL_TASK_QUEUE || 'loyalty-codes'),
+    workerQueues: workerQueues(env),
+    retention: {
+      everyMs: int('RETENTION_EVERY_MS', HOUR, env),
+      batchSize: int('RETENTION_BATCH_SIZE', 1_000, env),
+      hours: {
+        outbox: int('RETENTION_OUTBOX_HOURS', 7 * 24, env),
+        deliveries: int('RETENTION_DELIVERIES_HOURS', 7 * 24, env),
+        idempotencyKeys: int('RETENTION_IDEMPOTENCY_KEYS_HOURS', 24, env),
+        eventLog: int('RETENTION_EVENT_LOG_HOURS', 90 * 24, env),
+        codeHistory: int('RETENTION_CODE_HISTORY_HOURS', 90 * 24, env),
+      },
+    },
     apiKeys: env.API_KEYS || undefined,
     dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, '.data')),
     toolsDir: path.resolve(env.TOOLS_DIR || path.join(projectRoot, '.tools')),
@@ -132,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 200, env),
       secretsKey: env.SECRETS_KEY || undefined,
+      batchSize: int('WEBHOOK_BATCH_SIZE', 100, env),
     },
     campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
     workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX || '',

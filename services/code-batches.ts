@@ -130,7 +130,7 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
   forgetCodeFamilies(db);
   try {
     await ctx.temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', {
-      taskQueue: config.taskQueue,
+      taskQueue: config.taskQueues.bulk,
       workflowId,
       args: [input],
     });
@@ -154,7 +154,7 @@ export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason:
   const workflowId = `cancel-code-batch-${batch.id}`;
   try {
     await ctx.temporal.workflow.start<typeof cancelCodeBatchWorkflow>('cancelCodeBatchWorkflow', {
-      taskQueue: ctx.config.taskQueue,
+      taskQueue: ctx.config.taskQueues.bulk,
       workflowId,
       args: [{ batchId: batch.id, reason, actor, chunkSize: ctx.config.chunkSize }],
     });

@@ -3,5 +3,6 @@ export { generateCodesWorkflow, generationProgressQuery } from './generate-codes
 export { importCodesWorkflow, importProgressQuery } from './import-codes';
 export { cancelCodeBatchWorkflow, cancelledCountQuery } from './cancel-code-batch';
 export { expireReservationWorkflow } from './expire-reservation';
-export { deliverWebhookWorkflow } from './deliver-webhook';
+export { webhookSubscriptionWorkflow } from './deliver-webhooks';
 export { campaignLifecycleWorkflow } from './campaign-lifecycle';
+export { retentionWorkflow } from './retention';

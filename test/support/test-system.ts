@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { Database } from '../../db/database';
 import { loadConfig, type Config } from '../../runtime/config';
 import { connectTemporalClient } from '../../runtime/temporal-client';
-import { createWorker } from '../../worker/create-worker';
+import { createWorker, type WorkerGroup } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import type { Role } from '../../model/roles';
@@ -31,7 +30,7 @@ export interface TestSystem {
   temporal: Client;
   config: Config;
   /** The in-process worker (undefined with inProcessWorker: false). */
-  worker: Worker;
+  worker: WorkerGroup;
   databaseUrl: string;
   /** Authorization header for a role. */
   as(role: Role): { Authorization: string };
@@ -62,6 +61,8 @@ export interface TestSystemOptions {
   faults?: ActivityFaults & ServiceFaults;
   /** false: no worker in the test process (crash tests run the worker as a child process they can kill). */
   inProcessWorker?: boolean;
+  /** Create the retention Schedule (only the retention test does; the others would leave one per file behind). */
+  retentionSchedule?: boolean;
   /** A Temporal server of the test's own (restart tests); default: the shared one. */
   temporalAddress?: string;
   /** The clock POST /v1/events decides by (see AppContext.clock); default: the real one. */
@@ -94,6 +95,10 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
           workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
           faults: options.faults,
           webhooks: config.webhooks,
+          queues: config.workerQueues,
+          retention: config.retention,
+          retentionSchedule: options.retentionSchedule ?? false,
+          workflowIdPrefix: config.workflowIdPrefix,
         });
   const running = inProcess?.worker.run();
   const apiKeys = [...Object.entries(KEYS), ['producer', SECOND_PRODUCER_KEY]].map(([role, key]) => `${role}:${key}`).join(',');
@@ -104,7 +109,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     db,
     temporal,
     config,
-    worker: inProcess?.worker as Worker,
+    worker: inProcess?.worker as WorkerGroup,
     databaseUrl,
     as: (role) => ({ Authorization: `Bearer ${KEYS[role]}` }),
     async stop() {
