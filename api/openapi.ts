@@ -8,6 +8,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: "The API key's role may not use this route",
   404: 'Not found',
   409: 'Conflict (e.g. an Idempotency-Key still in progress)',
+  412: 'If-Match names an older version than the current one (precondition_failed): read again, redo the change',
   413: 'Body too large',
   415: 'Unsupported content type',
   405: 'The path exists but not with this method (the Allow header lists its methods)',

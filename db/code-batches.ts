@@ -145,3 +145,13 @@ export async function lockRunningBatch(db: Queryable, id: string): Promise<boole
   const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);
   return rowCount === 1;
 }
+
+/** The first generation or import of a campaign's pool (the one its create asked for), if any. */
+export async function firstBatchOfCampaign(db: Queryable, campaignId: string): Promise<string | null> {
+  const { rows } = await db.query(
+    `select b.id from code_batches b join code_pools p on p.id = b.pool_id where p.kind = 'campaign' and p.owner_id = $1
+      order by b.created_at limit 1`,
+    [campaignId],
+  );
+  return (rows[0]?.id as string | undefined) ?? null;
+}
