@@ -88,7 +88,7 @@ test('GET /v1/jobs lists generations and imports newest first, by pool, with key
   const oldWay = await system.api
     .get(`/v1/jobs?pool=campaign:ts-campaign&limit=1&before=${page1.body.nextBefore}`)
     .set(system.as('operator'));
-  expect(oldWay.body.jobs).toEqual(page2.body.jobs);
+  expect(oldWay.body.jobs.map((j: { id: string }) => j.id)).toEqual([a.body.id]); // ids: the job itself runs meanwhile
   const bank = await system.api.get('/v1/jobs?pool=bank&source=generation').set(system.as('marketer'));
   expect(bank.body.jobs.map((j: { id: string }) => j.id)).toEqual([c.body.id]);
   const refusals: Array<[string, string]> = [
