@@ -5,14 +5,13 @@ import { errorResponses } from '../openapi';
 import { parse } from '../validate';
 import {
   cursorParam,
-  decodeCursor,
   deprecatedCursorParam,
   deprecatedNextField,
   isUuid,
   keysetPage,
   nextCursorField,
   readTimeAndId,
-  requestedCursor,
+  decodeRequestedCursor,
 } from '../cursor';
 import { z } from '../../model/zod';
 import { codeBatchView as codeBatchSchema } from '../schemas/code-batch';
@@ -83,7 +82,7 @@ export function consoleRoutes(ctx: AppContext): Router {
               kind: query.pool.slice(0, query.pool.indexOf(':')) as 'campaign' | 'reward',
               ownerId: query.pool.slice(query.pool.indexOf(':') + 1),
             };
-    const before = decodeCursor(requestedCursor(query, 'before'), readJobKey);
+    const before = decodeRequestedCursor(query, 'before', readJobKey);
     const rows = await listBatches(ctx.db, { pool, source: query.source, before, limit: query.limit + 1 });
     const { items, nextCursor } = keysetPage(rows, query.limit, (b) => [b.pageAt, b.id]);
     res.json({ jobs: items.map((b) => ({ ...codeBatchView(b), rejected: b.rejected })), nextCursor, nextBefore: nextCursor });

@@ -3,7 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
-import { decodeCursor, deprecatedNextField, isUuid, keysetPage, nextCursorField, readTimeAndId, requestedCursor } from '../cursor';
+import { deprecatedNextField, isUuid, keysetPage, nextCursorField, readTimeAndId, decodeRequestedCursor } from '../cursor';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import {
@@ -88,7 +88,7 @@ export function webhookRoutes(ctx: AppContext): Router {
   router.get('/webhooks/:id/deliveries', allow('marketer'), async (req, res) => {
     const webhook = await loadWebhook(ctx, webhookId(req.params.id));
     const query = parse(deliveryListQuery, req.query);
-    const before = decodeCursor(requestedCursor(query, 'before'), readDeliveryKey);
+    const before = decodeRequestedCursor(query, 'before', readDeliveryKey);
     const rows = await listDeliveries(ctx.db, webhook.id, query.limit + 1, before);
     const { items, nextCursor } = keysetPage(rows, query.limit, (d) => [d.pageAt, d.id]);
     res.json({ deliveries: items.map(deliveryJson), nextCursor, next: nextCursor });
