@@ -89,6 +89,7 @@ async function decide(
     code: s.code,
     campaign: s.campaign,
     member: s.member,
+    memberId: event.memberId,
     now: new Date(),
     lockout,
     mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),

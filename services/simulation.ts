@@ -76,7 +76,12 @@ export async function simulate(
   let code: DecisionCode | null | undefined;
   if (body.code !== undefined) {
     const record = await findCode(ctx.db, normalizeCode(body.code) ?? '');
-    code = record && { code: record.code, status: record.status, campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null };
+    code = record && {
+      code: record.code,
+      status: record.status,
+      campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null,
+      memberId: record.memberId,
+    };
   }
   const frequency =
     campaign.frequency && body.memberId !== undefined && member
@@ -89,6 +94,7 @@ export async function simulate(
       code,
       campaign,
       member,
+      memberId: member?.id,
       now: new Date(),
       counts: { ...NO_COUNTS, redemptionsInPeriod: frequency },
       lockout: NO_LOCKOUT,

@@ -5,3 +5,4 @@ export { cancelCodeBatchWorkflow, cancelledCountQuery } from './cancel-code-batc
 export { expireReservationWorkflow } from './expire-reservation';
 export { deliverWebhookWorkflow } from './deliver-webhook';
 export { campaignLifecycleWorkflow } from './campaign-lifecycle';
+export { distributeCodesWorkflow, distributionProgressQuery } from './distribute-codes';
