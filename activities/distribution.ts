@@ -8,7 +8,7 @@ import {
   markDistributionFinished,
   markDistributionRunning,
 } from '../db/distributions';
-import { assignCodes, claimDistributionChunk, recordDistributionChunk } from '../db/distribution-assignments';
+import { assignCodes, claimDistributionChunk, lastAssignedCode, recordDistributionChunk } from '../db/distribution-assignments';
 import { enqueueOutbox } from '../db/outbox';
 import { runChunkOnce, type ChunkFaults, type ChunkLedger, type ChunkWork } from './chunked-job';
 
@@ -39,7 +39,11 @@ async function assignChunk(client: PoolClient, input: DistributeChunkInput): Pro
   }
   Context.current().heartbeat();
   const wanted = input.toRow - input.fromRow;
-  const assigned = await assignCodes(client, { ...input, poolId: distribution.poolId, expiresAt: distribution.expiresAt });
+  const range = { ...input, poolId: distribution.poolId, expiresAt: distribution.expiresAt };
+  const after = await lastAssignedCode(client, input.distributionId);
+  let assigned = await assignCodes(client, { ...range, after });
+  // Codes below the last one assigned may still be free (an aborted chunk's, older ones): look there too.
+  if (assigned < wanted && after !== null) assigned += await assignCodes(client, { ...range, after: null });
   if (assigned < wanted) {
     throw ApplicationFailure.nonRetryable(
       `the pool has too few unused codes: ${assigned} for ${wanted} members in chunk ${input.chunkIndex}; add codes and reset the workflow`,

@@ -37,10 +37,23 @@ export interface AssignRange {
   fromRow: number;
   toRow: number;
   expiresAt: Date | null;
+  /** Take only codes after this one (null: from the pool's first code). */
+  after: string | null;
 }
 
 /**
- * Gives each staged member of rows [fromRow, toRow) one unused, unexpired code of the pool, in one statement:
+ * The highest code the distribution has assigned: where its next chunk starts looking, so chunks don't each
+ * walk past every code the earlier ones took (the walk would grow with the audience). Codes below it that are
+ * still unused (an aborted chunk's) are found by a second pass from the start (see the activity).
+ */
+export async function lastAssignedCode(db: Queryable, distributionId: string): Promise<string | null> {
+  const { rows } = await db.query(`select max(code) as code from distribution_assignments where distribution_id = $1`, [distributionId]);
+  return (rows[0] as { code: string | null }).code;
+}
+
+/**
+ * Gives each staged member of rows [fromRow, toRow) that has none yet one unused, unexpired code of the pool
+ * (after `after`), in one statement:
  * codes are taken in key order with SKIP LOCKED (parallel chunks pass each other), paired with members by
  * position, marked `assigned` and recorded. The keys of distribution_assignments refuse a second code for a
  * member or a code twice. Returns how many were assigned (fewer than the members: the pool ran short).
@@ -49,11 +62,13 @@ export async function assignCodes(db: Queryable, r: AssignRange): Promise<number
   const { rowCount } = await db.query(
     `with audience as (
        select member_id, row_number() over (order by row_number) as k
-         from distribution_members where distribution_id = $1 and row_number >= $2 and row_number < $3),
+         from distribution_members m where distribution_id = $1 and row_number >= $2 and row_number < $3
+          and not exists (select 1 from distribution_assignments a where a.distribution_id = $1 and a.member_id = m.member_id)),
      picked as (
        select code, expires_at, row_number() over (order by code) as k from (
-         select code, expires_at from codes where pool_id = $4 and status = 'unused' and (expires_at is null or expires_at > now())
-          order by code limit $3::int - $2::int for update skip locked) free),
+         select code, expires_at from codes
+          where pool_id = $4 and status = 'unused' and (expires_at is null or expires_at > now()) and code > coalesce($6, '')
+          order by code limit (select count(*) from audience) for update skip locked) free),
      pairs as (select a.member_id, p.code, p.expires_at from audience a join picked p using (k)),
      assigned as (
        update codes c set status = 'assigned', member_id = pairs.member_id, expires_at = coalesce($5::timestamptz, c.expires_at),
@@ -62,7 +77,7 @@ export async function assignCodes(db: Queryable, r: AssignRange): Promise<number
        returning c.code, c.member_id, pairs.expires_at as previous)
      insert into distribution_assignments (distribution_id, member_id, code, code_expires_at)
      select $1, member_id, code, previous from assigned`,
-    [r.distributionId, r.fromRow, r.toRow, r.poolId, r.expiresAt],
+    [r.distributionId, r.fromRow, r.toRow, r.poolId, r.expiresAt, r.after],
   );
   return rowCount ?? 0;
 }
