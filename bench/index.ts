@@ -10,11 +10,12 @@ import { benchRedemptions } from './redemption';
 import { benchWebhookCost } from './webhooks';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
+import { benchDistribution } from './distribution';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  // "generation", "io", "redemption", "runtimes", "webhooks", "console" or "dashboard"
+  // "generation", "io", "redemption", "runtimes", "webhooks", "console", "dashboard" or "distribution"
   const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
@@ -38,6 +39,11 @@ async function main() {
     if (!only || only === 'webhooks') {
       const ctx = await createBenchContext(services, large);
       await benchWebhookCost(ctx, events).finally(() => ctx.close());
+    }
+    if (!only || only === 'distribution') {
+      const ctx = await createBenchContext(services, large);
+      const sizes = { main, large: Number(process.env.BENCH_DISTRIBUTION_LARGE ?? large) };
+      await benchDistribution(ctx, sizes).finally(() => ctx.close());
     }
     if (!only || only === 'dashboard') {
       const ctx = await createBenchContext(services, large);
