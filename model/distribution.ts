@@ -42,7 +42,7 @@ export const distributionInput = z
   .object({ ...distributionOptions, audience: memberFilter })
   .strict()
   .openapi('DistributionInput', {
-    example: { pool: { type: 'campaign', id: 'summer' }, audience: { type: 'filter', tier: 'gold', segments: [], tags: [] } },
+    example: { pool: { type: 'campaign', id: 'summer-2026' }, audience: { type: 'filter', tier: 'gold', segments: [], tags: [] } },
   });
 export type DistributionInput = z.infer<typeof distributionInput>;
 
@@ -65,3 +65,6 @@ export interface DistributionRequest {
   expiresAt?: string;
   topUp: boolean;
 }
+
+/** `POST /v1/distributions/:id/cancel` takes no options (an empty object, or no body). */
+export const distributionCancelRequest = z.object({}).strict().openapi('DistributionCancelRequest', { example: {} });

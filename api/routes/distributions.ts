@@ -11,7 +11,7 @@ import { codeView, distributionView } from '../views';
 import { distributionIdParam, distributionView as distributionSchema, memberCodePage, memberCodesQuery } from '../schemas/distribution';
 import { memberIdParam } from '../schemas/member';
 import { z } from '../../model/zod';
-import { distributionInput, distributionListQuery } from '../../model/distribution';
+import { distributionCancelRequest, distributionInput, distributionListQuery } from '../../model/distribution';
 import { parsePoolReference, POOL_REFERENCE_HINT } from '../../model/pool';
 import { findDistribution, type Distribution } from '../../db/distributions';
 import { listMemberAssignedCodes } from '../../db/distribution-assignments';
@@ -80,7 +80,7 @@ export function distributionRoutes(ctx: AppContext): Router {
   });
 
   router.post('/distributions/:id/cancel', allow('marketer', 'operator'), async (req, res) => {
-    parse(z.object({}).strict(), req.body ?? {});
+    parse(distributionCancelRequest, req.body ?? {});
     res.json(distributionView(await cancelDistribution(ctx, await loadDistribution(String(req.params.id)))));
   });
 
@@ -151,7 +151,7 @@ export function describeDistributionRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/distributions/{id}/cancel',
     summary: 'Cancel a distribution: it stops, and its codes not yet redeemed return to the pool',
     tags: ['Distributions'],
-    request: { params: distributionIdParam, body: { ...jsonBody(z.object({}).strict()), required: false } },
+    request: { params: distributionIdParam, body: { ...jsonBody(distributionCancelRequest), required: false } },
     responses: { 200: job('The cancelled distribution (`returned`: codes given back)'), ...errorResponses(400, 401, 403, 404) },
   });
   registry.registerPath({
