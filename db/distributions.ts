@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Queryable } from './database';
 import { copyRows } from './copy';
+import { jobRows } from './job-rows';
 import type { DistributionAudience, DistributionStatus, MemberFilter } from '../model/distribution';
 
 /** One distribution (migration distributions): its job state and what it has assigned so far. */
@@ -112,29 +113,6 @@ export async function deleteStagedAudience(db: Queryable, id: string): Promise<v
   await db.query(`delete from distribution_members where distribution_id = $1`, [id]);
 }
 
-/** A new run (first start, or an operator's reset of a failed one) marks it running again; a cancelled one stays so. */
-export async function markDistributionRunning(db: Queryable, id: string): Promise<void> {
-  await db.query(
-    `update distributions set status = 'running', error = null, finished_at = null, started_at = coalesce(started_at, now())
-      where id = $1 and status in ('pending', 'failed')`,
-    [id],
-  );
-}
-
-/** Returns whether this call finished the job (false: finished already, or cancelled meanwhile). */
-export async function markDistributionFinished(
-  db: Queryable,
-  id: string,
-  status: 'completed' | 'failed',
-  error?: string,
-): Promise<boolean> {
-  const result = await db.query(
-    `update distributions set status = $2, error = $3, finished_at = now() where id = $1 and status in ('pending', 'running')`,
-    [id, status, error ?? null],
-  );
-  return (result.rowCount ?? 0) > 0;
-}
-
 /**
  * Locks the row while a chunk assigns codes (shared: chunks run side by side); a cancel takes the row
  * exclusively, so it waits for chunks in flight and every later chunk sees it cancelled. Null: no such row.
@@ -158,14 +136,7 @@ export async function setReturnedCount(db: Queryable, id: string, returned: numb
   await db.query(`update distributions set returned = $2 where id = $1`, [id, returned]);
 }
 
-/** Distributions whose row says `running`: what the job reconciler compares with Temporal. */
-export async function listRunningDistributions(db: Queryable): Promise<Array<{ id: string; workflowId: string }>> {
-  const { rows } = await db.query(`select id, workflow_id as "workflowId" from distributions where status = 'running' order by created_at`);
-  return rows as Array<{ id: string; workflowId: string }>;
-}
-
-/** Locks a distribution row while it is still `running` (false once it isn't). */
-export async function lockRunningDistribution(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(`select 1 from distributions where id = $1 and status = 'running' for update`, [id]);
-  return rowCount === 1;
-}
+// A cancelled distribution is neither restarted nor finished by its workflow (markFinished only moves pending/running).
+const distributionRows = jobRows('distributions');
+export const { markRunning: markDistributionRunning, markFinished: markDistributionFinished } = distributionRows;
+export const { listRunning: listRunningDistributions, lockRunning: lockRunningDistribution } = distributionRows;
