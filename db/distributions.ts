@@ -87,14 +87,15 @@ export async function stageFilteredAudience(db: Queryable, id: string, filter: M
 export async function stageListedAudience(
   client: PoolClient,
   id: string,
-  batches: AsyncIterable<Array<{ line: number; memberId: string }>>,
+  /** memberId null: a cell no member id could be (left out, counted as skipped). */
+  batches: AsyncIterable<Array<{ line: number; memberId: string | null }>>,
 ): Promise<{ members: number; skipped: number }> {
   await client.query(`create temporary table listed_members (line integer, member_id text) on commit drop`);
   let lines = 0;
   async function* values() {
     for await (const batch of batches) {
       lines += batch.length;
-      yield batch.map((row) => [row.line, row.memberId]);
+      yield batch.flatMap((row) => (row.memberId === null ? [] : [[row.line, row.memberId]]));
     }
   }
   await copyRows(client, 'listed_members', ['line', 'member_id'], values());

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DomainError } from '../model/errors';
+import { MEMBER_ID } from '../model/member';
 import type { DistributionRequest, MemberFilter } from '../model/distribution';
 import { resolvePool, type CodePool } from '../db/code-pools';
 import { codesRequestedInShape, insertBatch, lastGenerationSpec } from '../db/code-batches';
@@ -41,7 +42,11 @@ async function stageAudience(ctx: AppContext, client: PoolClient, id: string, so
     id,
     (async function* () {
       for await (const batch of batches) {
-        yield batch.flatMap(({ line, fields }) => (fields[at]?.trim() ? [{ line, memberId: fields[at].trim() }] : []));
+        // A cell no member id could be (empty, too long, control characters) is left out like an unknown id.
+        yield batch.map(({ line, fields }) => {
+          const memberId = fields[at]?.trim() ?? '';
+          return { line, memberId: MEMBER_ID.test(memberId) ? memberId : null };
+        });
       }
     })(),
   );

@@ -48,7 +48,8 @@ export function distributionUploadRoutes(ctx: AppContext): Router {
   return router;
 }
 
-const readCodeKey = (text: string) => (text.length > 0 && text.length <= 128 ? text : undefined);
+// A page's key is the last code shown: printable ASCII only (codes are normalized), so nothing odd reaches SQL.
+const readCodeKey = (text: string) => (/^[\x21-\x7e]{1,128}$/.test(text) ? text : undefined);
 
 export function distributionRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -1,5 +1,5 @@
 import { z } from '../../model/zod';
-import { memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/member';
+import { MEMBER_ID, memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/member';
 
 export const memberIdParam = z
   .object({
@@ -7,7 +7,7 @@ export const memberIdParam = z
       .string()
       .min(1)
       .max(128)
-      .regex(/^[A-Za-z0-9_.:@-]+$/, 'use letters, digits and _ . : @ -')
+      .regex(MEMBER_ID, 'use letters, digits and _ . : @ -')
       .openapi({ example: 'shop:10042' }),
   })
   .strict();

@@ -146,9 +146,9 @@ describe('a distribution to an uploaded member list', () => {
       .post('/v1/distributions?pool=campaign:listed')
       .set(marketer())
       .set('Content-Type', 'text/csv')
-      .send('member_id\nl-2\nl-1\nghost\nl-2\nl-3\n');
+      .send('member_id\nl-2\nl-1\nghost\nl-2\nl-3\n"bad\u0000id"\n"="\n');
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ members: 3, skipped: 2, audience: { type: 'list' } });
+    expect(res.body).toMatchObject({ members: 3, skipped: 4, audience: { type: 'list' } });
     expect(await finished(res.body.id)).toMatchObject({ status: 'completed', assigned: 3 });
     expect((await assignmentsOf(res.body.id)).map((r) => r.memberId)).toEqual(['l-1', 'l-2', 'l-3']);
   });
@@ -219,6 +219,30 @@ describe('a distribution to an uploaded member list', () => {
         'empty_audience',
       ],
       [() => system.api.get('/v1/distributions/not-a-uuid').set(marketer()), 404, 'distribution_not_found'],
+      [
+        () => system.api.get(`/v1/members/l-1/codes?cursor=${Buffer.from('a\u0000').toString('base64url')}`).set(marketer()),
+        400,
+        'invalid_cursor',
+      ],
+      [
+        () =>
+          system.api
+            .post('/v1/distributions?pool=campaign:listed&topUp=maybe')
+            .set(marketer())
+            .set('Content-Type', 'text/csv')
+            .send('member_id\nl-1\n'),
+        400,
+        'validation_failed',
+      ],
+      [
+        () =>
+          system.api
+            .post('/v1/distributions')
+            .set(marketer())
+            .send({ pool: pool('listed'), audience: { type: 'filter' }, expiresAt: 'soon' }),
+        400,
+        'validation_failed',
+      ],
     ];
     for (const [call, status, code] of cases) {
       const res = await call();
