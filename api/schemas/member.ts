@@ -3,12 +3,7 @@ import { MEMBER_ID, memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../
 
 export const memberIdParam = z
   .object({
-    id: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(MEMBER_ID, 'use letters, digits and _ . : @ -')
-      .openapi({ example: 'shop:10042' }),
+    id: z.string().min(1).max(128).regex(MEMBER_ID, 'use letters, digits and _ . : @ -').openapi({ example: 'shop:10042' }),
   })
   .strict();
 
