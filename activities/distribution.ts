@@ -23,6 +23,9 @@ export interface DistributeChunkResult {
   assigned: number;
 }
 
+/** Members assigned per statement inside a chunk. */
+const ASSIGN_SLICE = 5000;
+
 const distributionChunks: ChunkLedger<DistributeChunkInput> = {
   claim: (client, input) => claimDistributionChunk(client, input.distributionId, input.chunkIndex),
   record: (client, input, done) => recordDistributionChunk(client, input.distributionId, input.chunkIndex, done.inserted),
@@ -37,13 +40,18 @@ async function assignChunk(client: PoolClient, input: DistributeChunkInput): Pro
   if (distribution.status === 'cancelled') {
     throw ApplicationFailure.nonRetryable('the distribution was cancelled', 'DistributionCancelled');
   }
-  Context.current().heartbeat();
   const wanted = input.toRow - input.fromRow;
   const range = { ...input, poolId: distribution.poolId, expiresAt: distribution.expiresAt };
-  const after = await lastAssignedCode(client, input.distributionId);
-  let assigned = await assignCodes(client, { ...range, after });
+  let assigned = 0;
+  // In slices, all in the chunk's one transaction: a heartbeat between slices keeps a long chunk on a busy
+  // machine from being taken for a dead one (and retried while it is still running).
+  for (let from = input.fromRow; from < input.toRow; from += ASSIGN_SLICE) {
+    Context.current().heartbeat();
+    const slice = { ...range, fromRow: from, toRow: Math.min(from + ASSIGN_SLICE, input.toRow) };
+    assigned += await assignCodes(client, { ...slice, after: await lastAssignedCode(client, input.distributionId) });
+  }
   // Codes below the last one assigned may still be free (an aborted chunk's, older ones): look there too.
-  if (assigned < wanted && after !== null) assigned += await assignCodes(client, { ...range, after: null });
+  if (assigned < wanted) assigned += await assignCodes(client, { ...range, after: null });
   if (assigned < wanted) {
     throw ApplicationFailure.nonRetryable(
       `the pool has too few unused codes: ${assigned} for ${wanted} members in chunk ${input.chunkIndex}; add codes and reset the workflow`,
