@@ -1,6 +1,7 @@
 import type { Queryable } from './database';
 import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { RejectionReason } from '../model/redemption-rejection';
+import type { Frequency } from '../model/frequency';
 
 export type { RejectionReason };
 
@@ -66,20 +67,30 @@ export async function recentGuessFailures(
   return rows[0] as { member: number; key: number };
 }
 
-const PERIOD_START: Record<string, string> = {
-  day: `date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`,
-  week: `date_trunc('week', now() at time zone 'UTC') at time zone 'UTC'`,
-  month: `date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`,
-  year: `date_trunc('year', now() at time zone 'UTC') at time zone 'UTC'`,
-  lifetime: `'-infinity'::timestamptz`,
-};
+/**
+ * SQL: whether event `e`'s created_at falls in the frequency window (domain/frequency-window.ts says where it
+ * starts) that ends at `now`, for a frequency and a zone given as SQL expressions. Shared by the redemption snapshot
+ * and the simulator so the two count alike.
+ */
+export function inFrequencyWindow(frequency: string, zone: string, now: string): string {
+  return `case when ${frequency} ? 'window' then e.created_at > ${now} - (${frequency}->>'window')::interval
+               when ${frequency}->>'period' = 'lifetime' then true
+               else e.created_at >= date_trunc(${frequency}->>'period', ${now}, ${zone}) end`;
+}
 
-/** A member's redemptions of a campaign in the current calendar period (UTC); rolled-back ones don't count. */
-export async function redemptionsInPeriod(db: Queryable, campaignId: string, memberId: string, period: string): Promise<number> {
+/** A member's redemptions of a campaign in the current frequency window; rolled-back ones don't count. */
+export async function redemptionsInPeriod(
+  db: Queryable,
+  campaignId: string,
+  memberId: string,
+  frequency: Frequency,
+  timeZone: string,
+): Promise<number> {
   const { rows } = await db.query(
-    `select count(*)::int as n from redemption_events
-      where campaign_id = $1 and member_id = $2 and outcome = 'redeemed' and rolled_back_at is null and created_at >= ${PERIOD_START[period]}`,
-    [campaignId, memberId],
+    `select count(*)::int as n from redemption_events e
+      where campaign_id = $1 and member_id = $2 and outcome = 'redeemed' and rolled_back_at is null
+        and ${inFrequencyWindow('$3::jsonb', '$4::text', 'now()')}`,
+    [campaignId, memberId, JSON.stringify(frequency), timeZone],
   );
   return rows[0].n as number;
 }

@@ -1,7 +1,8 @@
 import type { Pool, QueryConfig } from 'pg';
 import type { DecisionRule, Visibility } from '../domain/redemption-decision';
 import type { MemberProfile } from '../model/member';
-import type { RedemptionOutcome } from './redemption-events';
+import type { Frequency } from '../model/frequency';
+import { inFrequencyWindow, type RedemptionOutcome } from './redemption-events';
 
 /**
  * The two statements of POST /v1/events (see the apply_redemption migration): one read of everything the
@@ -16,7 +17,9 @@ export interface SnapshotCampaign {
   startsAt: Date | null;
   endsAt: Date | null;
   visibility: Visibility;
-  frequency: { count: number; period: string } | null;
+  frequency: Frequency | null;
+  /** IANA zone the frequency periods turn in. */
+  timeZone: string;
   rules: DecisionRule[];
   budgetKind: 'points' | 'redemptions' | null;
   budgetCap: number | null;
@@ -45,15 +48,21 @@ export interface RedemptionSnapshot {
   typedCode: string | null;
 }
 
+// The frequency window is where domain/frequency-window.ts puts it (a test holds the two to agree): the calendar
+// period in the campaign's zone (date_trunc with a zone counts a 23- or 25-hour day as one day), or a rolling
+// window. Its clock is the database's, which also stamps created_at, so what is counted and what is recorded never
+// disagree across clock skew; a test may set the decision's clock instead ($7).
 const SNAPSHOT = `
-with attr as (select distinct trigger_attribute as a from campaigns where trigger_event = $2),
+with clock as (select coalesce($7::timestamptz, now()) as now),
+attr as (select distinct trigger_attribute as a from campaigns where trigger_event = $2),
 typed as (select $3::jsonb ->> a as code from attr where $3::jsonb ? a order by a limit 1),
 found_code as (
   select c.code, c.status, case when p.kind = 'campaign' then p.owner_id end as "campaignId", c.member_id as "memberId"
     from codes c join code_pools p on p.id = c.pool_id where c.code = (select code from typed)),
 found_campaign as (
   select id, name, status, trigger_event as "triggerEvent", starts_at as "startsAt", ends_at as "endsAt", visibility, frequency, rules,
-         budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", version::text as version
+         budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", version::text as version,
+         time_zone as "timeZone"
     from campaigns where id = (select "campaignId" from found_code)),
 found_member as (
   select id, tier, segments, tags, to_char(enrolled_at, 'YYYY-MM-DD') as "enrolledAt", attributes, balance::float8 as balance, xmin::text as version
@@ -66,11 +75,9 @@ select (select result from redemption_events where event_id = $1) as stored,
        (select row_to_json(found_member) from found_member) as member,
        (select count(*) from redemption_events where guess_failure and member_id = $4 and created_at > now() - make_interval(secs => $6))::int as "memberFailures",
        (select count(*) from redemption_events where guess_failure and api_key = $5 and created_at > now() - make_interval(secs => $6))::int as "keyFailures",
-       (select count(*) from redemption_events e, found_campaign camp
+       (select count(*) from redemption_events e, found_campaign camp, clock
          where camp.frequency is not null and e.campaign_id = camp.id and e.member_id = $4 and e.outcome = 'redeemed' and e.rolled_back_at is null
-           and e.created_at >= case camp.frequency->>'period'
-             when 'lifetime' then '-infinity'::timestamptz
-             else date_trunc(camp.frequency->>'period', now() at time zone 'UTC') at time zone 'UTC' end)::int as "redemptionsInPeriod"`;
+           and ${inFrequencyWindow('camp.frequency', 'camp."timeZone"', 'clock.now')})::int as "redemptionsInPeriod"`;
 
 const toDate = (v: string | null) => (v === null ? null : new Date(v));
 
@@ -82,13 +89,15 @@ export interface SnapshotRequest {
   memberId: string;
   apiKey: string;
   lockoutWindowSeconds: number;
+  /** Tests only: the instant the frequency window is computed for (else the database's now()). */
+  decidedAt?: Date;
 }
 
 export async function readRedemptionSnapshot(pool: Pool, r: SnapshotRequest): Promise<RedemptionSnapshot> {
   const query: QueryConfig = {
     name: 'redemption-snapshot',
     text: SNAPSHOT,
-    values: [r.eventId, r.eventName, JSON.stringify(r.candidateCodes), r.memberId, r.apiKey, r.lockoutWindowSeconds],
+    values: [r.eventId, r.eventName, JSON.stringify(r.candidateCodes), r.memberId, r.apiKey, r.lockoutWindowSeconds, r.decidedAt ?? null],
   };
   const row = (await pool.query(query)).rows[0];
   const campaign = row.campaign && { ...row.campaign, startsAt: toDate(row.campaign.startsAt), endsAt: toDate(row.campaign.endsAt) };

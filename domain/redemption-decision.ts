@@ -5,6 +5,7 @@
  */
 
 import { REDEMPTION_REJECTION_REASONS, type RejectionReason } from '../model/redemption-rejection';
+import type { Frequency } from '../model/frequency';
 
 export { REDEMPTION_REJECTION_REASONS, type RejectionReason };
 
@@ -44,7 +45,8 @@ export interface DecisionCampaign {
   startsAt: Date | null;
   endsAt: Date | null;
   visibility: Visibility;
-  frequency: { count: number; period: string } | null;
+  /** The decision reads only the limit: the snapshot counts the member's redemptions in the current window. */
+  frequency: Frequency | null;
   budgetKind: BudgetKind | null;
   budgetCap: number | null;
   budgetUsed: number;

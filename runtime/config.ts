@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 
 /** Every setting the system reads from the environment, with its default, in one place. */
 export interface Config {
@@ -39,6 +40,8 @@ export interface Config {
    * test files, sharing one Temporal namespace must not reach each other's campaign workflows.
    */
   workflowIdPrefix: string;
+  /** IANA zone a new campaign counts its days in when it names none (DEFAULT_TIME_ZONE, else UTC). */
+  defaultTimeZone: string;
 }
 
 /** Outgoing webhooks (README "Webhooks"). The two allow switches are for local development and tests only. */
@@ -73,6 +76,12 @@ function runtime(raw: string | undefined): 'dev' | 'server' {
   if (raw === undefined || raw === '' || raw === 'dev') return 'dev';
   if (raw === 'server') return 'server';
   throw new Error(`TEMPORAL_RUNTIME must be "dev" (the CLI's dev server) or "server" (the real server on PostgreSQL), got "${raw}"`);
+}
+
+function zoneName(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'UTC';
+  if (!IANAZone.isValidZone(raw)) throw new Error(`DEFAULT_TIME_ZONE must be an IANA time zone name such as Europe/Paris, got "${raw}"`);
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -112,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
     workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX || '',
+    defaultTimeZone: zoneName(env.DEFAULT_TIME_ZONE),
   };
 }
 

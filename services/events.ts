@@ -83,6 +83,7 @@ async function decide(
   s: RedemptionSnapshot,
   lockout: LockoutPolicy,
   families: readonly CodeFamily[],
+  now: Date,
 ): Promise<RedemptionWrite> {
   const input: DecisionInput<DecisionRule> = {
     eventName: event.name,
@@ -90,7 +91,7 @@ async function decide(
     campaign: s.campaign,
     member: s.member,
     memberId: event.memberId,
-    now: new Date(),
+    now,
     lockout,
     mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),
     counts: { memberFailures: s.memberFailures, keyFailures: s.keyFailures, redemptionsInPeriod: s.redemptionsInPeriod },
@@ -147,6 +148,7 @@ async function decide(
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const decidedAt = ctx.clock?.();
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
     const snapshot = await readRedemptionSnapshot(ctx.db.pool, {
       eventId: body.id,
@@ -155,13 +157,15 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
       memberId: body.memberId,
       apiKey,
       lockoutWindowSeconds: ctx.config.lockout.windowSeconds,
+      decidedAt,
     });
     if (snapshot.stored) return snapshot.stored;
     if (snapshot.schemaVersion !== version) {
       caches.schemas.delete(body.name); // edited since cached: check the attributes against the new one
       continue;
     }
-    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, await cachedCodeFamilies(ctx.db));
+    const families = await cachedCodeFamilies(ctx.db);
+    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, families, decidedAt ?? new Date());
     try {
       const { outcome, replayed } = await applyRedemption(ctx.db.pool, write);
       ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, replayed ? 2 : 1);

@@ -61,6 +61,8 @@ export interface TestSystemOptions {
   inProcessWorker?: boolean;
   /** A Temporal server of the test's own (restart tests); default: the shared one. */
   temporalAddress?: string;
+  /** The clock POST /v1/events decides by (see AppContext.clock); default: the real one. */
+  clock?: () => Date;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -93,7 +95,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const apiKeys = Object.entries(KEYS)
     .map(([role, key]) => `${role}:${key}`)
     .join(',');
-  const app = createApp({ db, temporal, config, faults: options.faults }, parseApiKeys(apiKeys));
+  const app = createApp({ db, temporal, config, faults: options.faults, clock: options.clock }, parseApiKeys(apiKeys));
   return {
     api: request(app),
     app,

@@ -4,8 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiProblem } from '../api/client';
 
 export const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
-export const fmtDate = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' : '–';
+/** An instant as a marketer reads it, in a campaign's time zone (named after it): "29 Mar 2026, 00:00 Europe/Paris". */
+export const fmtDate = (iso: string | null | undefined, timeZone = 'UTC') =>
+  iso ? `${new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone })} ${timeZone}` : '–';
 
 const STATUS_COLORS: Record<string, string> = {
   active: 'green',

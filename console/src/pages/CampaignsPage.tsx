@@ -41,9 +41,9 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
         <StatusBadge status={campaign.status} />
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{campaign.startsAt ? fmtDate(campaign.startsAt) : 'No start'}</Text>
+        <Text size="sm">{campaign.startsAt ? fmtDate(campaign.startsAt, campaign.timeZone) : 'No start'}</Text>
         <Text size="xs" c="dimmed">
-          {campaign.endsAt ? `until ${fmtDate(campaign.endsAt)}` : 'No end'}
+          {campaign.endsAt ? `until ${fmtDate(campaign.endsAt, campaign.timeZone)}` : 'No end'}
         </Text>
       </Table.Td>
       <Table.Td>

@@ -45,8 +45,8 @@ export default function CampaignPage({ id }: { id: string }) {
         }
         subtitle={
           <>
-            {`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt) : 'no end'}`}
-            <LifecycleLine id={c.id} />
+            {`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt, c.timeZone) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt, c.timeZone) : 'no end'}`}
+            <LifecycleLine id={c.id} timeZone={c.timeZone ?? 'UTC'} />
           </>
         }
         actions={
@@ -84,7 +84,7 @@ export default function CampaignPage({ id }: { id: string }) {
           <Tabs.Tab value="try">Try it</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview">
-          <Overview id={c.id} />
+          <Overview id={c.id} timeZone={c.timeZone ?? 'UTC'} />
         </Tabs.Panel>
         <Tabs.Panel value="codes">
           <Stack>

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, ok, ApiProblem } from '../../api/client';
 import { useRoute } from '../../router';
 import { PageHeader, fmt } from '../../components/common';
-import { initialDraft, parseRules, slug, stepOfField, STEPS, toRequest, type Draft } from './draft';
+import { FREQUENCY_CHOICES, initialDraft, parseRules, slug, stepOfField, STEPS, toRequest, type Draft } from './draft';
 import { CodesStep, EventStep } from './EventAndCodes';
 import { DetailsStep, LimitsStep } from './DetailsAndLimits';
 
@@ -36,9 +36,14 @@ function Summary({ draft }: { draft: Draft }) {
         : 'None generated now',
     ],
     ['Campaign', `${draft.name} (${request.id}), status ${draft.status}`],
-    ['Dates', `${draft.startsAt || 'from now'} → ${draft.endsAt || 'no end'}`],
+    ['Dates', `${draft.startsAt || 'from now'} → ${draft.endsAt || 'no end'} (${draft.timeZone})`],
     ['Rules', `${Array.isArray(request.rules) ? request.rules.length : 0} rule(s)`],
-    ['Limits', draft.frequencyOn ? `${draft.frequencyCount} per member per ${draft.frequencyPeriod}` : 'None'],
+    [
+      'Limits',
+      draft.frequencyOn
+        ? `${draft.frequencyCount} per member per ${FREQUENCY_CHOICES.find((c) => c.value === draft.frequencyPeriod)?.label}`
+        : 'None',
+    ],
     ['Budget', draft.budgetOn ? `${fmt(draft.budgetCap)} ${draft.budgetKind}` : 'None'],
   ];
   return (
