@@ -8,6 +8,7 @@ import { createWebhookActivities } from './webhook-delivery';
 import { createCampaignLifecycleActivities } from './campaign-lifecycle';
 import { systemResolver, type Resolver } from './webhook-http';
 import type { WebhookConfig } from '../runtime/config';
+import { SecretBox } from '../domain/secret-box';
 
 export interface ActivityFaults {
   generation?: ChunkFaults;
@@ -21,7 +22,7 @@ export interface ActivityFaults {
 export function createActivities(db: Database, webhooks: WebhookConfig, faults: ActivityFaults = {}) {
   const sender = { ...webhooks, resolve: faults.webhookResolver ?? systemResolver };
   return {
-    ...createWebhookActivities(db, sender),
+    ...createWebhookActivities(db, sender, SecretBox.for(webhooks.secretsKey)),
     ...createCampaignLifecycleActivities(db),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database';
 import { findDeliveryTarget, recordAttempt, setDeliveryStatus } from '../db/webhook-deliveries';
 import { signWebhook } from '../domain/webhook-signature';
+import type { SecretBox } from '../domain/secret-box';
 import { postWebhook, type SenderPolicy } from './webhook-http';
 
 export interface AttemptInput {
@@ -17,7 +18,8 @@ export function webhookBody(type: string, createdAt: Date, payload: Record<strin
   return JSON.stringify({ type, timestamp: createdAt.toISOString(), data: payload });
 }
 
-export function createWebhookActivities(db: Database, policy: SenderPolicy) {
+/** `secrets` opens the signing secrets, sealed at rest. */
+export function createWebhookActivities(db: Database, policy: SenderPolicy, secrets: SecretBox) {
   return {
     /**
      * One signed POST of one message to one subscription, recorded in the delivery log. HTTP failures are an
@@ -31,7 +33,7 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy) {
         return 'cancelled';
       }
       const body = webhookBody(target.type, target.messageCreatedAt, target.payload);
-      const headers = signWebhook(target.secret, target.messageId, Math.floor(Date.now() / 1000), body);
+      const headers = signWebhook(secrets.open(target.secret), target.messageId, Math.floor(Date.now() / 1000), body);
       const result = await postWebhook(target.url, headers, body, policy);
       const outcome: AttemptOutcome =
         result.error === null ? 'delivered' : result.refused || input.nextAttemptAt === null ? 'failed' : 'retry';

@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { authenticate, type Principal } from './auth';
+import { authenticate, type ApiKeys } from './auth';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
 import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
@@ -21,6 +21,7 @@ import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { consoleRoutes, describeConsoleRoutes } from './routes/console';
 import { describeDistributionRoutes, distributionRoutes, distributionUploadRoutes } from './routes/distributions';
 import { consoleStatic } from './console-static';
+import { apiContentSecurityPolicy, docsContentSecurityPolicy, securityHeaders } from './security-headers';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -63,11 +64,12 @@ export const describeRoutes = [
   describeConsoleRoutes,
 ];
 
-export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
+export function createApp(ctx: AppContext, keys: ApiKeys) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog);
+  app.use(securityHeaders, apiContentSecurityPolicy);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
   app.get('/healthz', async (_req, res) => {
@@ -75,7 +77,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
     res.json({ status: 'ok' });
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument));
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
+  app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(openApiDocument));
 
   const v1 = express.Router();
   v1.use(authenticate(keys));

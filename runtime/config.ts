@@ -53,6 +53,8 @@ export interface WebhookConfig {
   retry: { initialMs: number; maxIntervalMs: number; windowMs: number };
   /** The outbox relay's idle poll interval. */
   relayIntervalMs: number;
+  /** SECRETS_KEY: the key(s) the signing secrets are sealed with at rest (domain/secret-box.ts). */
+  secretsKey?: string;
 }
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         windowMs: int('WEBHOOK_RETRY_WINDOW_MS', 24 * 60 * 60 * 1000, env),
       },
       relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 200, env),
+      secretsKey: env.SECRETS_KEY || undefined,
     },
     campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
     workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX || '',

@@ -16,6 +16,7 @@ import { webhookUrlProblem } from '../domain/webhook-url';
 import type { deliverWebhookWorkflow } from '../workflows/deliver-webhook';
 import { deliveryWorkflowId, retryNowSignal } from '../workflows/webhook-delivery-definitions';
 import type { AppContext } from './context';
+import { SecretBox } from '../domain/secret-box';
 
 export interface WebhookInput {
   url: string;
@@ -29,17 +30,22 @@ function checkUrl(ctx: AppContext, url: string): void {
   if (problem) throw new DomainError('invalid', 'invalid_webhook_url', `url ${problem}`, 'url');
 }
 
-/** Saves a subscription with a fresh signing secret (returned here, and never again). */
+/**
+ * Saves a subscription with a fresh signing secret, sealed at rest (domain/secret-box.ts); the secret is returned
+ * here in the clear, and never again.
+ */
 export async function createWebhook(ctx: AppContext, input: WebhookInput, actor: string): Promise<WebhookSubscription> {
   checkUrl(ctx, input.url);
-  return insertWebhookSubscription(ctx.db, {
+  const secret = newWebhookSecret();
+  const created = await insertWebhookSubscription(ctx.db, {
     id: randomUUID(),
     url: input.url,
     events: [...new Set(input.events)],
     description: input.description ?? null,
-    secret: newWebhookSecret(),
+    secret: SecretBox.for(ctx.config.webhooks.secretsKey).seal(secret),
     createdBy: actor,
   });
+  return { ...created, secret };
 }
 
 export async function updateWebhook(ctx: AppContext, id: string, changes: Partial<WebhookInput>): Promise<WebhookSubscription> {

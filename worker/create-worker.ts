@@ -5,6 +5,8 @@ import { createActivities, type ActivityFaults } from '../activities';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfig, type WebhookConfig } from '../runtime/config';
 import { OutboxRelay } from './outbox-relay';
+import { resealWebhookSecrets } from '../db/webhook-subscriptions';
+import { SecretBox } from '../domain/secret-box';
 
 export interface WorkerOptions {
   temporalAddress: string;
@@ -21,6 +23,8 @@ export interface WorkerOptions {
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installTemporalRuntime();
   const webhooks = options.webhooks ?? loadConfig().webhooks;
+  // Refuses to start without SECRETS_KEY (the deliveries could not sign), and seals any secret still in the clear.
+  await resealWebhookSecrets(options.db, SecretBox.for(webhooks.secretsKey));
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const worker = await Worker.create({
     connection,

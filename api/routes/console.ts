@@ -27,6 +27,10 @@ import type { AppContext } from '../../services/context';
 const meView = z
   .object({
     role: z.enum(ROLES),
+    keyId: z.string().openapi({
+      description: "The key's id: its role and a short hash of it (the key itself is never shown)",
+      example: 'marketer:1c6d5c4689ca',
+    }),
     temporalUiUrl: z.string().nullable().openapi({ description: 'Base URL of the Temporal Web UI (workflow links), when known' }),
     temporalNamespace: z.string(),
   })
@@ -60,6 +64,7 @@ export function consoleRoutes(ctx: AppContext): Router {
   router.get('/me', (req, res) => {
     res.json({
       role: req.principal!.role,
+      keyId: req.principal!.id,
       temporalUiUrl: ctx.config.temporalUiUrl ?? null,
       temporalNamespace: ctx.config.temporalNamespace,
     });

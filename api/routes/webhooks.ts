@@ -20,6 +20,7 @@ import { listWebhookSubscriptions, type WebhookSubscription } from '../../db/web
 import { listDeliveries, type WebhookDelivery } from '../../db/webhook-deliveries';
 import { createWebhook, deleteWebhook, loadWebhook, redeliver, updateWebhook } from '../../services/webhooks';
 import type { AppContext } from '../../services/context';
+import { replayAs } from '../idempotency';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -64,6 +65,7 @@ export function webhookRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/webhooks', allow('marketer'), async (req, res) => {
     const created = await createWebhook(ctx, parse(createWebhookRequest, req.body), req.principal!.id);
+    replayAs(res, view(created)); // a retry with the same Idempotency-Key answers the webhook without its secret
     res
       .status(201)
       .location(`/v1/webhooks/${created.id}`)

@@ -5,6 +5,7 @@ import '@mantine/core/styles.css';
 import './console.css';
 import { App } from './App';
 import { RouterProvider } from './router';
+import { cspNonce } from './csp-nonce';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -20,7 +21,7 @@ const queryClient = new QueryClient({
 });
 
 createRoot(document.getElementById('root')!).render(
-  <MantineProvider theme={theme}>
+  <MantineProvider theme={theme} getStyleNonce={() => cspNonce}>
     <QueryClientProvider client={queryClient}>
       <RouterProvider>
         <App />

@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import type { Schemas } from './api/client';
 
 export type Me = Schemas['Me'];
-export const MeContext = createContext<Me>({ role: 'marketer', temporalUiUrl: null, temporalNamespace: 'default' });
+export const MeContext = createContext<Me>({ role: 'marketer', keyId: '', temporalUiUrl: null, temporalNamespace: 'default' });
 export const useMe = () => useContext(MeContext);
 
 /** What each role may do in the console (README "Roles"); admins may do everything. */

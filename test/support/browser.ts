@@ -17,6 +17,8 @@ export interface ConsoleHarness {
   context: BrowserContext;
   /** A fresh tab (own sessionStorage), signed in with the role's key unless `role` is null. */
   open(role: Role | null, at?: string): Promise<Page>;
+  /** What Chromium refused under the console's Content-Security-Policy so far (stop() fails the file on any). */
+  cspViolations: string[];
   /** Saves a screenshot into test-artifacts/console/<name>.png (ignored by git). */
   shot(page: Page, name: string): Promise<void>;
   stop(): Promise<void>;
@@ -47,15 +49,24 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
     ],
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const cspViolations: string[] = [];
   return {
     system,
     baseUrl,
     context,
+    cspViolations,
     async open(role, at = '/console/') {
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       // Errors inside the page would otherwise only show as a timeout.
       page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.stack ?? error.message}\n`));
+      // The console must work under its policy (no unsafe-inline): Chromium reports each refusal on the console.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+          const at = message.location();
+          cspViolations.push(`${page.url()} (${at.url}:${at.lineNumber}): ${message.text()}`);
+        }
+      });
       await page.goto(baseUrl + at);
       if (role) {
         await page.getByLabel('API key').fill(KEYS[role]);
@@ -73,6 +84,7 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
       fs.rmSync(profile, { recursive: true, force: true });
       await new Promise((resolve) => server.close(resolve));
       await system.stop();
+      if (cspViolations.length > 0) throw new Error(`the console broke its Content-Security-Policy:\n${cspViolations.join('\n')}`);
     },
   };
 }

@@ -74,6 +74,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: queue,
+    SECRETS_KEY: process.env.SECRETS_KEY!,
     // Test files share one namespace and reuse campaign ids: each file's campaign workflows are its own.
     TEMPORAL_WORKFLOW_ID_PREFIX: `${queue}-`,
   });

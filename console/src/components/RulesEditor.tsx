@@ -10,6 +10,7 @@ import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
 import { jsonSchema, getJsonPointers } from 'codemirror-json-schema';
 import type { JSONSchema7 } from 'json-schema';
 import { raw } from '../api/client';
+import { cspNonce } from '../csp-nonce';
 
 /** A save-time error from the API, e.g. field `rules.0.conditions.all.1.operator`. */
 export interface ServerError {
@@ -98,6 +99,7 @@ export default function RulesEditor({
       jsonSchema(schema.data),
       serverErrorField,
       EditorView.contentAttributes.of({ 'aria-label': label }),
+      EditorView.cspNonce.of(cspNonce), // its theme is a <style> element: the page's policy admits it by nonce
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onChangeRef.current(u.state.doc.toString());
       }),

@@ -40,7 +40,8 @@ export function CreateWebhook({ onCreated, onDone }: { onCreated: () => void; on
     mutationFn: () => ok(api.POST('/v1/webhooks', { body: { url, events: events as Events, ...(description ? { description } : {}) } })),
     onSuccess: onCreated,
   });
-  if (create.data) return <SecretOnce secret={create.data.secret} onDone={onDone} />;
+  // A replayed create (same Idempotency-Key) has no secret: it was shown to the first answer only.
+  if (create.data) return <SecretOnce secret={create.data.secret ?? '(shown to the first answer only)'} onDone={onDone} />;
   return (
     <Stack>
       <TextInput
