@@ -1,6 +1,7 @@
 import type { Database } from '../db/database';
 import { createCodeGenerationActivities, type ChunkFaults } from './code-generation';
 import { createCodeImportActivities } from './code-import';
+import { createDistributionActivities } from './distribution';
 import { createCodeCancellationActivities } from './code-cancellation';
 import { createReservationActivities } from './reservations';
 import { createWebhookActivities } from './webhook-delivery';
@@ -13,6 +14,7 @@ import { SecretBox } from '../domain/secret-box';
 export interface ActivityFaults {
   generation?: ChunkFaults;
   import?: ChunkFaults;
+  distribution?: ChunkFaults;
   /** Replaces DNS for webhook deliveries (SSRF tests: a public-looking name that resolves to loopback). */
   webhookResolver?: Resolver;
 }
@@ -31,6 +33,7 @@ export function createActivities(db: Database, webhooks: WebhookConfig, faults: 
     ...createCampaignLifecycleActivities(db),
     ...createCodeGenerationActivities(db, faults.generation),
     ...createCodeImportActivities(db, faults.import),
+    ...createDistributionActivities(db, faults.distribution),
     ...createCodeCancellationActivities(db),
     ...createReservationActivities(db),
   };

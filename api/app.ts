@@ -19,6 +19,7 @@ import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { consoleRoutes, describeConsoleRoutes } from './routes/console';
+import { describeDistributionRoutes, distributionRoutes, distributionUploadRoutes } from './routes/distributions';
 import { consoleStatic } from './console-static';
 import { apiContentSecurityPolicy, docsContentSecurityPolicy, securityHeaders } from './security-headers';
 import type { AppContext } from '../services/context';
@@ -59,6 +60,7 @@ export const describeRoutes = [
   describeRewardRoutes,
   describeRedemptionRoutes,
   describeWebhookRoutes,
+  describeDistributionRoutes,
   describeConsoleRoutes,
 ];
 
@@ -80,6 +82,7 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   const v1 = express.Router();
   v1.use(authenticate(keys));
   v1.use(codeImportUploadRoutes(ctx));
+  v1.use(distributionUploadRoutes(ctx));
   v1.use(deferBodyErrors(requireJsonBody), deferBodyErrors(express.json({ limit: ctx.config.maxBodyBytes, strict: true })));
   v1.use(idempotency(ctx.db));
   v1.use(eventRoutes(ctx)); // first: POST /v1/events is the hot path, and no other router's paths overlap /events
@@ -94,6 +97,7 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));
   v1.use(webhookRoutes(ctx));
+  v1.use(distributionRoutes(ctx));
   v1.use(consoleRoutes(ctx));
   app.use('/v1', v1);
   app.use('/console', consoleStatic());

@@ -11,11 +11,12 @@ import { benchWebhookCost } from './webhooks';
 import { benchWebhookThroughput } from './webhook-throughput';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
+import { benchDistribution } from './distribution';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  // "generation", "io", "redemption", "runtimes", "webhooks" (or "webhook-throughput"), "console" or "dashboard"
+  // "generation", "io", "redemption", "runtimes", "webhooks" (or "webhook-throughput"), "console", "dashboard" or "distribution"
   const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
@@ -44,6 +45,11 @@ async function main() {
       await (only === 'webhook-throughput' ? Promise.resolve() : benchWebhookCost(ctx, events))
         .then(() => benchWebhookThroughput(ctx, burst, backlog))
         .finally(() => ctx.close());
+    }
+    if (!only || only === 'distribution') {
+      const ctx = await createBenchContext(services, large);
+      const sizes = { main, large: Number(process.env.BENCH_DISTRIBUTION_LARGE ?? large) };
+      await benchDistribution(ctx, sizes).finally(() => ctx.close());
     }
     if (!only || only === 'dashboard') {
       const ctx = await createBenchContext(services, large);

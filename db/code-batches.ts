@@ -2,6 +2,7 @@ import type { Queryable } from './database';
 import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { CodeSpec } from '../domain/code-spec';
 import type { BatchSource, BatchStatus } from '../model/batch-status';
+import { jobRows } from './job-rows';
 
 export interface CodeBatch {
   id: string;
@@ -120,24 +121,6 @@ export async function markBatchCancelled(db: Queryable, id: string): Promise<voi
   await db.query(`update code_batches set status = 'cancelled' where id = $1`, [id]);
 }
 
-/** A new run of the job (first start, or an operator's reset of a failed one) marks it running again. */
-export async function markBatchRunning(db: Queryable, id: string): Promise<void> {
-  await db.query(
-    `update code_batches set status = 'running', error = null, finished_at = null, started_at = coalesce(started_at, now())
-      where id = $1 and status in ('pending', 'failed')`,
-    [id],
-  );
-}
-
-/** Returns whether this call finished the job (false: it had finished already, e.g. a retried activity). */
-export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<boolean> {
-  const result = await db.query(
-    `update code_batches set status = $2, error = $3, finished_at = now() where id = $1 and status in ('pending', 'running')`,
-    [id, status, error ?? null],
-  );
-  return (result.rowCount ?? 0) > 0;
-}
-
 /** The code shape of a pool's latest generation (a campaign's code top-up generates more of the same). */
 export async function lastGenerationSpec(db: Queryable, poolId: string): Promise<{ spec: CodeSpec; shape: string | null } | null> {
   const { rows } = await db.query(
@@ -147,17 +130,10 @@ export async function lastGenerationSpec(db: Queryable, poolId: string): Promise
   return (rows[0] as { spec: CodeSpec; shape: string | null } | undefined) ?? null;
 }
 
-/** Jobs (generations and imports) whose row says `running`: what the reconciler compares with Temporal. */
-export async function listRunningBatches(db: Queryable): Promise<Array<{ id: string; workflowId: string }>> {
-  const { rows } = await db.query(`select id, workflow_id as "workflowId" from code_batches where status = 'running' order by created_at`);
-  return rows as Array<{ id: string; workflowId: string }>;
-}
-
-/** Locks a batch row while it is still `running` (false once it isn't): a reset's new run waits on the lock. */
-export async function lockRunningBatch(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);
-  return rowCount === 1;
-}
+const batchRows = jobRows('code_batches');
+export const { markRunning: markBatchRunning, markFinished: markBatchFinished } = batchRows;
+/** Jobs (generations and imports) whose row says `running`, and the lock the reconciler takes on one. */
+export const { listRunning: listRunningBatches, lockRunning: lockRunningBatch } = batchRows;
 
 /** The first generation or import of a campaign's pool (the one its create asked for), if any. */
 export async function firstBatchOfCampaign(db: Queryable, campaignId: string): Promise<string | null> {

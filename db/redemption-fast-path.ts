@@ -39,7 +39,8 @@ export interface RedemptionSnapshot {
   storedHash: string | null;
   /** The event schema's version, so a cached copy of it can be checked without another round trip. */
   schemaVersion: string | null;
-  code: { code: string; status: string; campaignId: string | null; expiresAt: Date | null } | null;
+  /** memberId: the member a distribution assigned the code to (status `assigned`). */
+  code: { code: string; status: string; campaignId: string | null; expiresAt: Date | null; memberId: string | null } | null;
   campaign: SnapshotCampaign | null;
   member: SnapshotMember | null;
   memberFailures: number;
@@ -60,7 +61,7 @@ with clock as (select coalesce($9::timestamptz, now()) as now),
 attr as (select distinct trigger_attribute as a from campaigns where trigger_event = $2),
 typed as (select $3::jsonb ->> a as code from attr where $3::jsonb ? a order by a limit 1),
 found_code as (
-  select c.code, c.status, case when p.kind = 'campaign' then p.owner_id end as "campaignId", c.expires_at as "expiresAt"
+  select c.code, c.status, case when p.kind = 'campaign' then p.owner_id end as "campaignId", c.expires_at as "expiresAt", c.member_id as "memberId"
     from codes c join code_pools p on p.id = c.pool_id where c.code = (select code from typed)),
 found_campaign as (
   select id, name, status, trigger_event as "triggerEvent", starts_at as "startsAt", ends_at as "endsAt", visibility, frequency, rules,

@@ -15,6 +15,7 @@ export const GUESS_FAILURES: readonly RejectionReason[] = [
   'mistyped_code',
   'code_used',
   'code_cancelled',
+  'code_assigned_to_other',
   'wrong_campaign',
 ];
 
@@ -35,6 +36,8 @@ export interface DecisionCode {
   campaignId: string | null;
   /** Past this instant the code is refused as `code_expired` (it stays unused); null: it never expires. */
   expiresAt: Date | null;
+  /** The member a distribution assigned the code to (status `assigned`); null or absent otherwise. */
+  memberId?: string | null;
 }
 
 export interface DecisionCampaign {
@@ -114,6 +117,8 @@ export interface DecisionInput<R extends { effects: Effect[] }> {
   code: DecisionCode | null | undefined;
   campaign: DecisionCampaign | null;
   member: DecisionMember | null;
+  /** The member the event is for: the one who may redeem a code assigned to them. */
+  memberId?: string;
   now: Date;
   counts: DecisionCounts;
   lockout: LockoutPolicy;
@@ -165,7 +170,8 @@ export function rejectionBeforeRules(input: DecisionInput<{ effects: Effect[] }>
   if (!campaign || (code !== undefined && code.campaignId !== campaign.id) || campaign.triggerEvent !== input.eventName)
     return reject('wrong_campaign');
   if (code?.status === 'cancelled') return reject('code_cancelled');
-  if (code !== undefined && code.status !== 'unused') return reject('code_used');
+  if (code?.status === 'assigned' && code.memberId !== input.memberId) return reject('code_assigned_to_other');
+  if (code !== undefined && code.status !== 'unused' && code.status !== 'assigned') return reject('code_used');
   if (code?.expiresAt && code.expiresAt.getTime() <= now.getTime()) return reject('code_expired');
   // The lifecycle workflow's status first; the dates still decide between its timers (an event a millisecond
   // after endsAt is `ended` even before the workflow's timer has fired).

@@ -3,6 +3,8 @@ export const REDEMPTION_REJECTION_REASONS = [
   'unknown_code',
   'code_used',
   'code_cancelled',
+  // The code was given to another member by a distribution (§11): only that member may redeem it.
+  'code_assigned_to_other',
   'wrong_campaign',
   'campaign_inactive',
   'not_started',

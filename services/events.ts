@@ -113,6 +113,7 @@ async function decide(
     code: s.code,
     campaign: s.campaign,
     member: s.member,
+    memberId: event.memberId,
     now,
     lockout,
     // Looked up first: a check family never hides a code that exists (imported codes may share a family's shape).

@@ -87,6 +87,7 @@ export async function simulate(
       status: record.status,
       campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null,
       expiresAt: record.expiresAt,
+      memberId: record.memberId,
     };
   }
   const frequency =
@@ -100,6 +101,7 @@ export async function simulate(
       code,
       campaign,
       member,
+      memberId: member?.id,
       now: new Date(),
       counts: { ...NO_COUNTS, redemptionsInPeriod: frequency },
       lockout: NO_LOCKOUT,

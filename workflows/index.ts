@@ -6,3 +6,4 @@ export { expireReservationWorkflow } from './expire-reservation';
 export { webhookSubscriptionWorkflow } from './deliver-webhooks';
 export { campaignLifecycleWorkflow } from './campaign-lifecycle';
 export { retentionWorkflow } from './retention';
+export { distributeCodesWorkflow, distributionProgressQuery } from './distribute-codes';

@@ -39,6 +39,7 @@ function passing(): DecisionInput<Rule> {
       budgetUsed: 950,
     },
     member: { tier: 'gold', segments: [] },
+    memberId: 'm-1',
     now: NOW,
     counts: { memberFailures: 4, keyFailures: 4, keyAttempts: 4, redemptionsInPeriod: 1 },
     lockout: { maxFailures: 5, windowSeconds: 900, keyMinFailures: 5, keyFailurePercent: 50 },
@@ -56,6 +57,7 @@ const BREAKERS: Array<[string, Breaker]> = [
   ['unknown_code', (i) => void (i.code = null)],
   ['wrong_campaign', (i) => void (i.code = { ...i.code!, campaignId: 'winter' })],
   ['code_cancelled', (i) => void (i.code = { ...i.code!, status: 'cancelled' })],
+  ['code_assigned_to_other', (i) => void (i.code = { ...i.code!, status: 'assigned', memberId: 'm-2' })],
   ['code_used', () => undefined], // the status is set by the row below
   ['code_expired', (i) => void (i.code = { ...i.code!, expiresAt: NOW })],
   ['campaign_inactive', (i) => void (i.campaign!.status = 'inactive')],
@@ -95,6 +97,7 @@ describe('details', () => {
     ['unknown_code', true],
     ['wrong_campaign', true],
     ['code_cancelled', true],
+    ['code_assigned_to_other', true],
     ['code_used', true],
     ['campaign_inactive', false],
     ['member_unknown', false],
@@ -158,6 +161,19 @@ describe('details', () => {
     expect(decideRedemption(input).outcome).toBe('redeemed');
     input.campaign!.triggerEvent = 'other_event';
     expect(decideRedemption(input)).toMatchObject({ reason: 'wrong_campaign' });
+  });
+
+  it.each([
+    ['assigned to the member of the event', 'assigned', 'm-1', 'redeemed'],
+    ['assigned to another member', 'assigned', 'm-2', 'code_assigned_to_other'],
+    ['assigned to nobody (a broken row)', 'assigned', null, 'code_assigned_to_other'],
+    ['unused, with a member left from a rollback', 'unused', 'm-2', 'redeemed'],
+    ['reserved', 'reserved', null, 'code_used'],
+  ] as const)('a code %s: %s', (_what, status, memberId, expected) => {
+    const input = passing();
+    input.code = { ...input.code!, status, memberId };
+    const decision = decideRedemption(input);
+    expect(decision.outcome === 'redeemed' ? 'redeemed' : decision.reason).toBe(expected);
   });
 
   it('no frequency or budget: no limit', () => {
