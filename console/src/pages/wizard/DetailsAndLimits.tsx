@@ -1,10 +1,9 @@
 import { Button, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { slug, type Draft } from './draft';
 import type { StepProps } from './EventAndCodes';
-import { useCampaignStatuses } from '../../components/common';
+import { REQUESTED_CAMPAIGN_STATUSES, type RequestedCampaignStatus } from '../../api/enums';
 
 export function DetailsStep({ draft, set, errors }: StepProps) {
-  const statuses = useCampaignStatuses();
   return (
     <Stack>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -56,8 +55,8 @@ export function DetailsStep({ draft, set, errors }: StepProps) {
           label="Status"
           value={draft.status}
           allowDeselect={false}
-          data={statuses}
-          onChange={(v) => set({ status: v ?? 'draft' })}
+          data={REQUESTED_CAMPAIGN_STATUSES}
+          onChange={(v) => set({ status: (v as RequestedCampaignStatus | null) ?? 'draft' })}
           error={errors.status}
           description="Only active campaigns redeem codes"
         />

@@ -1,4 +1,5 @@
 import type { Schemas } from '../../api/client';
+import type { RequestedCampaignStatus } from '../../api/enums';
 
 /** Everything the wizard collects; turned into one POST /v1/campaigns only when the summary is confirmed. */
 export interface Draft {
@@ -23,7 +24,7 @@ export interface Draft {
   displayOrder: number;
   visibility: 'everyone' | 'segments' | 'tiers';
   visibleTo: string;
-  status: string;
+  status: RequestedCampaignStatus;
   rulesText: string;
   frequencyOn: boolean;
   frequencyCount: number;
@@ -135,7 +136,7 @@ export function toRequest(d: Draft): Schemas['CreateCampaignRequest'] {
         : d.visibility === 'segments'
           ? { type: 'segments', segments: list(d.visibleTo) }
           : { type: 'tiers', tiers: list(d.visibleTo) },
-    status: d.status as never,
+    status: d.status,
     trigger: { event: d.eventName, codeAttribute: d.codeAttribute },
     rules: parseRules(d.rulesText).rules as never,
     ...(d.frequencyOn ? { frequency: { count: d.frequencyCount, period: d.frequencyPeriod } } : {}),
