@@ -1,9 +1,10 @@
-import { Anchor, Paper, Progress, Table, Text } from '@mantine/core';
+import { Anchor, Progress, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../api/client';
 import { can, useMe, workflowUrl } from '../session';
 import { EmptyState, ErrorNote, StatusBadge, fmt, fmtDate } from './common';
 import { ConfirmedAction } from './ConfirmedAction';
+import { TableCard } from './DataTable';
 
 type Job = Schemas['JobPage']['jobs'][number];
 const running = (j: Job) => j.status === 'pending' || j.status === 'running';
@@ -28,7 +29,7 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
   return (
     <>
       <ErrorNote error={jobs.error ?? cancel.error} />
-      <Paper withBorder radius="md" className="table-scroll">
+      <TableCard>
         <Table verticalSpacing="sm" miw={760} aria-label="Jobs">
           <Table.Thead>
             <Table.Tr>
@@ -120,7 +121,7 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
             })}
           </Table.Tbody>
         </Table>
-      </Paper>
+      </TableCard>
     </>
   );
 }
