@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Role } from '../../model/roles';
+import { expectAccessible } from './accessibility';
 import { startTestSystem, KEYS, type TestSystem, type TestSystemOptions } from './test-system';
 
 /** Debian's chromium (`.ci/run` installs it): Playwright can't download its own browsers here. */
@@ -19,8 +20,11 @@ export interface ConsoleHarness {
   open(role: Role | null, at?: string): Promise<Page>;
   /** What Chromium refused under the console's Content-Security-Policy so far (stop() fails the file on any). */
   cspViolations: string[];
-  /** Saves a screenshot into test-artifacts/console/<name>.png (ignored by git). */
-  shot(page: Page, name: string): Promise<void>;
+  /**
+   * Checks the screen as it is now with axe-core (no serious or critical violation, an open dialog included), then
+   * saves a screenshot into test-artifacts/console/<name>.png (ignored by git).
+   */
+  screen(page: Page, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +79,8 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
       }
       return page;
     },
-    async shot(page, name) {
+    async screen(page, name) {
+      await expectAccessible(page, name);
       await page.evaluate('window.scrollTo(0, 0)'); // a full-page capture of a scrolled page repeats the header
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
     },

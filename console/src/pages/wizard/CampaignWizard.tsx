@@ -143,7 +143,8 @@ export default function CampaignWizard() {
             <Text size="xs" c="dimmed" mt="sm">
               The request that will be sent:
             </Text>
-            <Code block mah={220} style={{ overflow: 'auto' }}>
+            {/* Focusable so a keyboard can scroll it (axe scrollable-region-focusable); sized in console.css. */}
+            <Code block className="request-preview" tabIndex={0} aria-label="The request that will be sent">
               {JSON.stringify(toRequest(draft), null, 2)}
             </Code>
           </Stepper.Step>
@@ -172,7 +173,7 @@ export default function CampaignWizard() {
               Next: {STEPS[step + 1]}
             </Button>
           ) : (
-            <Button onClick={() => void create()} loading={busy} color="teal">
+            <Button onClick={() => void create()} loading={busy}>
               Create campaign
             </Button>
           )}

@@ -1,13 +1,12 @@
 import { Button, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { FREQUENCY_CHOICES, slug, type Draft } from './draft';
 import type { StepProps } from './EventAndCodes';
+import { REQUESTED_CAMPAIGN_STATUSES, type RequestedCampaignStatus } from '../../api/enums';
 
 // Every zone the browser knows (Intl); the wizard starts on the browser's own (initialDraft).
 const TIME_ZONES = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
-import { useCampaignStatuses } from '../../components/common';
 
 export function DetailsStep({ draft, set, errors }: StepProps) {
-  const statuses = useCampaignStatuses();
   return (
     <Stack>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -69,8 +68,8 @@ export function DetailsStep({ draft, set, errors }: StepProps) {
           label="Status"
           value={draft.status}
           allowDeselect={false}
-          data={statuses}
-          onChange={(v) => set({ status: v ?? 'draft' })}
+          data={REQUESTED_CAMPAIGN_STATUSES}
+          onChange={(v) => set({ status: (v as RequestedCampaignStatus | null) ?? 'draft' })}
           error={errors.status}
           description="Only active campaigns redeem codes"
         />

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Schemas } from '../../api/client';
+import type { RequestedCampaignStatus } from '../../api/enums';
 
 /** Everything the wizard collects; turned into one POST /v1/campaigns only when the summary is confirmed. */
 export interface Draft {
@@ -26,7 +27,7 @@ export interface Draft {
   displayOrder: number;
   visibility: 'everyone' | 'segments' | 'tiers';
   visibleTo: string;
-  status: string;
+  status: RequestedCampaignStatus;
   rulesText: string;
   frequencyOn: boolean;
   frequencyCount: number;
@@ -157,7 +158,7 @@ export function toRequest(d: Draft): Schemas['CreateCampaignRequest'] {
         : d.visibility === 'segments'
           ? { type: 'segments', segments: list(d.visibleTo) }
           : { type: 'tiers', tiers: list(d.visibleTo) },
-    status: d.status as never,
+    status: d.status,
     trigger: { event: d.eventName, codeAttribute: d.codeAttribute },
     rules: parseRules(d.rulesText).rules as never,
     ...(d.frequencyOn ? { frequency: frequencyOf(d) } : {}),
