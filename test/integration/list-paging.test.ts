@@ -89,13 +89,29 @@ const fixtures: Record<string, () => Promise<ListFixture>> = {
       url: `/v1/events?memberId=${memberId}`,
       insert: (c, at) =>
         c.query(
-          `insert into redemption_events (event_id, member_id, outcome, reason, result, created_at)
-           values ($1, $2, 'rejected', 'code_not_found', '{}', ${createdAt(at)})`,
+          `insert into redemption_events (event_id, api_key, member_id, outcome, reason, result, created_at)
+           values ($1, 'producer:paging', $2, 'rejected', 'code_not_found', '{}', ${createdAt(at)})`,
           [`ev-${randomUUID()}`, memberId],
         ),
       expected: () =>
         ids(`select event_id as id from redemption_events where member_id = $1 order by created_at desc, event_id desc`, [memberId]),
       idOf: (item) => String(item.eventId),
+    };
+  },
+  '/v1/members/{id}/codes': async () => {
+    const memberId = `paging-${randomUUID()}`;
+    await system.db.query(`insert into members (id) values ($1)`, [memberId]);
+    const { poolId } = await newPool();
+    const batchId = await newBatch(poolId, 'generation');
+    return {
+      url: `/v1/members/${memberId}/codes`,
+      insert: (c, at) =>
+        c.query(
+          `insert into codes (code, pool_id, batch_id, status, member_id, created_at) values ($1, $2, $3, 'assigned', $4, ${createdAt(at)})`,
+          [randomCode(), poolId, batchId, memberId],
+        ),
+      expected: () => ids(`select code as id from codes where member_id = $1 and status = 'assigned' order by code`, [memberId]),
+      idOf: (item) => String(item.code),
     };
   },
   '/v1/members/{id}/transactions': async () => {
