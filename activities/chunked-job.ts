@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import { markBatchRunning } from '../db/code-batches';
 import { finishJob } from './job-notifications';
 import { claimChunk, recordChunk } from '../db/code-batch-chunks';
+import { codesWritten } from '../observability/metrics';
 
 /** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
 export interface ChunkFaults {
@@ -49,9 +50,15 @@ export async function runChunkOnce<I extends ChunkInput, R>(
   db: Database,
   input: I,
   faults: ChunkFaults,
-  steps: { work(client: PoolClient): Promise<ChunkWork<R>>; alreadyDone(client: PoolClient, inserted: number): Promise<R> },
+  steps: {
+    /** What the chunk writes, for the codes-written metric. */
+    kind: 'generation' | 'import';
+    work(client: PoolClient): Promise<ChunkWork<R>>;
+    alreadyDone(client: PoolClient, inserted: number): Promise<R>;
+  },
 ): Promise<R> {
   const { attempt } = Context.current().info;
+  let written = 0;
   const result = await db.transaction(async (client) => {
     Context.current().heartbeat();
     const claim = await claimChunk(client, input.batchId, input.chunkIndex);
@@ -59,8 +66,10 @@ export async function runChunkOnce<I extends ChunkInput, R>(
     const done = await steps.work(client);
     await recordChunk(client, input.batchId, input.chunkIndex, done.inserted, done.redraws ?? 0);
     faults.beforeCommit?.(input, attempt);
+    written = done.inserted;
     return done.result;
   });
+  codesWritten.inc({ kind: steps.kind }, written); // after the commit: a rolled-back chunk wrote nothing
   faults.afterCommit?.(input, attempt);
   return result;
 }

@@ -2,6 +2,8 @@ import type { Database } from '../db/database';
 import { findDeliveryTarget, recordAttempt, setDeliveryStatus } from '../db/webhook-deliveries';
 import { signWebhook } from '../domain/webhook-signature';
 import { postWebhook, type SenderPolicy } from './webhook-http';
+import { webhookDeliveries, webhookDuration } from '../observability/metrics';
+import { inSpanFrom } from '../observability/trace-context';
 
 export interface AttemptInput {
   messageId: string;
@@ -32,7 +34,10 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy) {
       }
       const body = webhookBody(target.type, target.messageCreatedAt, target.payload);
       const headers = signWebhook(target.secret, target.messageId, Math.floor(Date.now() / 1000), body);
-      const result = await postWebhook(target.url, headers, body, policy);
+      const timer = webhookDuration.startTimer();
+      // The attempt continues the trace of the request that wrote the message (a no-op with tracing off).
+      const result = await inSpanFrom(target.traceContext, 'webhook attempt', () => postWebhook(target.url, headers, body, policy));
+      timer();
       const outcome: AttemptOutcome =
         result.error === null ? 'delivered' : result.refused || input.nextAttemptAt === null ? 'failed' : 'retry';
       await recordAttempt(db, target.deliveryId, {
@@ -41,6 +46,7 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy) {
         error: result.error,
         nextAttemptAt: outcome === 'retry' ? new Date(input.nextAttemptAt!) : null,
       });
+      webhookDeliveries.inc({ result: outcome });
       return outcome;
     },
   };

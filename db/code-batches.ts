@@ -139,6 +139,12 @@ export async function listRunningBatches(db: Queryable): Promise<Array<{ id: str
   return rows as Array<{ id: string; workflowId: string }>;
 }
 
+/** Jobs running, by source (generation, import); a source with none is absent. */
+export async function countRunningBatches(db: Queryable): Promise<Array<{ source: string; running: number }>> {
+  const { rows } = await db.query(`select source, count(*)::int as running from code_batches where status = 'running' group by source`);
+  return rows as Array<{ source: string; running: number }>;
+}
+
 /** Locks a batch row while it is still `running` (false once it isn't): a reset's new run waits on the lock. */
 export async function lockRunningBatch(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);

@@ -48,3 +48,18 @@ export async function claimPendingOutbox(db: Queryable, limit: number): Promise<
   ]);
   return rows.map((r: { id: string }) => r.id);
 }
+
+/** How many messages wait for the relay, and the age of the oldest in seconds (0 when none): the metrics gauges. */
+export async function outboxBacklog(db: Queryable): Promise<{ pending: number; oldestAgeSeconds: number }> {
+  const { rows } = await db.query(
+    `select count(*)::int as pending, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as "oldestAgeSeconds"
+       from outbox where dispatched_at is null`,
+  );
+  return rows[0] as { pending: number; oldestAgeSeconds: number };
+}
+
+/** The stored trace context (W3C traceparent) of each message that has one (tracing on when it was written). */
+export async function outboxTraceContexts(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query(`select id, trace_context from outbox where id = any($1::uuid[]) and trace_context is not null`, [ids]);
+  return new Map(rows.map((r: { id: string; trace_context: string }) => [r.id, r.trace_context]));
+}

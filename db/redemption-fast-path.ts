@@ -116,12 +116,23 @@ export interface RedemptionWrite {
 export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003']);
 
 /** Applies a decision in one statement; returns the stored outcome (an earlier one if the event was decided). */
-export async function applyRedemption(pool: Pool, w: RedemptionWrite): Promise<{ outcome: RedemptionOutcome; replayed: boolean }> {
-  const { rows } = await pool.query({
-    name: 'apply-redemption',
-    text: 'select apply_redemption($1::jsonb) as r',
-    values: [JSON.stringify(w)],
-  });
+export async function applyRedemption(
+  pool: Pool,
+  w: RedemptionWrite,
+  traceparent: string | null = null,
+): Promise<{ outcome: RedemptionOutcome; replayed: boolean }> {
+  // With tracing on, the caller's trace context goes into the transaction's setting `loyalty.trace_context`,
+  // which the outbox row takes as its default (migration 1764220000000): the relay and the delivery continue the
+  // trace. The CTE is materialised, so the setting is in place before apply_redemption runs.
+  const { rows } = await pool.query(
+    traceparent === null
+      ? { name: 'apply-redemption', text: 'select apply_redemption($1::jsonb) as r', values: [JSON.stringify(w)] }
+      : {
+          name: 'apply-redemption-traced',
+          text: `with t as materialized (select set_config('loyalty.trace_context', $2, true)) select apply_redemption($1::jsonb) as r from t`,
+          values: [JSON.stringify(w), traceparent],
+        },
+  );
   const r = rows[0].r as { stored?: RedemptionOutcome; result?: RedemptionOutcome };
   return r.stored ? { outcome: r.stored, replayed: true } : { outcome: r.result!, replayed: false };
 }

@@ -28,6 +28,8 @@ export interface DeliveryTarget {
   url: string;
   secret: string;
   subscriptionStatus: string;
+  /** The W3C traceparent stored with the message (null unless tracing was on when it was written). */
+  traceContext: string | null;
 }
 
 const COLUMNS = `d.id, d.message_id as "messageId", d.subscription_id as "subscriptionId", o.type, d.status, d.attempts,
@@ -79,7 +81,7 @@ export async function listDeliveries(
 export async function findDeliveryTarget(db: Queryable, messageId: string, subscriptionId: string): Promise<DeliveryTarget | null> {
   const { rows } = await db.query(
     `select d.id as "deliveryId", d.status, o.id as "messageId", o.type, o.payload, o.created_at as "messageCreatedAt",
-            s.url, s.secret, s.status as "subscriptionStatus"
+            s.url, s.secret, s.status as "subscriptionStatus", o.trace_context as "traceContext"
        from webhook_deliveries d join outbox o on o.id = d.message_id join webhook_subscriptions s on s.id = d.subscription_id
       where d.message_id = $1 and d.subscription_id = $2`,
     [messageId, subscriptionId],
@@ -114,4 +116,19 @@ export async function reopenDelivery(db: Queryable, deliveryId: string): Promise
     [deliveryId],
   );
   return rows.length ? findDelivery(db, deliveryId) : null;
+}
+
+/**
+ * Deliveries not yet settled (pending or retrying) per subscription, the `limit` busiest ones by name and the rest
+ * summed as "other": the backlog gauge's label set stays bounded however many subscriptions there are.
+ */
+export async function deliveryBacklog(db: Queryable, limit: number): Promise<Array<{ subscription: string; backlog: number }>> {
+  const { rows } = await db.query(
+    `with b as (select subscription_id::text as id, count(*)::int as n from webhook_deliveries
+                 where status in ('pending', 'retrying') group by subscription_id),
+          r as (select id, n, row_number() over (order by n desc, id) as rank from b)
+     select case when rank <= $1 then id else 'other' end as subscription, sum(n)::int as backlog from r group by 1`,
+    [limit],
+  );
+  return rows as Array<{ subscription: string; backlog: number }>;
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 /** Every setting the system reads from the environment, with its default, in one place. */
 export interface Config {
   port: number;
+  /** A worker's own metrics port (GET /metrics: ours and the Temporal SDK's). */
+  workerMetricsPort: number;
   databaseUrl?: string;
   temporalAddress?: string;
   temporalNamespace: string;
@@ -78,6 +80,7 @@ function runtime(raw: string | undefined): 'dev' | 'server' {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int('PORT', 3000, env),
+    workerMetricsPort: int('WORKER_METRICS_PORT', 9464, env),
     databaseUrl: env.DATABASE_URL || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

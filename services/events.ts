@@ -22,6 +22,8 @@ import { DomainError } from '../model/errors';
 import { validateEventAttributes, type EventAttributes } from '../rules/event-validation';
 import { RuleCache } from '../rules/rule-cache';
 import { ruleFacts } from '../rules/facts';
+import { campaignLabel, metricsEnabled, redemptionDecision, redemptionEvents, redemptionGuardRetries } from '../observability/metrics';
+import { currentTraceparent } from '../observability/trace-context';
 import type { AppContext } from './context';
 
 /** A custom event as POST /v1/events accepted it. */
@@ -143,6 +145,15 @@ async function decide(
  * event id always gets one redemption and the same answer: the write claims the id first.
  */
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
+  if (!metricsEnabled) return decideAndApply(ctx, body, apiKey);
+  const end = redemptionDecision.startTimer();
+  const outcome = await decideAndApply(ctx, body, apiKey);
+  end();
+  redemptionEvents.inc({ outcome: outcome.outcome, reason: outcome.reason ?? '', campaign: campaignLabel(outcome.campaignId) });
+  return outcome;
+}
+
+async function decideAndApply(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
@@ -161,11 +172,12 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
     }
     const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, await cachedCodeFamilies(ctx.db));
     try {
-      const { outcome, replayed } = await applyRedemption(ctx.db.pool, write);
+      const { outcome, replayed } = await applyRedemption(ctx.db.pool, write, currentTraceparent());
       ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, replayed ? 2 : 1);
       return outcome;
     } catch (error) {
       if (!GUARD_FAILURES.has((error as { code?: string }).code ?? '')) throw error;
+      if (metricsEnabled) redemptionGuardRetries.inc();
     }
   }
   throw new DomainError('unavailable', 'redemption_contended', `event "${body.id}" could not be decided for contention; send it again`);

@@ -5,6 +5,8 @@ import { createActivities, type ActivityFaults } from '../activities';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfig, type WebhookConfig } from '../runtime/config';
 import { OutboxRelay } from './outbox-relay';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from '../observability/tracing';
 
 export interface WorkerOptions {
   temporalAddress: string;
@@ -34,7 +36,15 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   });
   // The outbox relay lives and dies with the worker: it starts when the worker runs and is stopped before
   // run() resolves, so callers that close the connection and the database after run() need not know of it.
-  const relay = new OutboxRelay(options.db, new Client({ connection, namespace: options.namespace }), options.taskQueue, webhooks);
+  // With tracing on, starting a delivery workflow is a span of the relay's trace (and its context rides in the
+  // workflow's headers).
+  const interceptors = tracingEnabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  const relay = new OutboxRelay(
+    options.db,
+    new Client({ connection, namespace: options.namespace, interceptors }),
+    options.taskQueue,
+    webhooks,
+  );
   const run = worker.run.bind(worker);
   worker.run = async () => {
     relay.start();

@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Database } from '../db/database';
-import { claimPendingOutbox, markOutboxDispatched } from '../db/outbox';
+import { claimPendingOutbox, markOutboxDispatched, outboxTraceContexts } from '../db/outbox';
+import { tracingEnabled } from '../observability/tracing';
+import { inSpanFrom } from '../observability/trace-context';
 import { fanOutDeliveries } from '../db/webhook-deliveries';
 import { logger } from '../runtime/logger';
 import type { WebhookConfig } from '../runtime/config';
@@ -70,8 +72,14 @@ export class OutboxRelay {
       return ids.length === 0 ? null : { ids, deliveries: await fanOutDeliveries(client, ids) };
     });
     if (!batch) return 0;
+    // Tracing on: each start continues the trace of the request that wrote the message (observability/).
+    const traces = tracingEnabled ? await outboxTraceContexts(this.db, batch.ids) : new Map<string, string>();
+    const start = (d: { messageId: string; subscriptionId: string }) =>
+      tracingEnabled
+        ? inSpanFrom(traces.get(d.messageId), 'outbox relay', () => this.startDelivery(d.messageId, d.subscriptionId))
+        : this.startDelivery(d.messageId, d.subscriptionId);
     for (let i = 0; i < batch.deliveries.length; i += STARTS_IN_FLIGHT) {
-      await Promise.all(batch.deliveries.slice(i, i + STARTS_IN_FLIGHT).map((d) => this.startDelivery(d.messageId, d.subscriptionId)));
+      await Promise.all(batch.deliveries.slice(i, i + STARTS_IN_FLIGHT).map(start));
     }
     await markOutboxDispatched(this.db, batch.ids);
     return batch.ids.length;
