@@ -28,7 +28,12 @@ async function viaUnixSocket(databaseUrl: string): Promise<string> {
   }
 }
 
-export async function createBenchContext(services: BenchServices, maxQuantity: number): Promise<BenchContext> {
+export async function createBenchContext(
+  services: BenchServices,
+  maxQuantity: number,
+  /** More settings for the API process (the observability section turns metrics and tracing on and off). */
+  apiEnv: Record<string, string> = {},
+): Promise<BenchContext> {
   const port = await freePort();
   // BENCH_DATABASE_SOCKET=1: the API and the baselines reach PostgreSQL through its Unix socket instead of TCP.
   const databaseUrl = process.env.BENCH_DATABASE_SOCKET ? await viaUnixSocket(services.databaseUrl) : services.databaseUrl;
@@ -43,6 +48,7 @@ export async function createBenchContext(services: BenchServices, maxQuantity: n
     // The API logs at warn in the bench unless BENCH_API_LOG_LEVEL says otherwise (info: as `npm start` runs it).
     LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
     ...(process.env.BENCH_API_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_API_POOL_SIZE } : {}),
+    ...apiEnv,
   };
   // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
   const profileDir = process.env.BENCH_CPU_PROF;

@@ -10,11 +10,12 @@ import { benchRedemptions } from './redemption';
 import { benchWebhookCost } from './webhooks';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
+import { benchObservability } from './observability';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  // "generation", "io", "redemption", "runtimes", "webhooks", "console" or "dashboard"
+  // "generation", "io", "redemption", "observability", "runtimes", "webhooks", "console" or "dashboard"
   const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
@@ -35,6 +36,7 @@ async function main() {
       const ctx = await createBenchContext(services, large);
       await benchRedemptions(ctx, events).finally(() => ctx.close());
     }
+    if (!only || only === 'observability') await benchObservability(services, large, events);
     if (!only || only === 'webhooks') {
       const ctx = await createBenchContext(services, large);
       await benchWebhookCost(ctx, events).finally(() => ctx.close());
