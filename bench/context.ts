@@ -87,3 +87,17 @@ export async function waitForJob(ctx: BenchContext, path: string): Promise<Recor
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The `code_entered` event schema and an active campaign `id` that gives everyone 10 points, for event benches. */
+export async function seedBenchCampaign(db: Database, id: string): Promise<void> {
+  await db.query(
+    `insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`,
+  );
+  await db.query(
+    `insert into campaigns (id, name, visibility, status, trigger_event, trigger_attribute, rules)
+     values ($1, $1, '{"type":"everyone"}', 'active', 'code_entered', 'code',
+             '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
+     on conflict do nothing`,
+    [id],
+  );
+}

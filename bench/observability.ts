@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolvePool } from '../db/code-pools';
 import type { Database } from '../db/database';
-import { createBenchContext, count } from './context';
+import { createBenchContext, count, seedBenchCampaign } from './context';
 import { call } from './http-client';
 import { drive, stats } from './redemption';
 import type { BenchServices } from './services';
@@ -95,15 +95,7 @@ export async function benchObservability(services: BenchServices, maxQuantity: n
 }
 
 async function seed(db: Database, n: number): Promise<void> {
-  await db.query(
-    `insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`,
-  );
-  await db.query(
-    `insert into campaigns (id, name, visibility, status, trigger_event, trigger_attribute, rules)
-     values ('obs', 'obs', '{"type":"everyone"}', 'active', 'code_entered', 'code',
-             '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
-     on conflict do nothing`,
-  );
+  await seedBenchCampaign(db, 'obs');
   const pool = await resolvePool(db, { type: 'campaign', id: 'obs' });
   await db.query(`insert into codes (code, pool_id) select 'OBS' || g, $1 from generate_series(0, $2) g on conflict do nothing`, [
     pool.id,
