@@ -27,9 +27,10 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy) {
      */
     async attemptWebhookDelivery(input: AttemptInput): Promise<AttemptOutcome> {
       const target = await findDeliveryTarget(db, input.messageId, input.subscriptionId);
-      if (!target) return 'cancelled'; // the subscription was deleted (its deliveries with it)
-      if (target.subscriptionStatus !== 'active') {
-        await setDeliveryStatus(db, target.deliveryId, 'cancelled');
+      if (!target || target.subscriptionStatus !== 'active') {
+        // Deleted (its deliveries with it) or paused: nothing is sent.
+        if (target) await setDeliveryStatus(db, target.deliveryId, 'cancelled');
+        webhookDeliveries.inc({ result: 'cancelled' });
         return 'cancelled';
       }
       const body = webhookBody(target.type, target.messageCreatedAt, target.payload);
