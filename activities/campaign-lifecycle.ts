@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Database } from '../db/database';
-import { campaignStats } from '../db/campaign-stats';
-import { claimAlert, readBudget, readCampaignWatch, rearmAlert, storeFinalStats, writeLifecycle } from '../db/campaign-lifecycle';
+import { claimAlert, readCampaignWatch, readLifecycleRow, rearmAlert, writeTimedStatus } from '../db/campaign-lifecycle';
 import { enqueueOutbox } from '../db/outbox';
 import { findBatch, insertBatch, lastGenerationSpec } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
-import type { CampaignStatus } from '../model/campaign-lifecycle';
+import type { CampaignLifecycleRow, CampaignStatus } from '../model/campaign-lifecycle';
+import { announceStatusChange } from './campaign-status-change';
 
 export interface ApplyLifecycleInput {
   campaignId: string;
@@ -19,30 +19,38 @@ export interface CampaignCheck {
   topUp: { below: number; quantity: number; max: number } | null;
 }
 
-const at = (ms: number | null) => (ms === null ? null : new Date(ms));
-
 export function createCampaignLifecycleActivities(db: Database) {
   return {
+    /** The row a campaign's workflow follows: status, dates, version (null: no such campaign). */
+    async readCampaignLifecycle(campaignId: string): Promise<CampaignLifecycleRow | null> {
+      return readLifecycleRow(db, campaignId);
+    },
+
     /**
-     * Stores the status and dates the workflow decided, and in the same transaction the notification of the
-     * change (campaign.started / paused / ended); on end, the final stats snapshot too. Idempotent: a retry
-     * finds the status already stored and writes no second notification.
+     * A timer's status change (scheduled → active, → ended), written with its notification (and on end the final
+     * stats) only if the row is still at `version`: a marketer's change committed meanwhile wins, and the newer
+     * row is answered instead, for the workflow to decide again. Idempotent: a retry finds the version moved and
+     * writes nothing twice. Null when the campaign is gone.
      */
-    async applyCampaignLifecycle(input: ApplyLifecycleInput): Promise<void> {
-      await db.transaction(async (client) => {
-        const previous = await writeLifecycle(client, input.campaignId, input.status, at(input.startsAt), at(input.endsAt));
-        if (previous === null) throw ApplicationFailure.nonRetryable(`no campaign "${input.campaignId}"`, 'CampaignNotFound');
-        if (previous === input.status) return;
-        const base = { version: 1, campaignId: input.campaignId, previousStatus: previous, at: new Date().toISOString() };
-        if (input.status === 'active') await enqueueOutbox(client, 'campaign.started', { ...base, resumed: previous === 'paused' });
-        if (input.status === 'paused') await enqueueOutbox(client, 'campaign.paused', base);
-        if (input.status === 'ended') {
-          const stats = { ...(await campaignStats(client, input.campaignId)), budget: await readBudget(client, input.campaignId) };
-          await storeFinalStats(client, input.campaignId, stats);
-          await enqueueOutbox(client, 'campaign.ended', { ...base, stats });
-        }
+    async advanceCampaignStatus(input: {
+      campaignId: string;
+      status: CampaignStatus;
+      version: number;
+    }): Promise<CampaignLifecycleRow | null> {
+      return db.transaction(async (client) => {
+        const row = await readLifecycleRow(client, input.campaignId, true);
+        if (!row || row.version !== input.version || row.status === input.status) return row;
+        const written = await writeTimedStatus(client, input.campaignId, input.status);
+        await announceStatusChange(client, input.campaignId, row.status, input.status);
+        return written;
       });
     },
+
+    /**
+     * Legacy: how workflows from before PostgreSQL decided stored their status. The row decides now, so this
+     * writes nothing; it stays registered so such an activity scheduled before the upgrade completes.
+     */
+    async applyCampaignLifecycle(_input: ApplyLifecycleInput): Promise<void> {},
 
     /**
      * The periodic look at a running campaign: sends each budget threshold and the low-stock alert once (in the

@@ -7,6 +7,7 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   not_found: 404,
   conflict: 409,
+  precondition_failed: 412,
   too_large: 413,
   unprocessable: 422,
   too_many: 429,

@@ -8,6 +8,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: "The API key's role may not use this route",
   404: 'Not found',
   409: 'Conflict (e.g. an Idempotency-Key still in progress)',
+  412: 'If-Match names an older version than the current one (precondition_failed): read again, redo the change',
   413: 'Body too large',
   415: 'Unsupported content type',
   405: 'The path exists but not with this method (the Allow header lists its methods)',
@@ -37,7 +38,10 @@ export function buildOpenApiDocument(describe: Array<(registry: OpenAPIRegistry)
       version: '0.1.0',
       description:
         'Codes, campaigns and rewards. Errors share one shape: `{ error: { code, message, field? } }`. ' +
-        'Every POST accepts an `Idempotency-Key` header.',
+        'Every POST accepts an `Idempotency-Key` header. ' +
+        'Every list pages the same way: pass `limit` and, for the next page, `cursor` = the `nextCursor` of the page before ' +
+        '(opaque; null on the last page); each item comes exactly once across the pages. The older names `before`/`after` ' +
+        '(query) and `next`/`nextBefore`/`nextAfter` (answer) still work for this version and are marked deprecated.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],

@@ -41,7 +41,8 @@ export function codeView(code: CodeRecord) {
   };
 }
 
-export function codeImportView(batch: CodeBatch, rejections: ImportRejection[], pageSize = 0) {
+/** An import with one page of its refused rows (`nextCursor` from keysetPage on their lines). */
+export function codeImportView(batch: CodeBatch, rejections: ImportRejection[] = [], nextCursor: string | null = null) {
   return {
     id: batch.id,
     status: batch.status,
@@ -54,6 +55,7 @@ export function codeImportView(batch: CodeBatch, rejections: ImportRejection[], 
     createdAt: iso(batch.createdAt),
     finishedAt: iso(batch.finishedAt),
     rejections,
-    nextAfter: pageSize > 0 && rejections.length === pageSize ? rejections[rejections.length - 1].line : null,
+    nextCursor,
+    nextAfter: nextCursor === null ? null : rejections[rejections.length - 1].line,
   };
 }

@@ -1,22 +1,24 @@
 import type { Queryable } from './database';
-import type { CampaignAlerts, CampaignStatus, CampaignTopUp } from '../model/campaign-lifecycle';
+import type { CampaignAlerts, CampaignLifecycleRow, CampaignStatus, CampaignTopUp } from '../model/campaign-lifecycle';
 
-/** Writes what the lifecycle workflow decided; returns the status it replaced (null: no such campaign). */
-export async function writeLifecycle(
-  db: Queryable,
-  id: string,
-  status: CampaignStatus,
-  startsAt: Date | null,
-  endsAt: Date | null,
-): Promise<CampaignStatus | null> {
+const ROW = `status, round(extract(epoch from starts_at) * 1000)::float8 as "startsAt", round(extract(epoch from ends_at) * 1000)::float8 as "endsAt",
+  version::int as version`;
+
+/** The status, dates and version of a campaign (null: no such campaign); `forUpdate` locks the row. */
+export async function readLifecycleRow(db: Queryable, id: string, forUpdate = false): Promise<CampaignLifecycleRow | null> {
+  const { rows } = await db.query(`select ${ROW} from campaigns where id = $1 ${forUpdate ? 'for update' : ''}`, [id]);
+  return (rows[0] as CampaignLifecycleRow | undefined) ?? null;
+}
+
+/** Writes a status a timer decided, moving the version; call it with the row locked at the version it decided from. */
+export async function writeTimedStatus(db: Queryable, id: string, status: CampaignStatus): Promise<CampaignLifecycleRow> {
   const { rows } = await db.query(
-    `update campaigns c set status = $2, starts_at = $3, ends_at = $4, updated_at = now(),
-            ended_at = case when $2 = 'ended' then coalesce(c.ended_at, now()) else c.ended_at end
-       from (select id, status from campaigns where id = $1 for update) old
-      where c.id = old.id returning old.status as "previous"`,
-    [id, status, startsAt, endsAt],
+    `update campaigns set status = $2, updated_at = now(), version = version + 1,
+            ended_at = case when $2 = 'ended' then coalesce(ended_at, now()) else ended_at end
+      where id = $1 returning ${ROW}`,
+    [id, status],
   );
-  return (rows[0]?.previous as CampaignStatus | undefined) ?? null;
+  return rows[0] as CampaignLifecycleRow;
 }
 
 export async function storeFinalStats(db: Queryable, id: string, stats: object): Promise<void> {

@@ -13,7 +13,10 @@ export interface Campaign {
   endsAt: Date | null;
   displayOrder: number;
   visibility: Visibility;
-  /** Written only by the campaign's lifecycle workflow (db/campaign-lifecycle.ts); a new row is a draft. */
+  /**
+   * Decided in PostgreSQL: by the create or PATCH that asks for it (services/campaigns.ts), and at startsAt /
+   * endsAt by the lifecycle workflow's guarded write (db/campaign-lifecycle.ts).
+   */
   status: CampaignStatus;
   triggerEvent: string;
   triggerAttribute: string;
@@ -25,14 +28,16 @@ export interface Campaign {
   alerts: CampaignAlerts;
   topUp: CampaignTopUp | null;
   finalStats: Record<string, unknown> | null;
+  /** Moves with every change but budget use: the ETag, and the guard of timer writes and of apply_redemption. */
+  version: number;
 }
 
-export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats'>;
+export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats' | 'version'>;
 
 const COLUMNS = `id, name, description, translations, starts_at as "startsAt", ends_at as "endsAt", display_order as "displayOrder",
   visibility, status, trigger_event as "triggerEvent", trigger_attribute as "triggerAttribute", rules, frequency,
   budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", alerts, top_up as "topUp",
-  final_stats as "finalStats"`;
+  final_stats as "finalStats", version::int as version`;
 
 function values(c: CampaignData) {
   return [
@@ -56,25 +61,34 @@ function values(c: CampaignData) {
   ];
 }
 
-/** Returns null when a campaign with that id exists already. */
-export async function insertCampaign(db: Queryable, c: CampaignData): Promise<Campaign | null> {
+/** Returns null when a campaign with that id exists already. `createToken` identifies the create (see the migration). */
+export async function insertCampaign(db: Queryable, c: CampaignData, createToken: string | null): Promise<Campaign | null> {
   const { rows } = await db.query(
     `insert into campaigns (id, name, description, translations, starts_at, ends_at, display_order, visibility, status,
-       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) on conflict (id) do nothing returning ${COLUMNS}`,
-    values(c),
+       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up, create_token,
+       ended_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+       case when $9 = 'ended' then now() end) on conflict (id) do nothing returning ${COLUMNS}`,
+    [...values(c), createToken],
   );
   return (rows[0] as Campaign | undefined) ?? null;
 }
 
+/** The token of the create that made the campaign (null: none given, or no such campaign). */
+export async function campaignCreateToken(db: Queryable, id: string): Promise<string | null> {
+  const { rows } = await db.query(`select create_token as t from campaigns where id = $1`, [id]);
+  return (rows[0]?.t as string | undefined) ?? null;
+}
+
+/** Writes every field, the status included, and moves the version; call it with the row locked (findCampaign forUpdate). */
 export async function replaceCampaign(db: Queryable, c: CampaignData): Promise<Campaign> {
   const { rows } = await db.query(
     `update campaigns set name = $2, description = $3, translations = $4, starts_at = $5, ends_at = $6, display_order = $7,
-       visibility = $8, trigger_event = $9, trigger_attribute = $10, rules = $11, frequency = $12,
-       budget_kind = $13, budget_cap = $14, alerts = $15, top_up = $16, updated_at = now()
+       visibility = $8, status = $9, trigger_event = $10, trigger_attribute = $11, rules = $12, frequency = $13,
+       budget_kind = $14, budget_cap = $15, alerts = $16, top_up = $17, updated_at = now(), version = version + 1,
+       ended_at = case when $9 = 'ended' then coalesce(ended_at, now()) else ended_at end
      where id = $1 returning ${COLUMNS}`,
-    // Everything but the status: only the campaign's workflow writes that.
-    values(c).filter((_v, i) => i !== 8),
+    values(c),
   );
   return rows[0] as Campaign;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from './database';
+import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { CodeSpec } from '../domain/code-spec';
 import type { BatchSource, BatchStatus } from '../model/batch-status';
 
@@ -59,13 +60,13 @@ export async function findBatch(db: Queryable, id: string): Promise<CodeBatch | 
 export interface BatchListFilter {
   pool?: { kind: 'bank' | 'campaign' | 'reward'; ownerId: string | null };
   source?: 'generation' | 'import';
-  /** Keyset paging: batches created before this one (newest first). */
-  before?: { createdAt: Date; id: string };
+  /** Keyset paging: batches created before this one (newest first); `at` is a `pageAt` (full precision). */
+  before?: { at: string; id: string };
   limit: number;
 }
 
 /** Generations and imports, newest first (the jobs screen and a campaign's jobs). */
-export async function listBatches(db: Queryable, filter: BatchListFilter): Promise<CodeBatch[]> {
+export async function listBatches(db: Queryable, filter: BatchListFilter): Promise<Array<WithPageKey<CodeBatch>>> {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.pool) {
@@ -77,16 +78,16 @@ export async function listBatches(db: Queryable, filter: BatchListFilter): Promi
     where.push(`b.source = $${values.length}`);
   }
   if (filter.before) {
-    values.push(filter.before.createdAt, filter.before.id);
-    where.push(`(b.created_at, b.id) < ($${values.length - 1}, $${values.length})`);
+    values.push(filter.before.at, filter.before.id);
+    where.push(`(b.created_at, b.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
   }
   values.push(filter.limit);
   const { rows } = await db.query(
-    `select ${BATCH_COLUMNS} from code_batches b join code_pools p on p.id = b.pool_id
+    `select ${BATCH_COLUMNS}, ${fullPrecisionTime('b.created_at')} as "pageAt" from code_batches b join code_pools p on p.id = b.pool_id
       ${where.length ? 'where ' + where.join(' and ') : ''} order by b.created_at desc, b.id desc limit $${values.length}`,
     values,
   );
-  return rows as CodeBatch[];
+  return rows as Array<WithPageKey<CodeBatch>>;
 }
 
 /** Codes already requested in a shape: what the keyspace rule counts against the combinations. */
@@ -149,4 +150,14 @@ export async function countRunningBatches(db: Queryable): Promise<Array<{ source
 export async function lockRunningBatch(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);
   return rowCount === 1;
+}
+
+/** The first generation or import of a campaign's pool (the one its create asked for), if any. */
+export async function firstBatchOfCampaign(db: Queryable, campaignId: string): Promise<string | null> {
+  const { rows } = await db.query(
+    `select b.id from code_batches b join code_pools p on p.id = b.pool_id where p.kind = 'campaign' and p.owner_id = $1
+      order by b.created_at limit 1`,
+    [campaignId],
+  );
+  return (rows[0]?.id as string | undefined) ?? null;
 }

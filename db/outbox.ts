@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './database';
 import type { NotificationType } from '../model/notification-types';
+import type { OutboxCommandType } from '../model/outbox-commands';
 
 /** One message waiting in the outbox (see the migration for why it exists). */
 export interface OutboxMessage {
   id: string;
-  type: NotificationType;
+  type: NotificationType | OutboxCommandType;
   payload: Record<string, unknown>;
   createdAt: Date;
 }
@@ -16,7 +17,7 @@ export interface OutboxMessage {
  */
 export async function enqueueOutbox(
   db: Queryable,
-  type: NotificationType,
+  type: NotificationType | OutboxCommandType,
   payload: Record<string, unknown>,
   id: string = randomUUID(),
 ): Promise<string> {
@@ -62,4 +63,13 @@ export async function outboxBacklog(db: Queryable): Promise<{ pending: number; o
 export async function outboxTraceContexts(db: Queryable, ids: string[]): Promise<Map<string, string>> {
   const { rows } = await db.query(`select id, trace_context from outbox where id = any($1::uuid[]) and trace_context is not null`, [ids]);
   return new Map(rows.map((r: { id: string; trace_context: string }) => [r.id, r.trace_context]));
+}
+
+/** The commands (model/outbox-commands.ts) among claimed rows, oldest first, with their payloads. */
+export async function readOutboxCommands(db: Queryable, ids: string[], types: readonly string[]): Promise<OutboxMessage[]> {
+  const { rows } = await db.query(
+    `select id, type, payload, created_at as "createdAt" from outbox where id = any($1::uuid[]) and type = any($2::text[]) order by created_at`,
+    [ids, types],
+  );
+  return rows as OutboxMessage[];
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from './database';
+import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { RejectionReason } from '../model/redemption-rejection';
 
 export type { RejectionReason };
@@ -118,8 +119,6 @@ export interface RedemptionEventRecord {
   result: RedemptionOutcome;
   rolledBackAt: Date | null;
   createdAt: Date;
-  /** Position for keyset paging: created_at at full precision, then the event id. */
-  sortKey: string;
 }
 
 export interface RedemptionEventFilters {
@@ -131,16 +130,16 @@ export interface RedemptionEventFilters {
   to?: string;
 }
 
-/** Newest first; `after` is the sortKey of the last record of the previous page. */
+/** Newest first; `after` is the (pageAt, event id) of the last record of the previous page. */
 export async function searchRedemptionEvents(
   db: Queryable,
   f: RedemptionEventFilters,
-  after: { at: string; eventId: string } | null,
+  after: { at: string; id: string } | undefined,
   limit: number,
-): Promise<RedemptionEventRecord[]> {
+): Promise<Array<WithPageKey<RedemptionEventRecord>>> {
   const { rows } = await db.query(
     `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
-            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", created_at::text || '|' || event_id as "sortKey"
+            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", ${fullPrecisionTime('created_at')} as "pageAt"
        from redemption_events
       where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
         and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
@@ -154,11 +153,11 @@ export async function searchRedemptionEvents(
       f.from ?? null,
       f.to ?? null,
       after?.at ?? null,
-      after?.eventId ?? null,
+      after?.id ?? null,
       limit,
     ],
   );
-  return rows as RedemptionEventRecord[];
+  return rows as Array<WithPageKey<RedemptionEventRecord>>;
 }
 
 /** A recorded event as the what-if replay re-decides it. */

@@ -21,7 +21,7 @@ export interface SnapshotCampaign {
   budgetKind: 'points' | 'redemptions' | null;
   budgetCap: number | null;
   budgetUsed: number;
-  /** Changes with every edit: the rule engine is built once per campaign version. */
+  /** The row's version (every edit, every status change): the rule engine is built once per version, the write guards it. */
   version: string;
 }
 
@@ -52,7 +52,7 @@ found_code as (
     from codes c join code_pools p on p.id = c.pool_id where c.code = (select code from typed)),
 found_campaign as (
   select id, name, status, trigger_event as "triggerEvent", starts_at as "startsAt", ends_at as "endsAt", visibility, frequency, rules,
-         budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", updated_at::text as version
+         budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", version::text as version
     from campaigns where id = (select "campaignId" from found_code)),
 found_member as (
   select id, tier, segments, tags, to_char(enrolled_at, 'YYYY-MM-DD') as "enrolledAt", attributes, balance::float8 as balance, xmin::text as version
@@ -107,13 +107,18 @@ export interface RedemptionWrite {
   budgetCost: number;
   guessFailure: boolean;
   memberVersion: string | null;
+  /** The campaign's version the decision read: a redemption commits only while the campaign is active at it (RG004). */
+  campaignVersion: string | null;
   effects: Array<Record<string, unknown>>;
   /** The event's attributes as accepted (kept for the what-if replay). */
   attributes: Record<string, unknown>;
 }
 
-/** A guard of the write failed: what was read changed meanwhile; read and decide again. */
-export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003']);
+/**
+ * A guard of the write failed: what was read changed meanwhile; read and decide again. RG001 code taken, RG002
+ * member changed, RG003 budget short, RG004 campaign changed (paused, ended, rules or dates edited).
+ */
+export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003', 'RG004']);
 
 /** Applies a decision in one statement; returns the stored outcome (an earlier one if the event was decided). */
 export async function applyRedemption(

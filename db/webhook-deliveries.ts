@@ -1,4 +1,5 @@
 import type { Queryable } from './database';
+import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { DeliveryStatus } from '../model/webhooks';
 
 export interface WebhookDelivery {
@@ -62,20 +63,20 @@ export async function findDelivery(db: Queryable, id: string): Promise<WebhookDe
   return (rows[0] as WebhookDelivery | undefined) ?? null;
 }
 
-/** A subscription's deliveries, newest first, with keyset pagination on (created_at, id). */
+/** A subscription's deliveries, newest first, with keyset pagination on (created_at, id); `before.at` is a `pageAt`. */
 export async function listDeliveries(
   db: Queryable,
   subscriptionId: string,
   limit: number,
-  before?: { createdAt: Date; id: string },
-): Promise<WebhookDelivery[]> {
+  before?: { at: string; id: string },
+): Promise<Array<WithPageKey<WebhookDelivery>>> {
   const { rows } = await db.query(
-    `select ${COLUMNS} from webhook_deliveries d join outbox o on o.id = d.message_id
-      where d.subscription_id = $1 and ($3::timestamptz is null or (d.created_at, d.id) < ($3, $4::uuid))
+    `select ${COLUMNS}, ${fullPrecisionTime('d.created_at')} as "pageAt" from webhook_deliveries d join outbox o on o.id = d.message_id
+      where d.subscription_id = $1 and ($3::timestamptz is null or (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
       order by d.created_at desc, d.id desc limit $2`,
-    [subscriptionId, limit, before?.createdAt ?? null, before?.id ?? null],
+    [subscriptionId, limit, before?.at ?? null, before?.id ?? null],
   );
-  return rows as WebhookDelivery[];
+  return rows as Array<WithPageKey<WebhookDelivery>>;
 }
 
 export async function findDeliveryTarget(db: Queryable, messageId: string, subscriptionId: string): Promise<DeliveryTarget | null> {

@@ -40,3 +40,13 @@ export const campaignTopUp = z
   .strict()
   .describe("Generate `quantity` more codes (like the pool's last generation) when unused codes fall below `below`");
 export type CampaignTopUp = z.infer<typeof campaignTopUp>;
+
+/** What a campaign's workflow reads of its row to set its timers (dates as epoch milliseconds). */
+export const campaignLifecycleRow = z.object({
+  status: campaignStatus,
+  startsAt: z.number().nullable(),
+  endsAt: z.number().nullable(),
+  /** The row's version: a timer's write applies only if the row is still at it. */
+  version: z.number().int(),
+});
+export type CampaignLifecycleRow = z.infer<typeof campaignLifecycleRow>;

@@ -101,9 +101,13 @@ export const campaignPatch = z
   .refine((c) => Object.keys(c).length > 0, 'send at least one field to change')
   .openapi('UpdateCampaignRequest', { minProperties: 1, example: { displayOrder: 1, description: 'Double points in June' } });
 
-/** A campaign as the API shows it: the status is the one its workflow decided. */
+/** A campaign as the API shows it: the status is the one stored in its row. */
 export const campaignRecordView = {
-  status: campaignStatus.openapi({ description: "As the campaign's workflow decided it; only active campaigns redeem codes" }),
+  status: campaignStatus.openapi({
+    description:
+      'As stored: set by a create or PATCH when it answers, and at startsAt / endsAt by its workflow. Only active campaigns redeem codes',
+  }),
+  version: z.number().int().openapi({ description: 'Moves with every change (budget use aside); the ETag is this number in quotes' }),
   finalStats: z.record(z.unknown()).nullable().openapi({ description: 'Stats stored when the campaign ended' }),
 };
 

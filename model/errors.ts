@@ -2,7 +2,16 @@
  * What went wrong, in domain terms. Everything below the HTTP layer throws this; `api/errors.ts` is the one
  * place that turns a kind into an HTTP status.
  */
-export const ERROR_KINDS = ['invalid', 'not_found', 'conflict', 'unprocessable', 'too_large', 'too_many', 'unavailable'] as const;
+export const ERROR_KINDS = [
+  'invalid',
+  'not_found',
+  'conflict',
+  'precondition_failed',
+  'unprocessable',
+  'too_large',
+  'too_many',
+  'unavailable',
+] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export class DomainError extends Error {

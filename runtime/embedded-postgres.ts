@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Client } from 'pg';
-import { commandLine, isAlive, readPidFile, stopPid, assertPortFree } from './processes';
+import { commandLine, exitOf, isAlive, readPidFile, stopPid, assertPortFree } from './processes';
+import { lastLines } from './log-tail';
+import { orphanedBackendsGone } from './postgres-orphans';
 import { postgresBinaries, postgresOsUser, type OsUser } from './postgres-access';
 
 export interface RunningPostgres {
@@ -14,21 +16,14 @@ export interface RunningPostgres {
   binariesCopiedTo?: string;
   /** Set when a server left by a crashed run was found on the data folder and stopped first. */
   stoppedLeftover?: number;
+  /** Settles when the server process is gone (a supervisor restarts it), with how it ended. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
 const PASSWORD = 'postgres';
 // Durability stays on (fsync): crash tests rely on committed rows surviving a kill.
 const SERVER_FLAGS = ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB'];
-
-/** The last lines the server wrote to its log since `offset` (its own start, not initdb's report). */
-function lastLines(file: string, offset: number, n = 5): string {
-  try {
-    return fs.readFileSync(file).subarray(offset).toString('utf8').trim().split('\n').slice(-n).join('\n');
-  } catch {
-    return '';
-  }
-}
 
 function initialise(bin: string, dataDir: string, user: OsUser | null, logFile: string): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -59,6 +54,7 @@ async function stopLeftover(dataDir: string): Promise<number | undefined> {
   const pid = readPidFile(pidFile);
   if (!pid) return undefined;
   if (!isAlive(pid) || !commandLine(pid).includes('postgres')) {
+    await orphanedBackendsGone(pidFile);
     fs.rmSync(pidFile, { force: true });
     return undefined;
   }
@@ -108,7 +104,7 @@ export async function startEmbeddedPostgres(options: {
     const reason = spawnError ? spawnError.message : `${(error as Error).message}. ${lastLines(logFile, logOffset, 3)}`.trim();
     throw new Error(`PostgreSQL did not start on port ${options.port}: ${reason}\n  (full log: ${logFile})`, { cause: error });
   }
-  return { url, port: options.port, pid: child.pid!, binariesCopiedTo: binaries.copiedTo, stoppedLeftover, stop };
+  return { url, port: options.port, pid: child.pid!, binariesCopiedTo: binaries.copiedTo, stoppedLeftover, exited: exitOf(child), stop };
 }
 
 async function waitUntilAccepting(url: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {

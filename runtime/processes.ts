@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 
 /** Process and port facts read from the OS, so start-up can say what is in its way instead of failing blindly. */
 
@@ -19,6 +20,16 @@ export function commandLine(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/** Settles once the child is gone, with how it ended: "SIGKILL", "exit code 1" (at once if it already has). */
+export function exitOf(child: ChildProcess): Promise<string> {
+  const how = (code: number | null, signal: NodeJS.Signals | null) => signal ?? `exit code ${code}`;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(how(child.exitCode, child.signalCode));
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve(how(code, signal)));
+    child.once('error', (error) => resolve(error.message));
+  });
 }
 
 /** Sends `signal`, then SIGKILL after `graceMs`, and resolves once the process is gone. */

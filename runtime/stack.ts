@@ -8,6 +8,9 @@ import { startTemporalServer, TEMPORAL_SHARDS } from './temporal-server';
 import { ensureTemporalServer } from './temporal-server-tools';
 import { workflowBundle } from './workflow-bundle';
 import { failpoint, Teardown } from './teardown';
+import { logSize } from './log-tail';
+import { OWNED_SERVICE_RESTARTS } from './restart-policy';
+import { ServiceSupervisor, type RunningService } from './service-supervisor';
 
 /**
  * The one start helper behind `npm start`, the integration tests' global setup and the bench: PostgreSQL
@@ -38,6 +41,11 @@ export interface StackOptions {
   migrate?: (databaseUrl: string) => Promise<void>;
   /** One line per finished step ("Database", "PostgreSQL on port …"). */
   progress?: (step: string, detail: string) => void;
+  /**
+   * `npm start`: the embedded PostgreSQL and the Temporal server started here are restarted when they die (never
+   * in tests, which stop them on purpose). `report` gets one line per event; `onGiveUp` the crash loop's message.
+   */
+  supervise?: { report: (line: string) => void; onGiveUp: (message: string) => void };
 }
 
 export interface Stack {
@@ -71,8 +79,25 @@ function inOrder(print: (step: string, detail: string) => void, order: string[])
 
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
+/** Registers the stop of a service this stack started; under `supervise` it is restarted when it dies first. */
+async function own<T extends RunningService>(options: StackOptions, name: string, logFile: string, start: () => Promise<T>): Promise<T> {
+  const logOffset = logSize(logFile);
+  const first = await start();
+  if (!options.supervise) {
+    options.teardown.add(name, () => first.stop());
+    return first;
+  }
+  const label = name.charAt(0).toUpperCase() + name.slice(1);
+  const supervisor = new ServiceSupervisor(
+    first,
+    { name: label, policy: OWNED_SERVICE_RESTARTS, start, logFile, ...options.supervise },
+    logOffset,
+  );
+  options.teardown.add(name, () => supervisor.stop());
+  return first;
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const { teardown } = options;
   const progress = inOrder(options.progress ?? (() => undefined), ['Database', 'Temporal', 'Workflows']);
   const logsDir = path.join(options.dataDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
@@ -93,12 +118,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       postgresReady(databaseUrl);
       progress('Database', `PostgreSQL at ${new URL(databaseUrl).host} (DATABASE_URL)`);
     } else {
-      const pg = await startEmbeddedPostgres({
-        dataDir: path.join(options.dataDir, 'postgres'),
-        port: options.postgresPort,
-        logFile: path.join(logsDir, 'postgres.log'),
-      });
-      teardown.add('PostgreSQL', () => pg.stop());
+      const logFile = path.join(logsDir, 'postgres.log');
+      const pg = await own(options, 'PostgreSQL', logFile, () =>
+        startEmbeddedPostgres({ dataDir: path.join(options.dataDir, 'postgres'), port: options.postgresPort, logFile }),
+      );
       adminUrl = pg.url;
       postgresReady(pg.url);
       databaseUrl = await ensureDatabase(pg.url, options.databaseName);
@@ -123,32 +146,36 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const cli = await ensureTemporalCli(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
     const started = Date.now();
-    let server: RunningTemporal;
+    const logFile = path.join(logsDir, 'temporal.log');
+    let start: () => Promise<RunningTemporal>;
     if (options.temporalRuntime === 'server') {
       const tools = await ensureTemporalServer(options.toolsDir, (line) => progress('Temporal', line.trim(), false));
-      server = await startTemporalServer({
-        tools,
-        cliPath: cli,
-        postgresAdminUrl: await postgres,
-        dir: path.join(options.dataDir, 'temporal-server'),
-        port: options.temporalPort,
-        uiPort: options.temporalUiPort,
-        shards: TEMPORAL_SHARDS,
-        logFile: path.join(logsDir, 'temporal.log'),
-      });
+      const postgresAdminUrl = await postgres;
+      start = () =>
+        startTemporalServer({
+          tools,
+          cliPath: cli,
+          postgresAdminUrl,
+          dir: path.join(options.dataDir, 'temporal-server'),
+          port: options.temporalPort,
+          uiPort: options.temporalUiPort,
+          shards: TEMPORAL_SHARDS,
+          logFile,
+        });
     } else {
-      server = await startTemporalDevServer({
-        cliPath: cli,
-        dbFile: options.temporalPersistent ? path.join(options.dataDir, 'temporal.sqlite') : undefined,
-        port: options.temporalPort,
-        uiPort: options.temporalUiPort,
-        headless: !options.temporalUiPort,
-        logFile: path.join(logsDir, 'temporal.log'),
-        pidFile: path.join(options.dataDir, 'temporal.pid'),
-      });
+      start = () =>
+        startTemporalDevServer({
+          cliPath: cli,
+          dbFile: options.temporalPersistent ? path.join(options.dataDir, 'temporal.sqlite') : undefined,
+          port: options.temporalPort,
+          uiPort: options.temporalUiPort,
+          headless: !options.temporalUiPort,
+          logFile,
+          pidFile: path.join(options.dataDir, 'temporal.pid'),
+        });
     }
     const kind = options.temporalRuntime === 'server' ? `server ${TEMPORAL_SHARDS} shards on PostgreSQL` : 'dev server';
-    teardown.add(`the Temporal ${kind}`, () => server.stop());
+    const server = await own(options, `the Temporal ${kind}`, logFile, start);
     const leftover = server.stoppedLeftover ? `, stopped the one a previous run left (pid ${server.stoppedLeftover}) first` : '';
     progress('Temporal', `${kind} on port ${options.temporalPort} (${elapsed(started)}${leftover})`);
     failpoint('temporal');

@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { assertPortFree, commandLine, readPidFile, stopPid } from './processes';
+import { assertPortFree, commandLine, exitOf, readPidFile, stopPid } from './processes';
 
 export interface RunningTemporal {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
+  pid?: number;
+  /** Settles when the server process is gone (a supervisor restarts it), with how it ended. */
+  exited: Promise<string>;
   /** Set when a dev server left by a crashed run was found through the pid file and stopped first. */
   stoppedLeftover?: number;
   stop(): Promise<void>;
@@ -97,6 +100,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.headless || !options.uiPort ? undefined : `http://localhost:${options.uiPort}`,
     process: child,
+    pid: child.pid,
+    exited: exitOf(child),
     stoppedLeftover,
     stop,
   };

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import { ensureDatabase } from './embedded-postgres';
-import { assertPortFree, commandLine, readPidFile, stopPid } from './processes';
+import { assertPortFree, commandLine, exitOf, readPidFile, stopPid } from './processes';
 import { freePort, waitForPort, type RunningTemporal } from './temporal-dev-server';
 import type { TemporalServerTools } from './temporal-server-tools';
 
@@ -218,7 +218,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       await waitForPort(options.uiPort, 30_000, ui.alive);
       uiUrl = `http://localhost:${options.uiPort}`;
     }
-    return { address, uiUrl, process: server.child, stoppedLeftover, stop };
+    return { address, uiUrl, process: server.child, pid: server.child.pid, exited: exitOf(server.child), stoppedLeftover, stop };
   } catch (error) {
     await stop();
     const tail = fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-3).join('\n');

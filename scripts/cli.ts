@@ -10,6 +10,7 @@ import { ApiClient, ApiResponseError, CliError } from './cli/http';
 import { startProgress } from './cli/progress';
 import { requireCompleted, watchJob, type Job } from './cli/jobs';
 import { downloadCsv } from './cli/download';
+import { allItems } from './cli/pages';
 import { parsePoolReference, POOL_REFERENCE_HINT, type PoolTarget } from '../model/pool';
 
 interface GlobalOptions {
@@ -188,6 +189,23 @@ program
           throw second;
         }),
       );
+    }
+  });
+
+program
+  .command('jobs')
+  .description('list generation and import jobs, newest first, one JSON line each, through every page')
+  .addOption(new Option('--pool <pool>', 'bank, campaign:<id> or reward:<id>'))
+  .addOption(new Option('--source <source>', 'only generations or only imports').choices(['generation', 'import']))
+  .option('--max <n>', 'stop after this many jobs', positiveInt)
+  .option('--page-size <n>', 'jobs asked per request (at most 200)', positiveInt, 200)
+  .action(async (opts: { pool?: string; source?: string; max?: number; pageSize: number }) => {
+    let shown = 0;
+    const query = { pool: opts.pool, source: opts.source, limit: String(Math.min(opts.pageSize, 200)) };
+    for await (const job of allItems<Job>(client(), '/v1/jobs', 'jobs', query)) {
+      if (opts.max !== undefined && shown === opts.max) break;
+      process.stdout.write(`${JSON.stringify(job)}\n`);
+      shown++;
     }
   });
 

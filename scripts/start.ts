@@ -23,14 +23,17 @@ async function main() {
   const config = loadConfig();
   const teardown = new Teardown();
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.log('\nStopping...');
-      void teardown.run().then(() => process.exit(EXIT_CODES[signal]));
-    });
-  }
+  const stopAll = (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping...');
+    void teardown.run().then(() => process.exit(exitCode));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(EXIT_CODES[signal]));
+  // `npm start` forwards SIGINT and SIGTERM to us (package.json execs node, so no shell sits in between); should
+  // whatever started us die without a word (npm SIGKILLed), we stop as if the terminal had closed.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stopAll(EXIT_CODES.SIGHUP), 1000).unref();
 
   try {
     console.log('Loyalty codes campaign runner');
@@ -52,6 +55,13 @@ async function main() {
       temporalRuntime: config.temporalRuntime,
       teardown,
       progress: line,
+      supervise: {
+        report: (message) => line('!', message),
+        onGiveUp: (message) => {
+          console.error(`\n${message}`);
+          stopAll(1);
+        },
+      },
     });
     line('Logs', `${stack.logsDir}${process.env.LOG_LEVEL ? ` (LOG_LEVEL=${process.env.LOG_LEVEL}, also shown here)` : ''}`);
 
@@ -77,7 +87,7 @@ async function main() {
           env: { ...env, ...extra },
           logFile: path.join(stack.logsDir, logName),
           echo: Boolean(process.env.LOG_LEVEL),
-          onRestart: (message) => line('!', message),
+          report: (message) => line('!', message),
         },
         teardown,
       );

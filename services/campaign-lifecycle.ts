@@ -1,50 +1,25 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { DomainError, describeError } from '../model/errors';
-import type { campaignLifecycleWorkflow } from '../workflows/campaign-lifecycle';
-import {
-  campaignWorkflowId,
-  changeLifecycleUpdate,
-  lifecycleQuery,
-  type LifecycleChange,
-  type LifecycleView,
-} from '../workflows/campaign-lifecycle-definitions';
+import type { Queryable } from '../db/database';
+import { enqueueOutbox } from '../db/outbox';
+import type { CampaignChangedCommand } from '../model/outbox-commands';
+import { campaignWorkflowId, lifecycleQuery, type LifecycleView } from '../workflows/campaign-lifecycle-definitions';
 import type { AppContext } from './context';
 
-const UPDATE_DEADLINE_MS = 30_000;
-
 /**
- * Sends a campaign's wish and dates to its workflow, starting the workflow if it isn't running yet (a new
- * campaign, or one from before lifecycles), and answers once the workflow has stored the status it decided.
+ * Tells the campaign's workflow, in the caller's transaction, that its row changed: the worker's outbox relay
+ * signals `campaign-<id>` once the change commits (starting it if none runs), whenever Temporal is reachable.
+ * Nothing here waits on Temporal.
  */
-export async function changeLifecycle(ctx: AppContext, campaignId: string, change: LifecycleChange): Promise<LifecycleView> {
-  const start = new WithStartWorkflowOperation<typeof campaignLifecycleWorkflow>('campaignLifecycleWorkflow', {
-    taskQueue: ctx.config.taskQueue,
+export async function notifyCampaignWorkflow(client: Queryable, ctx: AppContext, campaignId: string, version: number): Promise<void> {
+  const command: CampaignChangedCommand = {
     workflowId: campaignWorkflowId(campaignId, ctx.config.workflowIdPrefix),
-    args: [{ campaignId, checkIntervalMs: ctx.config.campaignCheckIntervalMs }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    // An ended campaign's workflow has completed: it is not started again (only after a failure or termination).
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  });
-  try {
-    // Bounded: with no worker polling, the update would wait forever; the caller gets a 503 instead.
-    return await ctx.temporal.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-      ctx.temporal.workflow.executeUpdateWithStart(changeLifecycleUpdate, { startWorkflowOperation: start, args: [change] }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new DomainError('conflict', 'campaign_ended', 'the campaign has ended; its status and dates can no longer change', 'status');
-    }
-    if (error instanceof WorkflowUpdateFailedError) {
-      const cause = error.cause as { type?: string; message?: string } | undefined;
-      if (cause?.type === 'CampaignEnded')
-        throw new DomainError('conflict', 'campaign_ended', cause.message ?? 'the campaign has ended', 'status');
-      throw new DomainError('invalid', 'lifecycle_refused', describeError(cause ?? error), 'status');
-    }
-    throw new DomainError('unavailable', 'workflow_unavailable', `the campaign's workflow could not be reached: ${describeError(error)}`);
-  }
+    campaignId,
+    version,
+    checkIntervalMs: ctx.config.campaignCheckIntervalMs,
+  };
+  await enqueueOutbox(client, 'campaign.changed', command);
 }
 
-/** The campaign's workflow state and next timer (null when it has none yet). */
+/** The campaign's workflow state and next timer (null when it has none yet, or Temporal is away). */
 export async function readLifecycle(ctx: AppContext, campaignId: string): Promise<LifecycleView | null> {
   try {
     return await ctx.temporal.workflow.getHandle(campaignWorkflowId(campaignId, ctx.config.workflowIdPrefix)).query(lifecycleQuery);

@@ -1,15 +1,21 @@
+import { createHash } from 'node:crypto';
 import { DomainError } from '../model/errors';
 import { loadOrNotFound } from './load-or-not-found';
 import { endsAfterStart, type CampaignPatch, type NewCampaign } from '../model/campaign';
-import { findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
+import type { CampaignStatus } from '../model/campaign-lifecycle';
+import type { CodeBatchRequestedCommand } from '../model/outbox-commands';
+import { campaignCreateToken, findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
+import { firstBatchOfCampaign } from '../db/code-batches';
+import { forgetCodeFamilies } from '../db/code-families';
 import { findEventSchema } from '../db/event-schemas';
+import { enqueueOutbox } from '../db/outbox';
 import { findReward } from '../db/rewards';
 import type { Queryable } from '../db/database';
 import { RuleSetError, validateConditions } from '../rules/validate-rules';
-import { createCodeBatch } from './code-batches';
-import { changeLifecycle } from './campaign-lifecycle';
-import { requestedOf } from '../domain/campaign-lifecycle';
-import type { LifecycleChange } from '../workflows/campaign-lifecycle-definitions';
+import { acceptGeneration, recordGeneration } from './code-batches';
+import { notifyCampaignWorkflow } from './campaign-lifecycle';
+import { announceStatusChange } from '../activities/campaign-status-change';
+import { decideStatus, requestedOf } from '../domain/campaign-lifecycle';
 import type { AppContext } from './context';
 
 type CampaignFields = Omit<NewCampaign, 'id' | 'codes'>;
@@ -61,7 +67,7 @@ async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void>
   }
 }
 
-function toData(id: string, c: CampaignFields): CampaignData {
+function toData(id: string, c: CampaignFields, status: CampaignStatus): CampaignData {
   return {
     id,
     name: c.name,
@@ -71,8 +77,7 @@ function toData(id: string, c: CampaignFields): CampaignData {
     endsAt: c.endsAt ? new Date(c.endsAt) : null,
     displayOrder: c.displayOrder,
     visibility: c.visibility,
-    // A new row is a draft until its workflow decides (the workflow alone writes the status).
-    status: 'draft',
+    status,
     triggerEvent: c.trigger.event,
     triggerAttribute: c.trigger.codeAttribute,
     rules: c.rules,
@@ -84,11 +89,17 @@ function toData(id: string, c: CampaignFields): CampaignData {
   };
 }
 
-const lifecycleOf = (c: CampaignFields): LifecycleChange => ({
-  requested: c.status,
-  startsAt: c.startsAt ?? null,
-  endsAt: c.endsAt ?? null,
-});
+/** The status the wish and dates make now, from the stored one (ended is final): what the row stores. */
+const statusNow = (c: CampaignFields, stored: CampaignStatus): CampaignStatus =>
+  decideStatus(
+    {
+      status: stored,
+      requested: c.status,
+      startsAt: c.startsAt ? Date.parse(c.startsAt) : null,
+      endsAt: c.endsAt ? Date.parse(c.endsAt) : null,
+    },
+    Date.now(),
+  );
 
 export function toFields(c: Campaign): CampaignFields {
   return {
@@ -109,52 +120,97 @@ export function toFields(c: Campaign): CampaignFields {
   };
 }
 
-/** Saves a campaign and, when asked, starts generating its codes into its pool. */
+/** Who sent a create with which Idempotency-Key: a retry of the same create finds its campaign by it. */
+export interface CreateOrigin {
+  principal: string;
+  idempotencyKey?: string;
+}
+const createTokenOf = (origin: CreateOrigin) =>
+  origin.idempotencyKey === undefined ? null : createHash('sha256').update(`${origin.principal}\n${origin.idempotencyKey}`).digest('hex');
+
+/**
+ * Saves a campaign, all or nothing: every check first (rules, trigger, the codes' cap and keyspace), then one
+ * transaction with the row (its status decided from the wish and dates), the generation job if asked for, its
+ * notification and the outbox rows that start the generation and the campaign's workflow once committed. A
+ * retry of a create whose answer was lost (same API key and Idempotency-Key) answers the campaign it made.
+ */
 export async function createCampaign(
   ctx: AppContext,
   request: NewCampaign,
-  actor: string,
+  origin: CreateOrigin,
 ): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
   const { id, codes, ...fields } = request;
   await validateCampaign(ctx.db, fields);
-  const campaign = await insertCampaign(ctx.db, toData(id, fields));
-  if (!campaign) throw new DomainError('conflict', 'campaign_exists', `a campaign "${id}" exists already`, 'id');
-  const batch = codes ? await createCodeBatch(ctx, { ...codes.generate, pool: { type: 'campaign', id } }, actor) : null;
-  // Starts `campaign-<id>`; answers once it has stored the status it decided (scheduled, active...).
-  await changeLifecycle(ctx, id, lifecycleOf(fields));
-  return { campaign: (await findCampaign(ctx.db, id))!, codeBatchId: batch?.id ?? null };
+  const generation = codes ? await acceptGeneration(ctx, { ...codes.generate, pool: { type: 'campaign', id } }) : null;
+  const token = createTokenOf(origin);
+  const created = await ctx.db.transaction(async (client) => {
+    const campaign = await insertCampaign(client, toData(id, fields, statusNow(fields, 'draft')), token);
+    if (!campaign) {
+      if (token !== null && (await campaignCreateToken(client, id)) === token) {
+        return { campaign: (await findCampaign(client, id))!, codeBatchId: await firstBatchOfCampaign(client, id) };
+      }
+      throw new DomainError('conflict', 'campaign_exists', `a campaign "${id}" exists already`, 'id');
+    }
+    let codeBatchId: string | null = null;
+    if (generation) {
+      const { workflowId, input } = await recordGeneration(client, ctx.config, generation, origin.principal);
+      const command: CodeBatchRequestedCommand = { workflowId, ...input };
+      await enqueueOutbox(client, 'code_batch.requested', command);
+      codeBatchId = input.batchId;
+    }
+    await announceStatusChange(client, id, 'draft', campaign.status);
+    await notifyCampaignWorkflow(client, ctx, id, campaign.version);
+    return { campaign, codeBatchId };
+  });
+  if (generation) forgetCodeFamilies(ctx.db);
+  return created;
 }
 
+const lifecycleFields = ['status', 'startsAt', 'endsAt'] as const;
+
 /**
- * Applies a partial change; the merged campaign is validated as a whole. A change of status or dates goes to
- * the campaign's workflow first (it decides and stores the status, and reschedules its timers); the other
- * fields are then saved under the row lock.
+ * Applies a partial change under the row lock, in one transaction: the merged campaign is validated as a whole,
+ * its status decided from the wish and dates (a pause holds from the commit on, Temporal up or down), its
+ * notification and the outbox row for its workflow written with it. `expectedVersion` (If-Match) refuses a
+ * change made from a stale read with 412.
  */
-export async function updateCampaign(ctx: AppContext, id: string, changes: CampaignPatch): Promise<Campaign> {
-  const before = await loadOrNotFound(id, (campaignId) => findCampaign(ctx.db, campaignId), {
-    code: 'campaign_not_found',
-    message: `no campaign "${id}"`,
-    field: 'id',
-  });
-  const merged = { ...toFields(before), ...changes } as CampaignFields;
-  if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
-  await validateCampaign(ctx.db, merged);
-  const budgetBelowUsed = (used: number) => {
-    if (merged.budget && merged.budget.cap < used) {
+export async function updateCampaign(
+  ctx: AppContext,
+  id: string,
+  changes: CampaignPatch,
+  expectedVersion?: number | null,
+): Promise<Campaign> {
+  return ctx.db.transaction(async (client) => {
+    const before = await loadOrNotFound(id, (campaignId) => findCampaign(client, campaignId, true), {
+      code: 'campaign_not_found',
+      message: `no campaign "${id}"`,
+      field: 'id',
+    });
+    if (expectedVersion !== undefined && expectedVersion !== before.version) {
+      throw new DomainError(
+        'precondition_failed',
+        'precondition_failed',
+        `the campaign changed since it was read (version ${before.version} now); read it again and redo the change`,
+        'If-Match',
+      );
+    }
+    if (before.status === 'ended' && lifecycleFields.some((f) => changes[f] !== undefined)) {
+      throw new DomainError('conflict', 'campaign_ended', 'the campaign has ended; its status and dates can no longer change', 'status');
+    }
+    const merged = { ...toFields(before), ...changes } as CampaignFields;
+    if (!endsAfterStart(merged)) throw new DomainError('invalid', 'validation_failed', 'endsAt must be after startsAt', 'endsAt');
+    await validateCampaign(client, merged);
+    if (merged.budget && merged.budget.cap < before.budgetUsed) {
       throw new DomainError(
         'conflict',
         'budget_below_used',
-        `the budget has ${used} used already; the cap can't go below it`,
+        `the budget has ${before.budgetUsed} used already; the cap can't go below it`,
         'budget.cap',
       );
     }
-  };
-  budgetBelowUsed(before.budgetUsed);
-  if (changes.status !== undefined || changes.startsAt !== undefined || changes.endsAt !== undefined) {
-    await changeLifecycle(ctx, id, lifecycleOf(merged));
-  }
-  return ctx.db.transaction(async (client) => {
-    budgetBelowUsed((await findCampaign(client, id, true))!.budgetUsed);
-    return replaceCampaign(client, toData(id, merged));
+    const after = await replaceCampaign(client, toData(id, merged, statusNow(merged, before.status)));
+    await announceStatusChange(client, id, before.status, after.status);
+    await notifyCampaignWorkflow(client, ctx, id, after.version);
+    return after;
   });
 }

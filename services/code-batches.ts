@@ -11,6 +11,7 @@ import { checkKeyspace, keyspaceMessage, MAX_KEYSPACE_SHARE } from '../domain/ke
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
+import type { Queryable } from '../db/database';
 import { finishJob } from '../activities/job-notifications';
 
 /** Cap, code spec and keyspace of a generation request; shared by the real request and the wizard's dry check. */
@@ -69,12 +70,15 @@ export async function checkCodeBatchKeyspace(ctx: AppContext, request: CodeGener
   };
 }
 
-/**
- * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
- * records the batch and starts its workflow. Refusals leave nothing behind.
- */
-export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
-  const { db, config } = ctx;
+/** A generation request that passed every check (cap, alphabet, keyspace): ready to be recorded. */
+export interface AcceptedGeneration {
+  request: CodeGenerationInput;
+  spec: ReturnType<typeof resolveCodeSpec>;
+  shape: string;
+}
+
+/** The checks a generation request needs beyond its schema (cap, alphabet, keyspace); writes nothing. */
+export async function acceptGeneration(ctx: AppContext, request: CodeGenerationInput): Promise<AcceptedGeneration> {
   const { spec, shape, verdict } = await assessRequest(ctx, request);
   if (!verdict.ok) {
     throw new DomainError(
@@ -84,30 +88,50 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
       'length',
     );
   }
+  return { request, spec, shape };
+}
 
+/**
+ * Records an accepted generation in the caller's transaction (its row, pending, and its code family); returns
+ * the generation workflow's id and input. Call forgetCodeFamilies after the commit.
+ */
+export async function recordGeneration(client: Queryable, config: AppContext['config'], accepted: AcceptedGeneration, createdBy: string) {
   const id = randomUUID();
   const workflowId = `generate-codes-${id}`;
-  await db.transaction(async (client) => {
-    const pool = await resolvePool(client, request.pool);
-    await insertBatch(client, {
-      id,
-      poolId: pool.id,
-      source: 'generation',
-      requested: request.quantity,
-      spec,
-      shape,
-      workflowId,
-      createdBy,
-    });
-    const family = familyOf(spec);
-    if (family) await insertCodeFamily(client, family);
+  const pool = await resolvePool(client, accepted.request.pool);
+  await insertBatch(client, {
+    id,
+    poolId: pool.id,
+    source: 'generation',
+    requested: accepted.request.quantity,
+    spec: accepted.spec,
+    shape: accepted.shape,
+    workflowId,
+    createdBy,
   });
+  const family = familyOf(accepted.spec);
+  if (family) await insertCodeFamily(client, family);
+  return {
+    workflowId,
+    input: { batchId: id, quantity: accepted.request.quantity, chunkSize: config.chunkSize, parallelism: config.chunkParallelism },
+  };
+}
+
+/**
+ * Validates a generation request against the rules that need more than its schema (cap, alphabet, keyspace),
+ * records the batch and starts its workflow. Refusals leave nothing behind.
+ */
+export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
+  const { db, config } = ctx;
+  const accepted = await acceptGeneration(ctx, request);
+  const { workflowId, input } = await db.transaction((client) => recordGeneration(client, config, accepted, createdBy));
+  const id = input.batchId;
   forgetCodeFamilies(db);
   try {
     await ctx.temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', {
       taskQueue: config.taskQueue,
       workflowId,
-      args: [{ batchId: id, quantity: request.quantity, chunkSize: config.chunkSize, parallelism: config.chunkParallelism }],
+      args: [input],
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {

@@ -5,7 +5,7 @@ import { DomainError } from '../model/errors';
 import type { AppContext } from './context';
 
 /** Every decided event stays searchable: what the per-event workflow's history used to show, from the rows. */
-function view(r: RedemptionEventRecord) {
+export function eventView(r: RedemptionEventRecord) {
   return {
     eventId: r.eventId,
     memberId: r.memberId,
@@ -20,30 +20,24 @@ function view(r: RedemptionEventRecord) {
   };
 }
 
-const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');
-function decodeCursor(cursor: string | undefined): { at: string; eventId: string } | null {
-  if (cursor === undefined) return null;
-  const [at, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (rest.length === 0 || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(at)) {
-    throw new DomainError('invalid', 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
-  }
-  return { at, eventId: rest.join('|') };
-}
-
-export async function searchEvents(ctx: AppContext, query: RedemptionEventFilters & { limit: number; cursor?: string }) {
-  const { limit, cursor, ...filters } = query;
-  if (filters.code !== undefined) filters.code = canonicalForm(filters.code);
-  const rows = await searchRedemptionEvents(ctx.db, filters, decodeCursor(cursor), limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].sortKey) : null };
+/** One page of the event log, newest first, after the (pageAt, event id) of the previous page's last event. */
+export async function searchEvents(
+  ctx: AppContext,
+  filters: RedemptionEventFilters,
+  after: { at: string; id: string } | undefined,
+  limit: number,
+) {
+  const code = filters.code === undefined ? undefined : canonicalForm(filters.code);
+  const rows = await searchRedemptionEvents(ctx.db, { ...filters, code }, after, limit);
+  return rows.map((r) => ({ ...eventView(r), pageAt: r.pageAt }));
 }
 
 export async function getEvent(ctx: AppContext, eventId: string) {
-  const [record] = await searchRedemptionEvents(ctx.db, { eventId }, null, 1);
+  const [record] = await searchRedemptionEvents(ctx.db, { eventId }, undefined, 1);
   if (!record) throw new DomainError('not_found', 'event_not_found', `no event "${eventId}"`, 'id');
   const history = record.code ? await listEventHistory(ctx.db, record.code, eventId) : [];
   return {
-    ...view(record),
+    ...eventView(record),
     history: history.map((h) => ({
       code: h.code,
       kind: h.kind,

@@ -133,6 +133,7 @@ async function decide(
     budgetCost: redeemed ? decision.budgetCost : 0,
     guessFailure: decision.outcome === 'rejected' && decision.guessFailure,
     memberVersion: s.member?.version ?? null,
+    campaignVersion: s.campaign?.version ?? null,
     effects: redeemed ? decision.effects : [],
     attributes: event.attributes,
   };

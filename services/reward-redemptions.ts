@@ -10,7 +10,7 @@ import { enqueueOutbox } from '../db/outbox';
 import { findRewardRedemption, insertRewardRedemption, updateRewardRedemption, type RewardRedemption } from '../db/reward-redemptions';
 import type { Reward } from '../db/rewards';
 import { validateEventAttributes } from '../rules/event-validation';
-import type { expireReservationWorkflow } from '../workflows/expire-reservation';
+import type { ReservationCreatedCommand } from '../model/outbox-commands';
 import { checkEligibility, loadReward } from './rewards';
 import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
@@ -128,8 +128,10 @@ export async function redeemReward(
 }
 
 /**
- * Holds one code for an anonymous reservation until it expires. The expiry is a Temporal timer started inside
- * the transaction: if the commit then fails, the timer wakes to find nothing reserved and does nothing.
+ * Holds one code for an anonymous reservation until it expires. The reservation and an outbox row asking for its
+ * expiry timer commit together; the worker's relay starts the timer (a Temporal workflow) afterwards, so nothing
+ * here waits on Temporal and a rolled-back reservation asks for no timer. A timer started late (Temporal away)
+ * expires the reservation at once if its time has passed.
  */
 export async function reserveReward(ctx: AppContext, rewardId: string, expiresInSeconds: number, actor: string): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
@@ -151,11 +153,12 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
       attributes: {},
       reservedUntil,
     });
-    await ctx.temporal.workflow.start<typeof expireReservationWorkflow>('expireReservationWorkflow', {
-      taskQueue: ctx.config.taskQueue,
+    const command: ReservationCreatedCommand = {
       workflowId: `expire-reservation-${id}`,
-      args: [{ reservationId: id, expiresAt: reservedUntil.toISOString() }],
-    });
+      reservationId: id,
+      expiresAt: reservedUntil.toISOString(),
+    };
+    await enqueueOutbox(client, 'reservation.created', command);
     return reservation;
   });
 }

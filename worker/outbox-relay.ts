@@ -1,8 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Database } from '../db/database';
-import { claimPendingOutbox, markOutboxDispatched, outboxTraceContexts } from '../db/outbox';
+import { claimPendingOutbox, markOutboxDispatched, outboxTraceContexts, readOutboxCommands } from '../db/outbox';
 import { tracingEnabled } from '../observability/tracing';
 import { inSpanFrom } from '../observability/trace-context';
+import { OUTBOX_COMMAND_TYPES } from '../model/outbox-commands';
+import { dispatchOutboxCommand } from './outbox-commands';
 import { fanOutDeliveries } from '../db/webhook-deliveries';
 import { logger } from '../runtime/logger';
 import type { WebhookConfig } from '../runtime/config';
@@ -69,9 +71,19 @@ export class OutboxRelay {
     // The delivery rows commit before any workflow starts: a delivery's first attempt must find its row.
     const batch = await this.db.transaction(async (client) => {
       const ids = await claimPendingOutbox(client, BATCH);
-      return ids.length === 0 ? null : { ids, deliveries: await fanOutDeliveries(client, ids) };
+      if (ids.length === 0) return null;
+      return {
+        ids,
+        deliveries: await fanOutDeliveries(client, ids),
+        commands: await readOutboxCommands(client, ids, OUTBOX_COMMAND_TYPES),
+      };
     });
     if (!batch) return 0;
+    // Commands (model/outbox-commands.ts: campaign workflows, generations, reservation expiries) are work for
+    // Temporal, not webhooks: no subscription names them, so they have no deliveries.
+    for (let i = 0; i < batch.commands.length; i += STARTS_IN_FLIGHT) {
+      await Promise.all(batch.commands.slice(i, i + STARTS_IN_FLIGHT).map((m) => dispatchOutboxCommand(this.temporal, this.taskQueue, m)));
+    }
     // Tracing on: each start continues the trace of the request that wrote the message (observability/).
     const traces = tracingEnabled ? await outboxTraceContexts(this.db, batch.ids) : new Map<string, string>();
     const start = (d: { messageId: string; subscriptionId: string }) =>

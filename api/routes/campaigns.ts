@@ -16,7 +16,25 @@ import { createCampaign, toFields, updateCampaign } from '../../services/campaig
 import { readLifecycle } from '../../services/campaign-lifecycle';
 import type { AppContext } from '../../services/context';
 
-const view = (c: Campaign, extra: object = {}) => ({ id: c.id, ...toFields(c), status: c.status, finalStats: c.finalStats, ...extra });
+const view = (c: Campaign, extra: object = {}) => ({
+  id: c.id,
+  ...toFields(c),
+  status: c.status,
+  version: c.version,
+  finalStats: c.finalStats,
+  ...extra,
+});
+const etagOf = (c: Campaign) => `"${c.version}"`;
+
+/**
+ * The version an `If-Match` header names (undefined: no header, or `*`). Anything else that isn't one of our
+ * ETags can't match the current version: -1, so the PATCH answers 412.
+ */
+function expectedVersion(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
+  return match ? Number(match[1]) : -1;
+}
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -28,18 +46,25 @@ export function campaignRoutes(ctx: AppContext): Router {
     });
 
   router.post('/campaigns', allow('marketer'), async (req, res) => {
-    const { campaign, codeBatchId } = await createCampaign(ctx, parse(newCampaign, req.body), req.principal!.id);
-    res.status(201).location(`/v1/campaigns/${campaign.id}`).json(view(campaign, { codeBatchId }));
+    const { campaign, codeBatchId } = await createCampaign(ctx, parse(newCampaign, req.body), {
+      principal: req.principal!.id,
+      idempotencyKey: req.header('idempotency-key'),
+    });
+    res.status(201).location(`/v1/campaigns/${campaign.id}`).setHeader('ETag', etagOf(campaign));
+    res.json(view(campaign, { codeBatchId }));
   });
   router.get('/campaigns', allow('marketer', 'operator'), async (_req, res) => {
     res.json({ campaigns: (await listCampaigns(ctx.db)).map((c) => view(c)) });
   });
   router.get('/campaigns/:id', allow('marketer', 'operator'), async (req, res) => {
-    res.json(view(await load(String(req.params.id))));
+    const campaign = await load(String(req.params.id));
+    res.setHeader('ETag', etagOf(campaign)).json(view(campaign));
   });
   router.patch('/campaigns/:id', allow('marketer'), async (req, res) => {
     const changes = parse(campaignPatch, req.body);
-    res.json(view(await updateCampaign(ctx, (await load(String(req.params.id))).id, changes)));
+    const id = (await load(String(req.params.id))).id;
+    const updated = await updateCampaign(ctx, id, changes, expectedVersion(req.header('if-match')));
+    res.setHeader('ETag', etagOf(updated)).json(view(updated));
   });
   router.get('/campaigns/:id/lifecycle', allow('marketer', 'operator'), async (req, res) => {
     const campaign = await load(String(req.params.id));
@@ -75,6 +100,12 @@ export function campaignRoutes(ctx: AppContext): Router {
   });
   return router;
 }
+
+const ifMatchHeader = z.object({
+  'if-match': z.string().optional().openapi({
+    description: 'The ETag of GET /v1/campaigns/{id} (its version in quotes): 412 precondition_failed if the campaign changed since',
+  }),
+});
 
 const timeseriesQuery = z
   .object({
@@ -145,11 +176,11 @@ export function describeCampaignRoutes(registry: OpenAPIRegistry): void {
     [
       'patch',
       '/v1/campaigns/{id}',
-      'Change a campaign (the merged campaign is validated as a whole)',
-      { params: campaignIdParam, body: jsonBody(campaignPatch) },
+      'Change a campaign (the merged campaign is validated as a whole; send If-Match with its ETag to refuse a change made from a stale read)',
+      { params: campaignIdParam, headers: ifMatchHeader, body: jsonBody(campaignPatch) },
       200,
       campaignView,
-      [400, 401, 403, 404, 409],
+      [400, 401, 403, 404, 409, 412],
     ],
     [
       'get',

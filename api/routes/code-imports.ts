@@ -4,6 +4,7 @@ import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { idempotency } from '../idempotency';
 import { parse } from '../validate';
+import { decodeCursor, encodeCursor, keysetPage, readWholeNumber, requestedCursor } from '../cursor';
 import { errorResponses } from '../openapi';
 import { codeImportReportQuery, codeImportView as codeImportSchema, createCodeImportQuery, importIdParam } from '../schemas/code-import';
 import { z } from '../../model/zod';
@@ -28,7 +29,7 @@ export function codeImportUploadRoutes(ctx: AppContext): Router {
   router.post('/code-imports', allow('marketer', 'operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
     const query = parse(createCodeImportQuery, req.query);
     const batch = await createCodeImport(ctx, (query.pool && parsePoolReference(query.pool)) || undefined, req, req.principal!.id);
-    res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch, []));
+    res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch));
   });
   router.post('/code-status-imports', allow('operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
     parse(z.object({}).strict(), req.query);
@@ -50,7 +51,12 @@ export function codeImportRoutes(ctx: AppContext): Router {
       message: `no code import with id "${req.params.id}"`,
       field: 'id',
     });
-    res.json(codeImportView(batch, await listRejections(ctx.db, batch.id, query.after, query.limit), query.limit));
+    // The deprecated `after` is a bare line number; as a cursor it goes through the same reader as `cursor`.
+    const after = query.after === undefined ? undefined : encodeCursor(query.after);
+    const afterLine = decodeCursor(requestedCursor({ cursor: query.cursor, after }, 'after'), readWholeNumber) ?? 0;
+    const rows = await listRejections(ctx.db, batch.id, afterLine, query.limit + 1);
+    const { items, nextCursor } = keysetPage(rows, query.limit, (r) => r.line);
+    res.json(codeImportView(batch, items, nextCursor));
   });
   return router;
 }

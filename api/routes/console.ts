@@ -3,13 +3,23 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { ROLES } from '../../model/roles';
 import { errorResponses } from '../openapi';
 import { parse } from '../validate';
+import {
+  cursorParam,
+  decodeCursor,
+  deprecatedCursorParam,
+  deprecatedNextField,
+  isUuid,
+  keysetPage,
+  nextCursorField,
+  readTimeAndId,
+  requestedCursor,
+} from '../cursor';
 import { z } from '../../model/zod';
 import { codeBatchView as codeBatchSchema } from '../schemas/code-batch';
 import { poolQueryValue } from '../../model/code-filters';
 import { campaignRulesJsonSchema } from '../schemas/campaign-rules-schema';
 import { codeBatchView } from '../views';
 import { allow } from '../auth';
-import { DomainError } from '../../model/errors';
 import { listBatches } from '../../db/code-batches';
 import type { AppContext } from '../../services/context';
 
@@ -29,25 +39,21 @@ const jobsQuery = z
       .optional()
       .openapi({ description: '`bank`, `campaign:<id>` or `reward:<id>`' }),
     source: z.enum(['generation', 'import']).optional(),
-    before: z.string().max(200).optional().openapi({ description: '`nextBefore` of the previous page' }),
+    cursor: cursorParam,
+    before: deprecatedCursorParam('nextBefore'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
 
 const jobsPage = z
-  .object({ jobs: z.array(codeBatchSchema.extend({ rejected: z.number().int() })), nextBefore: z.string().nullable() })
+  .object({
+    jobs: z.array(codeBatchSchema.extend({ rejected: z.number().int() })),
+    nextCursor: nextCursorField,
+    nextBefore: deprecatedNextField(),
+  })
   .openapi('JobPage');
 
-const encodeBefore = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-function decodeBefore(raw: string | undefined) {
-  if (raw === undefined) return undefined;
-  const [at, id] = Buffer.from(raw, 'base64url').toString().split('|');
-  const createdAt = new Date(at);
-  if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
-    throw new DomainError('invalid', 'invalid_cursor', 'before: pass nextBefore from the previous page unchanged', 'before');
-  }
-  return { createdAt, id };
-}
+const readJobKey = readTimeAndId(isUuid);
 
 export function consoleRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -72,13 +78,10 @@ export function consoleRoutes(ctx: AppContext): Router {
               kind: query.pool.slice(0, query.pool.indexOf(':')) as 'campaign' | 'reward',
               ownerId: query.pool.slice(query.pool.indexOf(':') + 1),
             };
-    const rows = await listBatches(ctx.db, { pool, source: query.source, before: decodeBefore(query.before), limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    res.json({
-      jobs: page.map((b) => ({ ...codeBatchView(b), rejected: b.rejected })),
-      nextBefore: rows.length > query.limit ? encodeBefore(last.createdAt, last.id) : null,
-    });
+    const before = decodeCursor(requestedCursor(query, 'before'), readJobKey);
+    const rows = await listBatches(ctx.db, { pool, source: query.source, before, limit: query.limit + 1 });
+    const { items, nextCursor } = keysetPage(rows, query.limit, (b) => [b.pageAt, b.id]);
+    res.json({ jobs: items.map((b) => ({ ...codeBatchView(b), rejected: b.rejected })), nextCursor, nextBefore: nextCursor });
   });
   return router;
 }

@@ -3,6 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { errorBody } from '../errors';
 import { parse } from '../validate';
+import { decodeCursor, keysetPage, readTimeAndId } from '../cursor';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { redemptionOutcome, tooManyAttempts } from '../schemas/event';
@@ -13,6 +14,7 @@ import { getEvent, searchEvents } from '../../services/event-log';
 import type { AppContext } from '../../services/context';
 
 const eventIdParam = z.object({ id: z.string().min(1).max(128) });
+const readEventKey = readTimeAndId((id) => eventIdParam.safeParse({ id }).success);
 
 export function eventRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -27,7 +29,10 @@ export function eventRoutes(ctx: AppContext): Router {
     res.json(outcome);
   });
   router.get('/events', allow('marketer', 'operator'), async (req, res) => {
-    res.json(await searchEvents(ctx, parse(eventSearchQuery, req.query)));
+    const { limit, cursor, ...filters } = parse(eventSearchQuery, req.query);
+    const rows = await searchEvents(ctx, filters, decodeCursor(cursor, readEventKey), limit + 1);
+    const { items, nextCursor } = keysetPage(rows, limit, (e) => [e.pageAt, e.eventId]);
+    res.json({ items: items.map(({ pageAt: _position, ...event }) => event), nextCursor });
   });
   router.get('/events/:id', allow('marketer', 'operator'), async (req, res) => {
     res.json(await getEvent(ctx, parse(eventIdParam, { id: String(req.params.id) }).id));

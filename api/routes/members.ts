@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { decodeCursor, keysetPage } from '../cursor';
+import { decodeCursor, keysetPage, readWholeNumber } from '../cursor';
 import { loadOrNotFound } from '../../services/load-or-not-found';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
@@ -38,8 +38,6 @@ function transactionView(t: PointTransaction) {
 }
 
 // A transaction page's key is the last id shown; 15 digits keep it a safe integer for the bigint comparison.
-const readTransactionKey = (text: string) => (/^\d{1,15}$/.test(text) ? Number(text) : undefined);
-
 export function memberRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -65,7 +63,7 @@ export function memberRoutes(ctx: AppContext): Router {
 
   router.get('/members/:id/transactions', allow('marketer', 'operator'), async (req, res) => {
     const { limit, cursor } = parse(transactionsQuery, req.query);
-    const before = decodeCursor(cursor, readTransactionKey);
+    const before = decodeCursor(cursor, readWholeNumber);
     const member = await loadMember(String(req.params.id));
     const rows = await listPointTransactions(ctx.db, member.id, before, limit + 1);
     const { items, nextCursor } = keysetPage(rows, limit, (t) => t.id);

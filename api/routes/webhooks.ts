@@ -3,6 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
+import { decodeCursor, deprecatedNextField, isUuid, keysetPage, nextCursorField, readTimeAndId, requestedCursor } from '../cursor';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import {
@@ -51,19 +52,7 @@ function deliveryJson(d: WebhookDelivery) {
   };
 }
 
-const cursorOf = (d: WebhookDelivery) => Buffer.from(JSON.stringify([d.createdAt.toISOString(), d.id])).toString('base64url');
-
-function parseCursor(raw: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, string];
-    const at = new Date(createdAt);
-    if (!Number.isNaN(at.getTime()) && z.string().uuid().safeParse(id).success) return { createdAt: at, id };
-  } catch {
-    // falls through to the 400 below
-  }
-  throw new ApiError(400, 'invalid_cursor', 'before is not a cursor this API gave out', 'before');
-}
+const readDeliveryKey = readTimeAndId(isUuid);
 
 const webhookId = (raw: unknown) => {
   const parsed = webhookIdParam.safeParse({ id: raw });
@@ -97,9 +86,10 @@ export function webhookRoutes(ctx: AppContext): Router {
   router.get('/webhooks/:id/deliveries', allow('marketer'), async (req, res) => {
     const webhook = await loadWebhook(ctx, webhookId(req.params.id));
     const query = parse(deliveryListQuery, req.query);
-    const deliveries = await listDeliveries(ctx.db, webhook.id, query.limit, parseCursor(query.before));
-    const next = deliveries.length === query.limit ? cursorOf(deliveries[deliveries.length - 1]) : null;
-    res.json({ deliveries: deliveries.map(deliveryJson), next });
+    const before = decodeCursor(requestedCursor(query, 'before'), readDeliveryKey);
+    const rows = await listDeliveries(ctx.db, webhook.id, query.limit + 1, before);
+    const { items, nextCursor } = keysetPage(rows, query.limit, (d) => [d.pageAt, d.id]);
+    res.json({ deliveries: items.map(deliveryJson), nextCursor, next: nextCursor });
   });
   router.post('/webhook-deliveries/:id/redeliver', allow('marketer'), async (req, res) => {
     const parsed = deliveryIdParam.safeParse({ id: req.params.id });
@@ -112,10 +102,7 @@ export function webhookRoutes(ctx: AppContext): Router {
 export function describeWebhookRoutes(registry: OpenAPIRegistry): void {
   const json = (description: string, schema: z.ZodTypeAny) => ({ description, content: { 'application/json': { schema } } });
   const params = { params: webhookIdParam };
-  const deliveries = z.object({
-    deliveries: z.array(deliveryView),
-    next: z.string().nullable().openapi({ description: 'Cursor for `before`; null on the last page' }),
-  });
+  const deliveries = z.object({ deliveries: z.array(deliveryView), nextCursor: nextCursorField, next: deprecatedNextField() });
   const paths: Array<[method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string, request: object, responses: object]> = [
     [
       'post',

@@ -12,7 +12,7 @@ export const campaignView = z
 export const lifecycleView = z
   .object({
     campaignId: z.string(),
-    status: campaignStatus.openapi({ description: 'The status the workflow decided (and stored)' }),
+    status: campaignStatus.openapi({ description: "The status as the workflow last read it from the campaign's row" }),
     requested: requestedStatus.openapi({ description: 'What the marketer asked for' }),
     startsAt: z.string().nullable(),
     endsAt: z.string().nullable(),
@@ -21,5 +21,10 @@ export const lifecycleView = z
       .nullable()
       .openapi({ description: 'The next status change the workflow will make by itself, and when; null when none is set' }),
     topUp: z.object({ running: z.boolean(), generated: z.number().int() }),
+    version: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "The row version the workflow last read: equal to the campaign's ETag once it has caught up" }),
   })
   .openapi('CampaignLifecycle');

@@ -1,4 +1,5 @@
 import { z } from '../../model/zod';
+import { cursorParam, nextCursorField } from '../cursor';
 import { BATCH_STATUSES } from '../../model/batch-status';
 import { poolQueryValue } from '../../model/code-filters';
 import { IMPORT_REJECTION_REASONS } from '../../model/import-rejection';
@@ -8,7 +9,16 @@ export const createCodeImportQuery = z.object({ pool: poolQueryValue.optional() 
 
 export const codeImportReportQuery = z
   .object({
-    after: z.coerce.number().int().min(0).default(0).openapi({ description: 'Show refused rows after this line (from `nextAfter`)' }),
+    cursor: cursorParam,
+    after: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({
+        description: 'Deprecated: refused rows after this line (took `nextAfter`), still accepted for this version; use `cursor`',
+        param: { deprecated: true },
+      }),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();
@@ -34,6 +44,10 @@ export const codeImportView = z
         reason: z.enum(IMPORT_REJECTION_REASONS),
       }),
     ),
-    nextAfter: z.number().int().nullable().openapi({ description: 'Pass as `after` for the next page of refused rows; null at the end' }),
+    nextCursor: nextCursorField.openapi({ description: 'Pass as `cursor` for the next page of refused rows; null on the last page' }),
+    nextAfter: z.number().int().nullable().openapi({
+      description: 'Deprecated: the last line shown, for `after` (same page as `nextCursor`); use `nextCursor`',
+      deprecated: true,
+    }),
   })
   .openapi('CodeImport');

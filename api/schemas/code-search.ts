@@ -1,9 +1,10 @@
 import { z } from '../../model/zod';
+import { cursorParam } from '../cursor';
 import { codeFilters } from '../../model/code-filters';
 
 export const codeSearchQuery = codeFilters
   .extend({
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: z.string().max(200).optional().openapi({ description: '`nextCursor` of the previous page' }),
+    cursor: cursorParam,
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from '../../model/zod';
+import { nextCursorField } from '../cursor';
 import { BATCH_SOURCES } from '../../model/batch-status';
 import { CODE_HISTORY_KINDS, CODE_STATUSES } from '../../model/code-status';
 import { poolView } from './common';
@@ -49,7 +50,7 @@ export const codeDetailView = codeView
   })
   .openapi('CodeWithHistory');
 
-export const codePage = z.object({ codes: z.array(codeView), nextCursor: z.string().nullable() }).openapi('CodePage');
+export const codePage = z.object({ codes: z.array(codeView), nextCursor: nextCursorField }).openapi('CodePage');
 
 export const cancelRequest = z
   .object({ reason: z.string().trim().min(1).max(500) })

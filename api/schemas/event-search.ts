@@ -1,4 +1,5 @@
 import { z } from '../../model/zod';
+import { cursorParam, nextCursorField } from '../cursor';
 import { redemptionOutcome } from './event';
 
 const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-11-01T00:00:00Z' });
@@ -12,7 +13,7 @@ export const eventSearchQuery = z
     from: instant.optional().openapi({ description: 'Recorded at or after' }),
     to: instant.optional().openapi({ description: 'Recorded before' }),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: z.string().max(400).optional().openapi({ description: '`nextCursor` of the previous page' }),
+    cursor: cursorParam,
   })
   .strict();
 
@@ -31,7 +32,7 @@ export const eventRecordView = z
   })
   .openapi('EventRecord');
 
-export const eventPage = z.object({ items: z.array(eventRecordView), nextCursor: z.string().nullable() }).openapi('EventPage');
+export const eventPage = z.object({ items: z.array(eventRecordView), nextCursor: nextCursorField }).openapi('EventPage');
 
 export const eventDetailView = eventRecordView
   .extend({

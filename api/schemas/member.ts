@@ -1,4 +1,5 @@
 import { z } from '../../model/zod';
+import { cursorParam, nextCursorField } from '../cursor';
 import { memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/member';
 
 export const memberIdParam = z
@@ -29,7 +30,7 @@ export const memberView = z
 export const transactionsQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(32).optional().openapi({ description: '`nextCursor` of the previous page' }),
+    cursor: cursorParam,
   })
   .strict();
 
@@ -46,5 +47,5 @@ export const pointTransactionView = z
   .openapi('PointTransaction');
 
 export const transactionPage = z
-  .object({ transactions: z.array(pointTransactionView), nextCursor: z.string().nullable() })
+  .object({ transactions: z.array(pointTransactionView), nextCursor: nextCursorField })
   .openapi('PointTransactionPage');

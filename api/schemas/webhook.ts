@@ -1,4 +1,5 @@
 import { z } from '../../model/zod';
+import { cursorParam, deprecatedCursorParam } from '../cursor';
 import { notificationType } from '../../model/notification-types';
 import { deliveryStatus, webhookStatus } from '../../model/webhooks';
 
@@ -33,7 +34,8 @@ export const deliveryIdParam = z.object({ id: z.string().uuid() });
 export const deliveryListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    before: z.string().max(200).optional().openapi({ description: 'The `next` cursor of the previous page' }),
+    cursor: cursorParam,
+    before: deprecatedCursorParam('next'),
   })
   .strict();
 

@@ -87,3 +87,35 @@ test('a marketer creates a webhook (secret shown once), pauses and resumes it, a
   await h.shot(p, '43-campaign-lifecycle');
   await p.close();
 });
+
+test('the delivery log pages: 100 deliveries at first, "Load more" shows the rest, each once', async () => {
+  const created = await h.system.api
+    .post('/v1/webhooks')
+    .set(h.system.as('marketer'))
+    .send({ url: `${receiver.url}/paged`, events: ['redemption.succeeded'], description: 'paged log' });
+  expect(created.status).toBe(201);
+  // 150 delivered deliveries in one statement (one created_at), their messages already dispatched: nothing is sent.
+  await h.system.db.query(
+    `with message as (
+       insert into outbox (id, type, payload, dispatched_at)
+       select gen_random_uuid(), 'redemption.succeeded', '{}', now() from generate_series(1, 150) returning id)
+     insert into webhook_deliveries (id, message_id, subscription_id, status, attempts, delivered_at)
+     select gen_random_uuid(), id, $1, 'delivered', 1, now() from message`,
+    [created.body.id],
+  );
+  const p = await h.open('marketer');
+  await p.getByRole('navigation', { name: 'Main' }).getByText('Webhooks').click();
+  await row(p, 'paged log').getByRole('button', { name: 'Deliveries' }).click();
+  const log = p.getByRole('table', { name: 'Deliveries' });
+  await p.getByText('100 deliveries shown').waitFor();
+  expect(await log.getByRole('button', { name: 'Redeliver' }).count()).toBe(100);
+  await p.getByRole('button', { name: 'Load more' }).click();
+  await p.getByText('150 deliveries shown, all of them').waitFor();
+  // Each row's first cell names its message: 150 rows, 150 messages, none shown twice.
+  const firstCells = await log.locator('tbody tr td:first-child').allTextContents();
+  expect(firstCells).toHaveLength(150);
+  expect(new Set(firstCells).size).toBe(150);
+  expect(await p.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+  await h.shot(p, '44-webhook-deliveries-paged');
+  await p.close();
+});

@@ -121,6 +121,24 @@ it('shows a code (as typed, case and dashes ignored) and a job', async () => {
   expect(missing.stderr).toMatch(/^error: job_not_found: /);
 });
 
+it('lists every job once, newest first, following nextCursor (jobs of one transaction included)', async () => {
+  await system.db.query(
+    `insert into code_batches (id, pool_id, source, requested, workflow_id)
+     select gen_random_uuid(), id, 'generation', 1, 'cli-same-instant-' || n from code_pools, generate_series(1, 3) n where kind = 'bank'`,
+  );
+  const expected = (await system.db.query(`select id from code_batches order by created_at desc, id desc`)).rows.map((r) => r.id as string);
+  expect(expected.length).toBeGreaterThanOrEqual(5);
+  const listed = await cli(['jobs', '--page-size', '1']);
+  expect(listed).toMatchObject({ code: 0, stderr: '' });
+  const ids = listed.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { id: string }).id);
+  expect(ids).toEqual(expected);
+  const firstTwo = await cli(['jobs', '--page-size', '1', '--max', '2']);
+  expect(firstTwo.stdout.trim().split('\n')).toHaveLength(2);
+});
+
 it('reports API errors as "error: <code>: <message>" with exit status 1', async () => {
   const badKey = await cli(['code', 'CLIIMPORT001'], { LOYALTY_API_KEY: 'not-a-valid-key' });
   expect(badKey).toMatchObject({ code: 1, stdout: '' });

@@ -90,7 +90,11 @@ it('pages through the row report', async () => {
   expect(first.rejected).toBe(25);
   const page = await system.api.get(`/v1/code-imports/${first.id}?limit=10&after=5`).set(system.as('operator'));
   expect(page.body.rejections.map((r: { line: number }) => r.line)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-  expect(page.body.nextAfter).toBe(15);
+  expect(page.body.nextAfter).toBe(15); // deprecated names, still answered
+  const next = await system.api.get(`/v1/code-imports/${first.id}?limit=11&cursor=${page.body.nextCursor}`).set(system.as('operator'));
+  expect(next.body.rejections.map((r: { line: number }) => r.line)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]);
+  expect(next.body.nextCursor).toBeNull(); // a full last page says it is the last
+  expect(next.body.nextAfter).toBeNull();
 });
 
 it('refuses a whole file it cannot read, leaving nothing behind', async () => {

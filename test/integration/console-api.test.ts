@@ -79,13 +79,22 @@ test('GET /v1/jobs lists generations and imports newest first, by pool, with key
   expect(page1.status).toBe(200);
   expect(page1.body.jobs.map((j: { id: string }) => j.id)).toEqual([b.body.id]);
   const page2 = await system.api
-    .get(`/v1/jobs?pool=campaign:ts-campaign&limit=1&before=${page1.body.nextBefore}`)
+    .get(`/v1/jobs?pool=campaign:ts-campaign&limit=1&cursor=${page1.body.nextCursor}`)
     .set(system.as('operator'));
   expect(page2.body.jobs.map((j: { id: string }) => j.id)).toEqual([a.body.id]);
-  expect(page2.body.nextBefore).toBeNull();
+  expect(page2.body.nextCursor).toBeNull();
+  // The deprecated names of this version: before ← nextBefore, the same page.
+  expect(page1.body.nextBefore).toBe(page1.body.nextCursor);
+  const oldWay = await system.api
+    .get(`/v1/jobs?pool=campaign:ts-campaign&limit=1&before=${page1.body.nextBefore}`)
+    .set(system.as('operator'));
+  expect(oldWay.body.jobs).toEqual(page2.body.jobs);
   const bank = await system.api.get('/v1/jobs?pool=bank&source=generation').set(system.as('marketer'));
   expect(bank.body.jobs.map((j: { id: string }) => j.id)).toEqual([c.body.id]);
-  expect((await system.api.get('/v1/jobs?before=nonsense').set(system.as('marketer'))).body.error.code).toBe('invalid_cursor');
+  for (const query of ['cursor=nonsense', 'before=nonsense', `cursor=${page1.body.nextCursor}&before=${page1.body.nextCursor}`]) {
+    const refused = await system.api.get(`/v1/jobs?${query}`).set(system.as('marketer'));
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'invalid_cursor']);
+  }
 });
 
 test('the rules JSON Schema knows the facts, operators and effects', async () => {

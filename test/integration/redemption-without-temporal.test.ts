@@ -24,8 +24,8 @@ beforeAll(async () => {
   });
   system = await startTestSystem({ temporalAddress: temporal.address, inProcessWorker: false });
   await createCodeEventSchema(system);
-  // Creating a campaign waits for its lifecycle workflow, so a worker runs while the campaign is set up; it is
-  // gone (and so is the server) before any event is posted.
+  // A worker runs while the campaign is set up (its relay starts the campaign's workflow; the create itself
+  // waits on nothing); it is gone (and so is the server) before any event is posted.
   const setupWorker = await createWorker({
     temporalAddress: temporal.address,
     namespace: system.config.temporalNamespace,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
+import { createCodeEventSchema, createCampaign } from '../support/campaign-setup';
+import { campaignWorkflowId } from '../../workflows/campaign-lifecycle-definitions';
 
 /**
  * Recorded histories of every workflow, replayed against the current workflow code: a change that would break
@@ -30,12 +32,45 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
     .post('/v1/rewards/replay-reward/reservations')
     .set(system.as('producer'))
     .send({ expiresInSeconds: 1 });
-  await system.temporal.workflow.getHandle(`expire-reservation-${reservation.body.id}`).result();
+  // Started by the outbox relay once the reservation has committed (before: by the API, inside its transaction).
+  await eventually(
+    () =>
+      system.temporal.workflow
+        .getHandle(`expire-reservation-${reservation.body.id}`)
+        .result()
+        .then(
+          () => true,
+          () => false,
+        ),
+    20_000,
+  );
+  // A campaign's whole life: scheduled, started by its timer, paused, resumed, ended by its timer.
+  const marketer = system.as('marketer');
+  const campaignStatus = async () => (await system.api.get('/v1/campaigns/replay-campaign').set(marketer)).body.status;
+  await createCodeEventSchema(system);
+  const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+  await createCampaign(system, 'replay-campaign', { startsAt: inSeconds(1), endsAt: inSeconds(8) });
+  await eventually(async () => (await campaignStatus()) === 'active', 20_000);
+  await system.api.patch('/v1/campaigns/replay-campaign').set(marketer).send({ status: 'paused' });
+  await system.api.patch('/v1/campaigns/replay-campaign').set(marketer).send({ status: 'active', description: 'resumed' });
+  const lifecycleId = campaignWorkflowId('replay-campaign', system.config.workflowIdPrefix);
+  await eventually(
+    () =>
+      system.temporal.workflow
+        .getHandle(lifecycleId)
+        .result()
+        .then(
+          () => true,
+          () => false,
+        ),
+    30_000,
+  );
   const ids: Record<string, string> = {
     'generate-codes': batch.body.workflowId,
     'import-codes': imported.body.workflowId,
     'cancel-code-batch': cancel.body.workflowId,
     'expire-reservation': `expire-reservation-${reservation.body.id}`,
+    'campaign-lifecycle': lifecycleId,
   };
   const out: Record<string, Uint8Array> = {};
   for (const [name, workflowId] of Object.entries(ids)) {
@@ -60,6 +95,7 @@ if (process.env.RECORD_HISTORIES) {
 it('replays every recorded workflow history against the current code without a determinism error', async () => {
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.binpb'));
   expect([...new Set(files.map((f) => f.split('.')[0]))].sort()).toEqual([
+    'campaign-lifecycle',
     'cancel-code-batch',
     'expire-reservation',
     'generate-codes',
@@ -67,6 +103,11 @@ it('replays every recorded workflow history against the current code without a d
   ]);
   expect(files).toEqual(
     expect.arrayContaining([
+      // Before PostgreSQL decided campaign states (the workflow wrote the status, the API waited on an Update),
+      // and after (the relay signals, the workflow follows the row): both must replay.
+      'campaign-lifecycle.workflow-decides.binpb',
+      'campaign-lifecycle.row-decides.binpb',
+      'expire-reservation.row-decides.binpb',
       'generate-codes.binpb',
       'generate-codes.chunked-job.binpb',
       'import-codes.binpb',

@@ -36,7 +36,7 @@ it('starts everything with one command, prints URLs and keys, stops cleanly on C
     // A worker crash is a restart, not an API outage: the API answers meanwhile, a new worker takes the next job.
     process.kill(Number(/Worker\s+running \(pid (\d+)/.exec(first.output())![1]), 'SIGKILL');
     expect((await fetch(`${api}/healthz`)).status).toBe(200);
-    await waitForOutput(first, 'the worker stopped unexpectedly (SIGKILL); restarting in 1 s');
+    await waitForOutput(first, 'the worker crashed (SIGKILL); restarting in 1 s');
     const more = await fetch(`${api}/v1/code-batches`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },

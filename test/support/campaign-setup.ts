@@ -28,18 +28,18 @@ export const anyoneRule = {
   effects: [{ type: 'add_points', points: 10 }],
 };
 
+/** The body of a create: an active campaign on code_entered whose rule anyone meets. */
+export const campaignRequest = (id: string, fields: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  status: 'active',
+  trigger: { event: 'code_entered', codeAttribute: 'code' },
+  rules: [anyoneRule],
+  ...fields,
+});
+
 export async function createCampaign(system: TestSystem, id: string, fields: Record<string, unknown> = {}) {
-  const res = await system.api
-    .post('/v1/campaigns')
-    .set(system.as('marketer'))
-    .send({
-      id,
-      name: id,
-      status: 'active',
-      trigger: { event: 'code_entered', codeAttribute: 'code' },
-      rules: [anyoneRule],
-      ...fields,
-    });
+  const res = await system.api.post('/v1/campaigns').set(system.as('marketer')).send(campaignRequest(id, fields));
   if (res.status !== 201) throw new Error(`campaign: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
+import { UNFINISHED_BATCH_STATUSES, type BatchStatus } from '../../model/batch-status';
 import { isListening } from '../../runtime/processes';
 import { freePort } from '../../runtime/temporal-dev-server';
 
@@ -44,9 +46,13 @@ export async function startEnv(extra: Record<string, string> = {}): Promise<Star
 }
 
 /** The start script as `npm start` runs it, in its own process group (so Ctrl-C can reach the whole group). */
-export function spawnStart(env: Record<string, string>, cwd = path.resolve(__dirname, '../..')): Started {
+export function spawnStart(
+  env: Record<string, string>,
+  cwd = path.resolve(__dirname, '../..'),
+  [command, ...args]: string[] = [process.execPath, '--import', 'tsx', 'scripts/start.ts'],
+): Started {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const child = spawn(command, args, {
     cwd,
     env: { ...process.env, LOG_LEVEL: '', API_KEYS: '', DATABASE_URL: '', TEMPORAL_ADDRESS: '', LOYALTY_FAIL_AT: '', ...env },
     detached: true,
@@ -107,6 +113,76 @@ export function killMarked(mark: string): void {
       process.kill(Number(line.split(' ')[0]), 'SIGKILL');
     } catch {
       // already gone
+    }
+  }
+}
+
+/** `npm start` itself, exactly as a user or a process manager runs it (npm, then the script it execs). */
+export function spawnNpmStart(env: Record<string, string>): Started {
+  return spawnStart(env, path.resolve(__dirname, '../..'), ['npm', 'start']);
+}
+
+/** A 300,000-code-style generation driven through the API of a running start, as a user would. */
+export class BatchProbe {
+  readonly api: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly setup: StartEnv,
+    started: Started,
+  ) {
+    this.api = `http://127.0.0.1:${setup.env.PORT}`;
+    this.headers = { Authorization: `Bearer ${/operator\s+(\S+)/.exec(started.output())![1]}`, 'Content-Type': 'application/json' };
+  }
+
+  async start(quantity: number): Promise<string> {
+    const res = await fetch(`${this.api}/v1/code-batches`, {
+      method: 'POST',
+      headers: this.headers,
+      body: JSON.stringify({ quantity, length: 12, charset: 'alphanumeric' }),
+    });
+    if (res.status !== 202) throw new Error(`generation refused: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  async get(id: string): Promise<{ status: BatchStatus; generated: number }> {
+    return (await (await fetch(`${this.api}/v1/code-batches/${id}`, { headers: this.headers })).json()) as {
+      status: BatchStatus;
+      generated: number;
+    };
+  }
+
+  /** Polls until the batch has at least `generated` codes (or is done); returns the count seen. */
+  async waitForGenerated(id: string, generated: number, timeoutMs = 300_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const batch = await this.get(id);
+      if (batch.generated >= generated || !UNFINISHED_BATCH_STATUSES.includes(batch.status) || Date.now() > deadline)
+        return batch.generated;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async waitForCompleted(id: string, timeoutMs = 300_000): Promise<{ status: string; generated: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const batch = await this.get(id).catch(() => ({ status: 'unreachable', generated: -1 }));
+      if (batch.status === 'completed' || Date.now() > deadline) return batch;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Rows and distinct codes of the batch, read straight from the embedded PostgreSQL. */
+  async countCodes(id: string): Promise<{ n: number; distinct: number }> {
+    const db = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${this.setup.env.EMBEDDED_POSTGRES_PORT}/loyalty` });
+    await db.connect();
+    try {
+      const { rows } = await db.query('select count(*)::int as n, count(distinct code)::int as distinct from codes where batch_id = $1', [
+        id,
+      ]);
+      return rows[0];
+    } finally {
+      await db.end();
     }
   }
 }

@@ -1,5 +1,5 @@
-import { Anchor, Paper, Progress, Table, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Button, Group, Paper, Progress, Table, Text } from '@mantine/core';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../api/client';
 import { can, useMe, workflowUrl } from '../session';
 import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmt, fmtDate } from './common';
@@ -7,21 +7,23 @@ import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmt, fmtDate } fro
 type Job = Schemas['JobPage']['jobs'][number];
 const running = (j: Job) => j.status === 'pending' || j.status === 'running';
 
-/** Generation and import jobs with live progress (polled while any runs) and links to their workflows. */
+/** Generation and import jobs with live progress (polled while any runs), links to their workflows, 50 at a time. */
 export function JobsTable({ pool, source, showPool = false }: { pool?: string; source?: 'generation' | 'import'; showPool?: boolean }) {
   const me = useMe();
   const queryClient = useQueryClient();
-  const jobs = useQuery({
+  const jobs = useInfiniteQuery({
     queryKey: ['jobs', pool, source],
-    queryFn: () => ok(api.GET('/v1/jobs', { params: { query: { pool, source, limit: 50 } } })),
-    refetchInterval: (q) => (q.state.data?.jobs.some(running) ? 1000 : false),
+    queryFn: ({ pageParam }) => ok(api.GET('/v1/jobs', { params: { query: { pool, source, limit: 50, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    refetchInterval: (q) => (q.state.data?.pages.some((page) => page.jobs.some(running)) ? 1000 : false),
   });
   const cancel = useMutation({
     mutationFn: (id: string) =>
       ok(api.POST('/v1/code-batches/{id}/cancel', { params: { path: { id } }, body: { reason: 'cancelled from the console' } })),
     onSuccess: () => setTimeout(() => queryClient.invalidateQueries(), 1000),
   });
-  const list = jobs.data?.jobs ?? [];
+  const list = jobs.data?.pages.flatMap((page) => page.jobs) ?? [];
   if (jobs.isSuccess && list.length === 0)
     return <EmptyState title="No jobs yet">Generating or importing codes starts a job; it shows here with its progress.</EmptyState>;
   return (
@@ -113,6 +115,13 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
           </Table.Tbody>
         </Table>
       </Paper>
+      {jobs.hasNextPage && (
+        <Group justify="flex-end">
+          <Button size="xs" variant="default" onClick={() => void jobs.fetchNextPage()} loading={jobs.isFetchingNextPage}>
+            Load more jobs
+          </Button>
+        </Group>
+      )}
     </>
   );
 }

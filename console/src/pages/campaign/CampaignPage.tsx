@@ -96,7 +96,7 @@ export default function CampaignPage({ id }: { id: string }) {
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="rules">
-          <RulesPanel id={c.id} text={rulesText} onText={setRulesText} />
+          <RulesPanel id={c.id} version={c.version} text={rulesText} onText={setRulesText} />
         </Tabs.Panel>
         <Tabs.Panel value="try">
           <Simulator id={c.id} rulesText={rulesText} />

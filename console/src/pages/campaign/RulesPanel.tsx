@@ -7,8 +7,12 @@ import type { ServerError } from '../../components/RulesEditor';
 
 const RulesEditor = lazy(() => import('../../components/RulesEditor'));
 
-/** The saved rules in the editor; saving is a PATCH, and the server's save-time errors land on their line. */
-export function RulesPanel({ id, text, onText }: { id: string; text: string; onText: (t: string) => void }) {
+/**
+ * The saved rules in the editor; saving is a PATCH, and the server's save-time errors land on their line. The
+ * PATCH carries If-Match with the version the editor was opened on: if another marketer saved meanwhile, the
+ * API answers 412 and this one is told to reload instead of overwriting their change.
+ */
+export function RulesPanel({ id, version, text, onText }: { id: string; version: number; text: string; onText: (t: string) => void }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const [serverError, setServerError] = useState<ServerError | null>(null);
@@ -25,12 +29,21 @@ export function RulesPanel({ id, text, onText }: { id: string; text: string; onT
       } catch (e) {
         return setServerError({ field: 'rules', message: `not valid JSON: ${(e as Error).message}` });
       }
-      await ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { rules } as never }));
+      await ok(
+        api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { rules } as never, headers: { 'If-Match': `"${version}"` } }),
+      );
       setSaved(true);
       void queryClient.invalidateQueries({ queryKey: ['campaign', id] });
     } catch (e) {
       const p = e as ApiProblem;
-      setServerError({ field: p.field ?? 'rules', message: p.message });
+      if (p.status === 412) {
+        setServerError({
+          field: 'rules',
+          message: 'Someone changed this campaign since you opened it: reload the page to see their change, then redo yours.',
+        });
+      } else {
+        setServerError({ field: p.field ?? 'rules', message: p.message });
+      }
     } finally {
       setBusy(false);
     }

@@ -1,23 +1,32 @@
-import { Button, Stack, Table, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Group, Stack, Table, Text } from '@mantine/core';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ok } from '../../api/client';
 import { EmptyState, ErrorNote, StatusBadge, fmtDate } from '../../components/common';
 import { DataTable, TableCard } from '../../components/DataTable';
 
-/** One webhook's deliveries, newest first, refreshed while open; each can be sent again (same message id). */
+const PAGE = 100;
+
+/**
+ * One webhook's deliveries, newest first, a page at a time ("Load more" follows nextCursor), refreshed while open;
+ * each can be sent again (same message id). A refresh reads the loaded pages again from the first cursor on, so
+ * deliveries that arrive meanwhile push the others down without any falling between pages.
+ */
 export function DeliveryLog({ webhookId }: { webhookId: string }) {
   const queryClient = useQueryClient();
   const key = ['webhook', webhookId, 'deliveries'];
-  const deliveries = useQuery({
+  const deliveries = useInfiniteQuery({
     queryKey: key,
-    queryFn: () => ok(api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: 100 } } })),
+    queryFn: ({ pageParam }) =>
+      ok(api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: PAGE, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 3000,
   });
   const redeliver = useMutation({
     mutationFn: (id: string) => ok(api.POST('/v1/webhook-deliveries/{id}/redeliver', { params: { path: { id } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
   });
-  const list = deliveries.data?.deliveries ?? [];
+  const list = deliveries.data?.pages.flatMap((page) => page.deliveries) ?? [];
   return (
     <Stack>
       <ErrorNote error={deliveries.error ?? redeliver.error} />
@@ -62,6 +71,18 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
             ))}
           </DataTable>
         </TableCard>
+      )}
+      {list.length > 0 && (
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed">
+            {list.length} {list.length === 1 ? 'delivery' : 'deliveries'} shown{deliveries.hasNextPage ? '' : ', all of them'}
+          </Text>
+          {deliveries.hasNextPage && (
+            <Button size="xs" variant="default" onClick={() => void deliveries.fetchNextPage()} loading={deliveries.isFetchingNextPage}>
+              Load more
+            </Button>
+          )}
+        </Group>
       )}
     </Stack>
   );
