@@ -1,8 +1,21 @@
 import type { Queryable } from '../db/database';
 import { campaignStats } from '../db/campaign-stats';
+import { findCampaign } from '../db/campaigns';
+import { dailyRedemptions } from '../db/campaign-timeseries';
 import { readBudget, storeFinalStats } from '../db/campaign-lifecycle';
 import { enqueueOutbox } from '../db/outbox';
 import type { CampaignStatus } from '../model/campaign-lifecycle';
+
+/** What is kept when a campaign ends: its stats, its budget, and its redemptions per day of its time zone. */
+async function finalStats(db: Queryable, campaignId: string) {
+  const timeZone = (await findCampaign(db, campaignId))?.timeZone ?? 'UTC';
+  return {
+    ...(await campaignStats(db, campaignId)),
+    budget: await readBudget(db, campaignId),
+    timeZone,
+    redemptionsByDay: await dailyRedemptions(db, campaignId, timeZone),
+  };
+}
 
 /**
  * The notification of a status change (campaign.started / paused / ended), and on end the final stats snapshot,
@@ -19,7 +32,7 @@ export async function announceStatusChange(
   if (status === 'active') await enqueueOutbox(db, 'campaign.started', { ...base, resumed: previous === 'paused' });
   if (status === 'paused') await enqueueOutbox(db, 'campaign.paused', base);
   if (status === 'ended') {
-    const stats = { ...(await campaignStats(db, campaignId)), budget: await readBudget(db, campaignId) };
+    const stats = await finalStats(db, campaignId);
     await storeFinalStats(db, campaignId, stats);
     await enqueueOutbox(db, 'campaign.ended', { ...base, stats });
   }

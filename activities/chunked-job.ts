@@ -41,35 +41,48 @@ export function chunkedJobBookkeeping(db: Database, onCompleted?: (batchId: stri
   };
 }
 
+/** Where a job keeps one row per committed chunk (code_batch_chunks for generation and import). */
+export interface ChunkLedger<I> {
+  claim(client: PoolClient, input: I): Promise<{ claimed: true } | { claimed: false; inserted: number }>;
+  record(client: PoolClient, input: I, done: ChunkWork<unknown>): Promise<void>;
+}
+
+const batchChunks: ChunkLedger<ChunkInput> = {
+  claim: (client, input) => claimChunk(client, input.batchId, input.chunkIndex),
+  record: (client, input, done) => recordChunk(client, input.batchId, input.chunkIndex, done.inserted, done.redraws ?? 0),
+};
+
 /**
- * Runs one chunk exactly once. In one transaction: claims the chunk's row in code_batch_chunks, does the work
- * and records the chunk. Retried after a crash before the commit, it starts over (nothing was written); retried
- * after the commit, it finds the chunk row and answers with `alreadyDone` instead.
+ * Runs one chunk exactly once. In one transaction: claims the chunk's row (code_batch_chunks unless the steps
+ * name another ledger), does the work and records the chunk. Retried after a crash before the commit, it starts
+ * over (nothing was written); retried after the commit, it finds the chunk row and answers with `alreadyDone`.
  */
-export async function runChunkOnce<I extends ChunkInput, R>(
+export async function runChunkOnce<I extends { chunkIndex: number }, R>(
   db: Database,
   input: I,
   faults: ChunkFaults,
   steps: {
-    /** What the chunk writes, for the codes-written metric. */
-    kind: 'generation' | 'import';
+    /** What the chunk writes, for the codes-written metric (none: it writes no codes, e.g. a distribution). */
+    kind?: 'generation' | 'import';
     work(client: PoolClient): Promise<ChunkWork<R>>;
     alreadyDone(client: PoolClient, inserted: number): Promise<R>;
+    ledger?: ChunkLedger<I>;
   },
 ): Promise<R> {
   const { attempt } = Context.current().info;
+  const ledger = steps.ledger ?? (batchChunks as unknown as ChunkLedger<I>);
   let written = 0;
   const result = await db.transaction(async (client) => {
     Context.current().heartbeat();
-    const claim = await claimChunk(client, input.batchId, input.chunkIndex);
+    const claim = await ledger.claim(client, input);
     if (!claim.claimed) return steps.alreadyDone(client, claim.inserted);
     const done = await steps.work(client);
-    await recordChunk(client, input.batchId, input.chunkIndex, done.inserted, done.redraws ?? 0);
+    await ledger.record(client, input, done);
     faults.beforeCommit?.(input, attempt);
     written = done.inserted;
     return done.result;
   });
-  codesWritten.inc({ kind: steps.kind }, written); // after the commit: a rolled-back chunk wrote nothing
+  if (steps.kind) codesWritten.inc({ kind: steps.kind }, written); // after the commit: a rolled-back chunk wrote nothing
   faults.afterCommit?.(input, attempt);
   return result;
 }

@@ -28,19 +28,20 @@ async function generateInto(client: PoolClient, input: GenerateCodeChunkInput): 
   const batch = await findBatch(client, input.batchId);
   if (!batch?.spec) throw ApplicationFailure.nonRetryable(`code batch ${input.batchId} is not a generation`, 'BatchNotFound');
   const generator = new CodeGenerator(batch.spec);
+  const target = { poolId: batch.poolId, batchId: batch.id, expiresAt: batch.expiresAt };
 
   let inserted = 0;
   let redraws = 0;
   const firstDraw = generator.distinct(input.size);
   Context.current().heartbeat();
-  if (await copyNewCodes(client, batch.poolId, batch.id, firstDraw)) {
+  if (await copyNewCodes(client, target, firstDraw)) {
     inserted = input.size;
   } else {
     // Some drawn codes exist already (another batch of the same shape): insert the rest, redraw the gap.
     let draw = firstDraw;
     let idleRounds = 0;
     for (;;) {
-      const added = await insertCodesSkippingExisting(client, batch.poolId, batch.id, draw);
+      const added = await insertCodesSkippingExisting(client, target, draw);
       inserted += added;
       redraws += draw.size - added;
       if (inserted === input.size) break;

@@ -58,12 +58,17 @@ function guardedLookup(policy: SenderPolicy) {
   };
 }
 
-/** POSTs one signed webhook. Never throws: the outcome says what happened. No redirect is followed. */
+/**
+ * POSTs one signed webhook. Never throws: the outcome says what happened. No redirect is followed. With a
+ * keep-alive `agent`, a new connection goes through the same guarded lookup; a reused one was checked when it
+ * was opened (and checkResolvedTarget checks the name again before every batch).
+ */
 export async function postWebhook(
   rawUrl: string,
   headers: Record<string, string>,
   body: string,
   policy: SenderPolicy,
+  agent?: http.Agent,
 ): Promise<SendResult> {
   const problem = webhookUrlProblem(rawUrl, policy);
   if (problem) return { statusCode: null, error: `the URL ${problem}`, refused: true };
@@ -72,10 +77,29 @@ export async function postWebhook(
     // An IP literal never goes through `lookup`: it is checked here instead.
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host)) checkAddress(host, policy);
-    const { statusCode, excerpt } = await request(url, headers, body, policy);
+    const { statusCode, excerpt } = await request(url, headers, body, policy, agent);
     if (statusCode >= 200 && statusCode < 300) return { statusCode, error: null, refused: false };
     const redirect = statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : '';
     return { statusCode, error: `the receiver answered ${statusCode}${redirect}${excerpt ? `: ${excerpt}` : ''}`, refused: false };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { statusCode: null, error: message, refused: error instanceof RefusedTarget };
+  }
+}
+
+/**
+ * The SSRF check of a target as a whole, without sending: the URL's policy, then every address its host resolves
+ * to now. A batch runs it first, so a name that came to resolve to an internal address stops being sent to even
+ * over connections opened before. Null: fine to send.
+ */
+export async function checkResolvedTarget(rawUrl: string, policy: SenderPolicy): Promise<SendResult | null> {
+  const problem = webhookUrlProblem(rawUrl, policy);
+  if (problem) return { statusCode: null, error: `the URL ${problem}`, refused: true };
+  const host = new URL(rawUrl).hostname.replace(/^\[|\]$/g, '');
+  try {
+    if (isIP(host)) checkAddress(host, policy);
+    else for (const a of await policy.resolve(host)) checkAddress(a.address, policy);
+    return null;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { statusCode: null, error: message, refused: error instanceof RefusedTarget };
@@ -87,6 +111,7 @@ function request(
   headers: Record<string, string>,
   body: string,
   policy: SenderPolicy,
+  agent: http.Agent | undefined,
 ): Promise<{ statusCode: number; excerpt: string }> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -99,7 +124,7 @@ function request(
         'user-agent': 'loyalty-codes-webhooks/1',
       },
       lookup: guardedLookup(policy) as never,
-      agent: false,
+      agent: agent ?? false,
       timeout: policy.timeoutMs,
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${policy.timeoutMs} ms`)), policy.timeoutMs);

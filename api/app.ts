@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { authenticate, type Principal } from './auth';
+import { authenticate, type ApiKeys } from './auth';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
 import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
@@ -20,7 +20,9 @@ import { describeRedemptionRoutes, redemptionRoutes } from './routes/redemptions
 import { codeRoutes, describeCodeRoutes } from './routes/codes';
 import { describeWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { consoleRoutes, describeConsoleRoutes } from './routes/console';
+import { describeDistributionRoutes, distributionRoutes, distributionUploadRoutes } from './routes/distributions';
 import { consoleStatic } from './console-static';
+import { apiContentSecurityPolicy, docsContentSecurityPolicy, securityHeaders } from './security-headers';
 import type { AppContext } from '../services/context';
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {
@@ -59,24 +61,27 @@ export const describeRoutes = [
   describeRewardRoutes,
   describeRedemptionRoutes,
   describeWebhookRoutes,
+  describeDistributionRoutes,
   describeConsoleRoutes,
 ];
 
-export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
+export function createApp(ctx: AppContext, keys: ApiKeys) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog);
+  app.use(securityHeaders, apiContentSecurityPolicy);
   app.use(requestMetrics);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
   app.use(operationsRoutes(ctx));
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument));
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
+  app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(openApiDocument));
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
   v1.use(codeImportUploadRoutes(ctx));
+  v1.use(distributionUploadRoutes(ctx));
   v1.use(deferBodyErrors(requireJsonBody), deferBodyErrors(express.json({ limit: ctx.config.maxBodyBytes, strict: true })));
   v1.use(idempotency(ctx.db));
   v1.use(eventRoutes(ctx)); // first: POST /v1/events is the hot path, and no other router's paths overlap /events
@@ -91,6 +96,7 @@ export function createApp(ctx: AppContext, keys: Map<string, Principal>) {
   v1.use(rewardRoutes(ctx));
   v1.use(redemptionRoutes(ctx));
   v1.use(webhookRoutes(ctx));
+  v1.use(distributionRoutes(ctx));
   v1.use(consoleRoutes(ctx));
   app.use('/v1', v1);
   app.use('/console', consoleStatic());

@@ -15,13 +15,16 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(typeof key === 'object' ? JSON.stringify(key) : String(key)).toString('base64url');
 }
 
-const refused = () => new DomainError('invalid', 'invalid_cursor', 'cursor: pass nextCursor from the previous page unchanged', 'cursor');
-
-/** The key a cursor carries, read by `readKey` (undefined: not a key); anything else is refused. */
-export function decodeCursor<K>(cursor: string | undefined, readKey: (text: string) => K | undefined): K | undefined {
+/**
+ * The key a cursor carries, read by `readKey` (undefined: not a key); anything else is refused, naming the
+ * parameter it came in (`cursor`, or a deprecated name).
+ */
+export function decodeCursor<K>(cursor: string | undefined, readKey: (text: string) => K | undefined, field = 'cursor'): K | undefined {
   if (cursor === undefined) return undefined;
   const key = readKey(Buffer.from(cursor, 'base64url').toString());
-  if (key === undefined) throw refused();
+  if (key === undefined) {
+    throw new DomainError('invalid', 'invalid_cursor', `${field}: pass the nextCursor of the previous page unchanged`, field);
+  }
   return key;
 }
 
@@ -102,13 +105,17 @@ export const deprecatedNextField = () =>
     .openapi({ description: `Deprecated old name of \`nextCursor\` (same value), answered for this version`, deprecated: true });
 
 /**
- * The cursor a request passes, under `cursor` or a deprecated name; both at once is refused (which one was
- * meant is not for the API to guess).
+ * The key of the cursor a request passes, under `cursor` or a deprecated name; both at once is refused (which
+ * one was meant is not for the API to guess).
  */
-export function requestedCursor(query: { cursor?: string } & Record<string, unknown>, deprecatedName: string): string | undefined {
+export function decodeRequestedCursor<K>(
+  query: { cursor?: string } & Record<string, unknown>,
+  deprecatedName: string,
+  readKey: (text: string) => K | undefined,
+): K | undefined {
   const old = query[deprecatedName] as string | undefined;
   if (query.cursor !== undefined && old !== undefined) {
     throw new DomainError('invalid', 'invalid_cursor', `pass cursor only (${deprecatedName} is its deprecated name)`, deprecatedName);
   }
-  return query.cursor ?? old;
+  return old === undefined ? decodeCursor(query.cursor, readKey) : decodeCursor(old, readKey, deprecatedName);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Database } from '../db/database';
 import {
   completeIdempotencyKey,
@@ -13,9 +13,17 @@ import { ApiError } from './errors';
 const STALE_AFTER_SECONDS = 300;
 
 /**
+ * What a replay of this answer shows instead of it: an answer that carries a secret shown once (a webhook's
+ * signing secret) is stored without it, so neither the idempotency_keys table nor a retry ever holds it again.
+ */
+export function replayAs(res: Response, body: unknown): void {
+  res.locals.idempotentReplay = body;
+}
+
+/**
  * `Idempotency-Key` on POST and PATCH: the first answer (any status below 500) is stored per API key and replayed
- * for every retry with the same key and body; the same key with another body is refused. A 5xx is not stored,
- * so the client may retry it.
+ * for every retry with the same key and body; the same key with another body is refused. A 5xx, and a 429 (a
+ * refusal to decide yet, such as the redemption lockout), is not stored, so the client may retry it.
  */
 export function idempotency(db: Database): RequestHandler {
   return async (req, res, next) => {
@@ -58,8 +66,8 @@ export function idempotency(db: Database): RequestHandler {
     const send = res.json.bind(res);
     res.json = (payload: unknown) => {
       const done =
-        res.statusCode < 500
-          ? completeIdempotencyKey(db, principal, key, res.statusCode, payload)
+        res.statusCode < 500 && res.statusCode !== 429
+          ? completeIdempotencyKey(db, principal, key, res.statusCode, res.locals.idempotentReplay ?? payload)
           : releaseIdempotencyKey(db, principal, key);
       done.catch(() => releaseIdempotencyKey(db, principal, key).catch(() => undefined)).finally(() => send(payload));
       return res;

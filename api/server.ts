@@ -7,12 +7,14 @@ import { connectTemporalClient } from '../runtime/temporal-client';
 import { parseApiKeys } from './auth';
 import { createApp } from './app';
 import { stopTracing } from '../observability/tracing';
+import { SecretBox } from '../domain/secret-box';
 
 async function main() {
   const config = loadConfig();
   if (!config.databaseUrl || !config.temporalAddress || !config.apiKeys) {
     throw new Error('set DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS (or use `npm start`, which runs everything embedded)');
   }
+  SecretBox.for(config.webhooks.secretsKey); // refuses to start without SECRETS_KEY, rather than fail each webhook create
   const db = new Database(config.databaseUrl, { max: config.databasePoolSize });
   const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
   const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () => {

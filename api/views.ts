@@ -1,6 +1,7 @@
 import type { CodeBatch } from '../db/code-batches';
 import type { CodeRecord } from '../db/codes';
 import type { ImportRejection } from '../db/code-imports';
+import type { Distribution } from '../db/distributions';
 
 /** Database records as the API shows them (see api/schemas for the documented shapes). */
 function poolView(kind: string, ownerId: string | null) {
@@ -18,6 +19,7 @@ export function codeBatchView(batch: CodeBatch) {
     generated: batch.generated,
     pool: poolView(batch.poolKind, batch.poolOwnerId),
     spec: batch.spec,
+    expiresAt: iso(batch.expiresAt),
     workflowId: batch.workflowId,
     error: batch.error,
     createdAt: iso(batch.createdAt),
@@ -57,5 +59,26 @@ export function codeImportView(batch: CodeBatch, rejections: ImportRejection[] =
     rejections,
     nextCursor,
     nextAfter: nextCursor === null ? null : rejections[rejections.length - 1].line,
+  };
+}
+
+export function distributionView(d: Distribution) {
+  return {
+    id: d.id,
+    status: d.status,
+    pool: poolView(d.poolKind, d.poolOwnerId),
+    audience: d.audience,
+    members: d.members,
+    skipped: d.skipped,
+    assigned: d.assigned,
+    expiresAt: iso(d.expiresAt),
+    topUpBatchId: d.topUpBatchId,
+    workflowId: d.workflowId,
+    error: d.error,
+    returned: d.returned,
+    createdAt: iso(d.createdAt),
+    startedAt: iso(d.startedAt),
+    finishedAt: iso(d.finishedAt),
+    cancelledAt: iso(d.cancelledAt),
   };
 }

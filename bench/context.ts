@@ -1,6 +1,7 @@
 import { Database } from '../db/database';
 import { freePort } from '../runtime/temporal-dev-server';
 import { startServiceProcess, type BenchServices, type ServiceProcess } from './services';
+import { SecretBox } from '../domain/secret-box';
 
 // An admin key reaches every route the benchmarks drive (generation, imports, exports, events).
 export const BENCH_KEY = 'bench-admin-key-0001';
@@ -44,6 +45,7 @@ export async function createBenchContext(
     WORKFLOW_BUNDLE_PATH: services.workflowBundlePath,
     CODE_BATCH_MAX_QUANTITY: String(maxQuantity),
     API_KEYS: `admin:${BENCH_KEY}`,
+    SECRETS_KEY: process.env.SECRETS_KEY ?? SecretBox.newKey(),
     PORT: String(port),
     // The API logs at warn in the bench unless BENCH_API_LOG_LEVEL says otherwise (info: as `npm start` runs it).
     LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',

@@ -7,6 +7,7 @@ import { resolvePool } from '../db/code-pools';
 import { insertBatch } from '../db/code-batches';
 import { CodeGenerator } from '../domain/code-generator';
 import { resolveCodeSpec } from '../domain/code-spec';
+import type { PoolTarget } from '../model/pool';
 import { count, mb, resetCodes, seconds, waitForJob, type BenchContext } from './context';
 
 const SPEC = { length: 12, charset: 'alphanumeric' as const };
@@ -48,12 +49,12 @@ export async function bareCopy(db: Database, codes: string[]): Promise<number> {
 }
 
 /** POST a batch through the API and wait for it: request → workflow → rows committed. Returns ms. */
-export async function generateEndToEnd(ctx: BenchContext, quantity: number): Promise<number> {
+export async function generateEndToEnd(ctx: BenchContext, quantity: number, pool?: PoolTarget): Promise<number> {
   const started = performance.now();
   const res = await fetch(`${ctx.baseUrl}/v1/code-batches`, {
     method: 'POST',
     headers: { ...ctx.headers, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ quantity, ...SPEC }),
+    body: JSON.stringify({ quantity, ...SPEC, ...(pool ? { pool } : {}) }),
   });
   if (res.status !== 202) throw new Error(`generation refused: ${res.status} ${await res.text()}`);
   const job = await waitForJob(ctx, `/v1/code-batches/${((await res.json()) as { id: string }).id}`);

@@ -8,14 +8,16 @@ import { benchGeneration } from './generation';
 import { benchImportExport } from './codes-io';
 import { benchRedemptions } from './redemption';
 import { benchWebhookCost } from './webhooks';
+import { benchWebhookThroughput } from './webhook-throughput';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
 import { benchObservability } from './observability';
+import { benchDistribution } from './distribution';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  // "generation", "io", "redemption", "observability", "runtimes", "webhooks", "console" or "dashboard"
+  // "generation", "io", "redemption", "observability", "runtimes", "webhooks" (or "webhook-throughput"), "console", "dashboard" or "distribution"
   const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
@@ -37,9 +39,19 @@ async function main() {
       await benchRedemptions(ctx, events).finally(() => ctx.close());
     }
     if (!only || only === 'observability') await benchObservability(services, large, events);
-    if (!only || only === 'webhooks') {
+    // "webhook-throughput": the delivery figures alone, without the cost on the redemption path.
+    if (!only || only === 'webhooks' || only === 'webhook-throughput') {
       const ctx = await createBenchContext(services, large);
-      await benchWebhookCost(ctx, events).finally(() => ctx.close());
+      const burst = Number(process.env.BENCH_WEBHOOK_BURST ?? 10_000);
+      const backlog = Number(process.env.BENCH_WEBHOOK_BACKLOG ?? 10_000);
+      await (only === 'webhook-throughput' ? Promise.resolve() : benchWebhookCost(ctx, events))
+        .then(() => benchWebhookThroughput(ctx, burst, backlog))
+        .finally(() => ctx.close());
+    }
+    if (!only || only === 'distribution') {
+      const ctx = await createBenchContext(services, large);
+      const sizes = { main, large: Number(process.env.BENCH_DISTRIBUTION_LARGE ?? large) };
+      await benchDistribution(ctx, sizes).finally(() => ctx.close());
     }
     if (!only || only === 'dashboard') {
       const ctx = await createBenchContext(services, large);

@@ -125,7 +125,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
       candidateCodes: { code: `RDM${i + 1}` },
       memberId: `bench-${i + 1}`,
       apiKey: 'bench',
-      lockoutWindowSeconds: 900,
+      lockout: { maxFailures: 5, windowSeconds: 900, keyMinFailures: 100, keyFailurePercent: 50 },
     });
   };
   await drive(50, direct, 4, n - 50);

@@ -1,6 +1,7 @@
 import type { Queryable } from './database';
 import type { CampaignRuleInput } from '../model/rule';
 import type { CampaignAlerts, CampaignStatus, CampaignTopUp } from '../model/campaign-lifecycle';
+import type { Frequency } from '../model/frequency';
 
 export type Visibility = { type: 'everyone' } | { type: 'segments'; segments: string[] } | { type: 'tiers'; tiers: string[] };
 
@@ -21,7 +22,9 @@ export interface Campaign {
   triggerEvent: string;
   triggerAttribute: string;
   rules: CampaignRuleInput[];
-  frequency: { count: number; period: 'day' | 'week' | 'month' | 'year' | 'lifetime' } | null;
+  /** IANA name: where frequency periods and stats buckets turn. */
+  timeZone: string;
+  frequency: Frequency | null;
   budgetKind: 'points' | 'redemptions' | null;
   budgetCap: number | null;
   budgetUsed: number;
@@ -37,7 +40,7 @@ export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats' | 'version
 const COLUMNS = `id, name, description, translations, starts_at as "startsAt", ends_at as "endsAt", display_order as "displayOrder",
   visibility, status, trigger_event as "triggerEvent", trigger_attribute as "triggerAttribute", rules, frequency,
   budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", alerts, top_up as "topUp",
-  final_stats as "finalStats", version::int as version`;
+  final_stats as "finalStats", version::int as version, time_zone as "timeZone"`;
 
 function values(c: CampaignData) {
   return [
@@ -58,6 +61,7 @@ function values(c: CampaignData) {
     c.budgetCap,
     JSON.stringify(c.alerts),
     c.topUp && JSON.stringify(c.topUp),
+    c.timeZone,
   ];
 }
 
@@ -65,9 +69,9 @@ function values(c: CampaignData) {
 export async function insertCampaign(db: Queryable, c: CampaignData, createToken: string | null): Promise<Campaign | null> {
   const { rows } = await db.query(
     `insert into campaigns (id, name, description, translations, starts_at, ends_at, display_order, visibility, status,
-       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up, create_token,
+       trigger_event, trigger_attribute, rules, frequency, budget_kind, budget_cap, alerts, top_up, time_zone, create_token,
        ended_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
        case when $9 = 'ended' then now() end) on conflict (id) do nothing returning ${COLUMNS}`,
     [...values(c), createToken],
   );
@@ -85,7 +89,7 @@ export async function replaceCampaign(db: Queryable, c: CampaignData): Promise<C
   const { rows } = await db.query(
     `update campaigns set name = $2, description = $3, translations = $4, starts_at = $5, ends_at = $6, display_order = $7,
        visibility = $8, status = $9, trigger_event = $10, trigger_attribute = $11, rules = $12, frequency = $13,
-       budget_kind = $14, budget_cap = $15, alerts = $16, top_up = $17, updated_at = now(), version = version + 1,
+       budget_kind = $14, budget_cap = $15, alerts = $16, top_up = $17, time_zone = $18, updated_at = now(), version = version + 1,
        ended_at = case when $9 = 'ended' then coalesce(ended_at, now()) else ended_at end
      where id = $1 returning ${COLUMNS}`,
     values(c),
@@ -124,4 +128,10 @@ export async function consumeBudget(db: Queryable, campaignId: string, amount: n
 /** Gives back what `consumeBudget` took (a rollback). */
 export async function releaseBudget(db: Queryable, campaignId: string, amount: number): Promise<void> {
   await db.query(`update campaigns set budget_used = budget_used - $2 where id = $1`, [campaignId, amount]);
+}
+
+/** Whether PostgreSQL's own zone database has the name (luxon's and PostgreSQL's may differ for the newest zones). */
+export async function isKnownTimeZone(db: Queryable, name: string): Promise<boolean> {
+  const { rowCount } = await db.query(`select 1 from pg_timezone_names where name = $1`, [name]);
+  return rowCount === 1;
 }

@@ -2,6 +2,7 @@ import type { Queryable } from './database';
 import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { CodeSpec } from '../domain/code-spec';
 import type { BatchSource, BatchStatus } from '../model/batch-status';
+import { jobRows } from './job-rows';
 
 export interface CodeBatch {
   id: string;
@@ -15,6 +16,8 @@ export interface CodeBatch {
   generated: number;
   /** Generation settings; null for an import. */
   spec: CodeSpec | null;
+  /** Every generated code of the batch expires then; null: they never expire (an import's codes carry their own). */
+  expiresAt: Date | null;
   /** Rows an import refused (see code_import_rejections); 0 for a generation. */
   rejected: number;
   workflowId: string;
@@ -34,18 +37,29 @@ export interface NewCodeBatch {
   shape: string | null;
   workflowId: string;
   createdBy: string | null;
+  expiresAt?: Date | null;
 }
 
 export async function insertBatch(db: Queryable, batch: NewCodeBatch): Promise<void> {
   await db.query(
-    `insert into code_batches (id, pool_id, source, requested, spec, shape, workflow_id, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [batch.id, batch.poolId, batch.source, batch.requested, batch.spec, batch.shape, batch.workflowId, batch.createdBy],
+    `insert into code_batches (id, pool_id, source, requested, spec, shape, workflow_id, created_by, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      batch.id,
+      batch.poolId,
+      batch.source,
+      batch.requested,
+      batch.spec,
+      batch.shape,
+      batch.workflowId,
+      batch.createdBy,
+      batch.expiresAt ?? null,
+    ],
   );
 }
 
 const BATCH_COLUMNS = `b.id, b.pool_id as "poolId", p.kind as "poolKind", p.owner_id as "poolOwnerId", b.source, b.status,
-            b.requested, b.spec, b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
+            b.requested, b.spec, b.expires_at as "expiresAt", b.workflow_id as "workflowId", b.created_by as "createdBy", b.error,
             b.created_at as "createdAt", b.started_at as "startedAt", b.finished_at as "finishedAt",
             coalesce((select sum(inserted) from code_batch_chunks c where c.batch_id = b.id), 0)::int as generated,
             (select count(*) from code_import_rejections r where r.batch_id = b.id)::int as rejected`;
@@ -107,24 +121,6 @@ export async function markBatchCancelled(db: Queryable, id: string): Promise<voi
   await db.query(`update code_batches set status = 'cancelled' where id = $1`, [id]);
 }
 
-/** A new run of the job (first start, or an operator's reset of a failed one) marks it running again. */
-export async function markBatchRunning(db: Queryable, id: string): Promise<void> {
-  await db.query(
-    `update code_batches set status = 'running', error = null, finished_at = null, started_at = coalesce(started_at, now())
-      where id = $1 and status in ('pending', 'failed')`,
-    [id],
-  );
-}
-
-/** Returns whether this call finished the job (false: it had finished already, e.g. a retried activity). */
-export async function markBatchFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<boolean> {
-  const result = await db.query(
-    `update code_batches set status = $2, error = $3, finished_at = now() where id = $1 and status in ('pending', 'running')`,
-    [id, status, error ?? null],
-  );
-  return (result.rowCount ?? 0) > 0;
-}
-
 /** The code shape of a pool's latest generation (a campaign's code top-up generates more of the same). */
 export async function lastGenerationSpec(db: Queryable, poolId: string): Promise<{ spec: CodeSpec; shape: string | null } | null> {
   const { rows } = await db.query(
@@ -134,22 +130,15 @@ export async function lastGenerationSpec(db: Queryable, poolId: string): Promise
   return (rows[0] as { spec: CodeSpec; shape: string | null } | undefined) ?? null;
 }
 
-/** Jobs (generations and imports) whose row says `running`: what the reconciler compares with Temporal. */
-export async function listRunningBatches(db: Queryable): Promise<Array<{ id: string; workflowId: string }>> {
-  const { rows } = await db.query(`select id, workflow_id as "workflowId" from code_batches where status = 'running' order by created_at`);
-  return rows as Array<{ id: string; workflowId: string }>;
-}
+const batchRows = jobRows('code_batches');
+export const { markRunning: markBatchRunning, markFinished: markBatchFinished } = batchRows;
+/** Jobs (generations and imports) whose row says `running`, and the lock the reconciler takes on one. */
+export const { listRunning: listRunningBatches, lockRunning: lockRunningBatch } = batchRows;
 
 /** Jobs running, by source (generation, import); a source with none is absent. */
 export async function countRunningBatches(db: Queryable): Promise<Array<{ source: string; running: number }>> {
   const { rows } = await db.query(`select source, count(*)::int as running from code_batches where status = 'running' group by source`);
   return rows as Array<{ source: string; running: number }>;
-}
-
-/** Locks a batch row while it is still `running` (false once it isn't): a reset's new run waits on the lock. */
-export async function lockRunningBatch(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(`select 1 from code_batches where id = $1 and status = 'running' for update`, [id]);
-  return rowCount === 1;
 }
 
 /** The first generation or import of a campaign's pool (the one its create asked for), if any. */

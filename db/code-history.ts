@@ -55,12 +55,32 @@ export async function recordRedemptionAttempt(
   );
 }
 
-/** The code-history entries one event left (its redemption attempt), oldest first. */
-export async function listEventHistory(db: Queryable, code: string, eventId: string): Promise<Array<CodeHistoryEntry & { code: string }>> {
+/** The code-history entries one producer's event left (its redemption attempt, recorded with the producer as actor). */
+export async function listEventHistory(
+  db: Queryable,
+  code: string,
+  eventId: string,
+  producer: string,
+): Promise<Array<CodeHistoryEntry & { code: string }>> {
   const { rows } = await db.query(
     `select code, kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId", outcome, reason, actor, at
-       from code_history where code = $1 and event_id = $2 order by id`,
-    [code, eventId],
+       from code_history where code = $1 and event_id = $2 and actor = $3 order by id`,
+    [code, eventId, producer],
   );
   return rows as Array<CodeHistoryEntry & { code: string }>;
+}
+
+/**
+ * Retention of code history: deletes up to `limit` rows older than `hours`, except a code's successful
+ * redemption (its current status is on the code itself).
+ */
+export async function deleteOldCodeHistory(db: Queryable, hours: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from code_history where id in (
+       select id from code_history
+        where at < now() - $1 * interval '1 hour' and not (kind = 'redemption_attempt' and outcome = 'redeemed')
+        limit $2 for update skip locked)`,
+    [hours, limit],
+  );
+  return rowCount ?? 0;
 }

@@ -69,7 +69,7 @@ export async function insertRejections(client: PoolClient, batchId: string, reje
 /** One page of an import's row report, in line order, after the line `afterLine`. */
 export async function listRejections(db: Queryable, batchId: string, afterLine: number, limit: number): Promise<ImportRejection[]> {
   const { rows } = await db.query(
-    `select line, code, reason from code_import_rejections where batch_id = $1 and line > $2 order by line limit $3`,
+    `select line, code, reason from code_import_rejections where batch_id = $1 and line > $2::bigint order by line limit $3`,
     [batchId, afterLine, limit],
   );
   return rows as ImportRejection[];

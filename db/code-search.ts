@@ -28,6 +28,8 @@ function whereClause(filters: CodeFilters & { prefixCode?: string; after?: strin
   if (filters.createdTo) conditions.push(`c.created_at < ${bind(filters.createdTo)}::timestamptz`);
   if (filters.redeemedFrom) conditions.push(`c.redeemed_at >= ${bind(filters.redeemedFrom)}::timestamptz`);
   if (filters.redeemedTo) conditions.push(`c.redeemed_at < ${bind(filters.redeemedTo)}::timestamptz`);
+  if (filters.expired === 'true') conditions.push(`c.expires_at <= now()`);
+  if (filters.expired === 'false') conditions.push(`(c.expires_at is null or c.expires_at > now())`);
   if (filters.after) conditions.push(`c.code > ${bind(filters.after)}`);
   return conditions.length ? `where ${conditions.join(' and ')}` : '';
 }

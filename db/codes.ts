@@ -71,10 +71,23 @@ async function unlessSomeExist(client: PoolClient, insert: () => Promise<void>):
   }
 }
 
+/** Where generated codes go and when they expire (the batch's `expiresAt`; null: never). */
+export interface GenerationTarget {
+  poolId: string;
+  batchId: string;
+  expiresAt: Date | null;
+}
+
 /** Fast path of generation: COPY the drawn codes straight into `codes`; false when one already exists. */
-export function copyNewCodes(client: PoolClient, poolId: string, batchId: string, codes: Set<string>): Promise<boolean> {
+export function copyNewCodes(client: PoolClient, target: GenerationTarget, codes: Set<string>): Promise<boolean> {
+  const expires = target.expiresAt ? target.expiresAt.toISOString() : '\\N';
   return unlessSomeExist(client, () =>
-    copyInto(client, 'copy codes (code, pool_id, batch_id) from stdin', codes, `\t${poolId}\t${batchId}\n`),
+    copyInto(
+      client,
+      'copy codes (code, pool_id, batch_id, expires_at) from stdin',
+      codes,
+      `\t${target.poolId}\t${target.batchId}\t${expires}\n`,
+    ),
   );
 }
 
@@ -115,18 +128,13 @@ export async function batchesOfCodes(db: Queryable, codes: string[]): Promise<Ma
 }
 
 /** Slow path: stage the codes, insert those that don't exist yet, return how many went in. */
-export async function insertCodesSkippingExisting(
-  client: PoolClient,
-  poolId: string,
-  batchId: string,
-  codes: Set<string>,
-): Promise<number> {
+export async function insertCodesSkippingExisting(client: PoolClient, target: GenerationTarget, codes: Set<string>): Promise<number> {
   await client.query('create temp table if not exists staged_codes (code text) on commit drop');
   await client.query('truncate staged_codes');
   await copyInto(client, 'copy staged_codes (code) from stdin', codes, '\n');
   const { rowCount } = await client.query(
-    `insert into codes (code, pool_id, batch_id) select code, $1, $2 from staged_codes on conflict (code) do nothing`,
-    [poolId, batchId],
+    `insert into codes (code, pool_id, batch_id, expires_at) select code, $1, $2, $3 from staged_codes on conflict (code) do nothing`,
+    [target.poolId, target.batchId, target.expiresAt],
   );
   return rowCount ?? 0;
 }
@@ -159,7 +167,9 @@ export async function assignCode(db: Queryable, code: string, status: 'redeemed'
  * stays locked until the caller commits; SKIP LOCKED lets concurrent takers pass each other instead of queueing.
  */
 export async function takeUnusedCode(db: Queryable, poolId: string): Promise<{ code: string; fromBank: boolean } | null> {
-  const take = `select code from codes where pool_id = $1 and status = 'unused' order by code limit 1 for update skip locked`;
+  // An expired code is never handed out (it stays unused, and shows as expired in search).
+  const take = `select code from codes where pool_id = $1 and status = 'unused' and (expires_at is null or expires_at > now())
+                 order by code limit 1 for update skip locked`;
   const own = await db.query(take, [poolId]);
   if (own.rows[0]) return { code: own.rows[0].code, fromBank: false };
   const bank = await db.query(take.replace('$1', `(select id from code_pools where kind = 'bank')`), []);

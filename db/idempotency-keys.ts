@@ -66,3 +66,13 @@ export async function completeIdempotencyKey(
 export async function releaseIdempotencyKey(db: Queryable, principal: string, key: string): Promise<void> {
   await db.query(`delete from idempotency_keys where principal = $1 and key = $2 and status_code is null`, [principal, key]);
 }
+
+/** Retention: deletes up to `limit` keys first used more than `hours` ago (a retry after that runs afresh). */
+export async function deleteExpiredIdempotencyKeys(db: Queryable, hours: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from idempotency_keys where (principal, key) in (
+       select principal, key from idempotency_keys where created_at < now() - $1 * interval '1 hour' limit $2 for update skip locked)`,
+    [hours, limit],
+  );
+  return rowCount ?? 0;
+}

@@ -6,9 +6,12 @@ import type { OutboxCommandType } from '../model/outbox-commands';
 /** One message waiting in the outbox (see the migration for why it exists). */
 export interface OutboxMessage {
   id: string;
-  type: NotificationType | OutboxCommandType;
+  /** A notification type (webhooks), a command (model/outbox-commands.ts), or another type a dispatcher handles. */
+  type: string;
   payload: Record<string, unknown>;
   createdAt: Date;
+  /** The W3C traceparent of the request that wrote it (null unless tracing was on then): the relay continues it. */
+  traceContext?: string | null;
 }
 
 /**
@@ -25,29 +28,38 @@ export async function enqueueOutbox(
   return id;
 }
 
-/** The oldest messages no workflow owns yet. */
-export async function listPendingOutbox(db: Queryable, limit: number): Promise<OutboxMessage[]> {
-  const { rows } = await db.query(
-    `select id, type, payload, created_at as "createdAt" from outbox where dispatched_at is null order by created_at limit $1`,
-    [limit],
-  );
-  return rows as OutboxMessage[];
-}
-
-/** Marks messages as owned by their workflow (started with the message id, so a repeat start is harmless). */
+/** Marks messages as handed over (in the claim's transaction, so no other relay can take them again). */
 export async function markOutboxDispatched(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length) await db.query(`update outbox set dispatched_at = now() where id = any($1::uuid[]) and dispatched_at is null`, [ids]);
 }
 
 /**
- * Like listPendingOutbox, but locks the rows for the caller's transaction and skips rows another relay holds,
- * so several workers' relays share the work instead of all starting the same workflows.
+ * The oldest pending messages, locked for the caller's transaction; rows another relay holds are skipped, so
+ * several workers' relays share the work. The lock lasts until the caller commits the hand-over and the mark.
  */
-export async function claimPendingOutbox(db: Queryable, limit: number): Promise<string[]> {
-  const { rows } = await db.query(`select id from outbox where dispatched_at is null order by created_at limit $1 for update skip locked`, [
-    limit,
-  ]);
-  return rows.map((r: { id: string }) => r.id);
+export async function claimPendingOutbox(db: Queryable, limit: number): Promise<OutboxMessage[]> {
+  const { rows } = await db.query(
+    `select id, type, payload, created_at as "createdAt", trace_context as "traceContext" from outbox
+      where dispatched_at is null order by created_at limit $1 for update skip locked`,
+    [limit],
+  );
+  return rows as OutboxMessage[];
+}
+
+/**
+ * Retention: deletes up to `limit` messages dispatched more than `hours` ago that no delivery refers to any more
+ * (deliveries go first, by their own retention). Returns how many went.
+ */
+export async function deleteDispatchedOutbox(db: Queryable, hours: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from outbox where id in (
+       select o.id from outbox o
+        where o.dispatched_at < now() - $1 * interval '1 hour'
+          and not exists (select 1 from webhook_deliveries d where d.message_id = o.id)
+        limit $2 for update skip locked)`,
+    [hours, limit],
+  );
+  return rowCount ?? 0;
 }
 
 /** How many messages wait for the relay, and the age of the oldest in seconds (0 when none): the metrics gauges. */
@@ -57,19 +69,4 @@ export async function outboxBacklog(db: Queryable): Promise<{ pending: number; o
        from outbox where dispatched_at is null`,
   );
   return rows[0] as { pending: number; oldestAgeSeconds: number };
-}
-
-/** The stored trace context (W3C traceparent) of each message that has one (tracing on when it was written). */
-export async function outboxTraceContexts(db: Queryable, ids: string[]): Promise<Map<string, string>> {
-  const { rows } = await db.query(`select id, trace_context from outbox where id = any($1::uuid[]) and trace_context is not null`, [ids]);
-  return new Map(rows.map((r: { id: string; trace_context: string }) => [r.id, r.trace_context]));
-}
-
-/** The commands (model/outbox-commands.ts) among claimed rows, oldest first, with their payloads. */
-export async function readOutboxCommands(db: Queryable, ids: string[], types: readonly string[]): Promise<OutboxMessage[]> {
-  const { rows } = await db.query(
-    `select id, type, payload, created_at as "createdAt" from outbox where id = any($1::uuid[]) and type = any($2::text[]) order by created_at`,
-    [ids, types],
-  );
-  return rows as OutboxMessage[];
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from './database';
 import { fullPrecisionTime, type WithPageKey } from './keyset';
 import type { RejectionReason } from '../model/redemption-rejection';
+import type { Frequency } from '../model/frequency';
 
 export type { RejectionReason };
 
@@ -66,20 +67,30 @@ export async function recentGuessFailures(
   return rows[0] as { member: number; key: number };
 }
 
-const PERIOD_START: Record<string, string> = {
-  day: `date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`,
-  week: `date_trunc('week', now() at time zone 'UTC') at time zone 'UTC'`,
-  month: `date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`,
-  year: `date_trunc('year', now() at time zone 'UTC') at time zone 'UTC'`,
-  lifetime: `'-infinity'::timestamptz`,
-};
+/**
+ * SQL: whether event `e`'s created_at falls in the frequency window (domain/frequency-window.ts says where it
+ * starts) that ends at `now`, for a frequency and a zone given as SQL expressions. Shared by the redemption snapshot
+ * and the simulator so the two count alike.
+ */
+export function inFrequencyWindow(frequency: string, zone: string, now: string): string {
+  return `case when ${frequency} ? 'window' then e.created_at > ${now} - (${frequency}->>'window')::interval
+               when ${frequency}->>'period' = 'lifetime' then true
+               else e.created_at >= date_trunc(${frequency}->>'period', ${now}, ${zone}) end`;
+}
 
-/** A member's redemptions of a campaign in the current calendar period (UTC); rolled-back ones don't count. */
-export async function redemptionsInPeriod(db: Queryable, campaignId: string, memberId: string, period: string): Promise<number> {
+/** A member's redemptions of a campaign in the current frequency window; rolled-back ones don't count. */
+export async function redemptionsInPeriod(
+  db: Queryable,
+  campaignId: string,
+  memberId: string,
+  frequency: Frequency,
+  timeZone: string,
+): Promise<number> {
   const { rows } = await db.query(
-    `select count(*)::int as n from redemption_events
-      where campaign_id = $1 and member_id = $2 and outcome = 'redeemed' and rolled_back_at is null and created_at >= ${PERIOD_START[period]}`,
-    [campaignId, memberId],
+    `select count(*)::int as n from redemption_events e
+      where campaign_id = $1 and member_id = $2 and outcome = 'redeemed' and rolled_back_at is null
+        and ${inFrequencyWindow('$3::jsonb', '$4::text', 'now()')}`,
+    [campaignId, memberId, JSON.stringify(frequency), timeZone],
   );
   return rows[0].n as number;
 }
@@ -90,26 +101,35 @@ export interface RollbackTarget {
   rolledBackAt: Date | null;
   campaignId: string;
   budgetKind: 'points' | 'redemptions' | null;
+  /** The API key's principal that posted the event. */
+  producer: string;
 }
 
-/** A recorded event with its campaign's budget kind, row-locked so two rollbacks of one event run one at a time. */
-export async function lockEventForRollback(db: Queryable, eventId: string): Promise<RollbackTarget | null> {
+/**
+ * The recorded events with this id (one per producer that used it; `producer` picks one), each with its campaign's
+ * budget kind, row-locked so two rollbacks of one event run one at a time.
+ */
+export async function lockEventsForRollback(db: Queryable, eventId: string, producer: string | undefined): Promise<RollbackTarget[]> {
   const { rows } = await db.query(
-    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind"
-       from redemption_events e left join campaigns c on c.id = e.campaign_id where e.event_id = $1 for update of e`,
-    [eventId],
+    `select e.result, e.points::float8 as points, e.rolled_back_at as "rolledBackAt", e.campaign_id as "campaignId", c.budget_kind as "budgetKind",
+            e.api_key as producer
+       from redemption_events e left join campaigns c on c.id = e.campaign_id
+      where e.event_id = $1 and ($2::text is null or e.api_key = $2) order by e.api_key for update of e`,
+    [eventId, producer ?? null],
   );
-  return (rows[0] as RollbackTarget | undefined) ?? null;
+  return rows as RollbackTarget[];
 }
 
 /** From now on the event no longer counts toward frequency limits (nor as a redemption in the stats). */
-export async function markEventRolledBack(db: Queryable, eventId: string): Promise<void> {
-  await db.query(`update redemption_events set rolled_back_at = now() where event_id = $1`, [eventId]);
+export async function markEventRolledBack(db: Queryable, producer: string, eventId: string): Promise<void> {
+  await db.query(`update redemption_events set rolled_back_at = now() where api_key = $1 and event_id = $2`, [producer, eventId]);
 }
 
 /** One recorded event as operators search it (GET /v1/events). */
 export interface RedemptionEventRecord {
   eventId: string;
+  /** The API key's principal that posted it: event ids are unique per producer. */
+  producer: string;
   memberId: string | null;
   campaignId: string | null;
   code: string | null;
@@ -123,6 +143,7 @@ export interface RedemptionEventRecord {
 
 export interface RedemptionEventFilters {
   eventId?: string;
+  producer?: string;
   memberId?: string;
   code?: string;
   campaignId?: string;
@@ -138,12 +159,13 @@ export async function searchRedemptionEvents(
   limit: number,
 ): Promise<Array<WithPageKey<RedemptionEventRecord>>> {
   const { rows } = await db.query(
-    `select event_id as "eventId", member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
+    `select event_id as "eventId", api_key as producer, member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
             result, rolled_back_at as "rolledBackAt", created_at as "createdAt", ${fullPrecisionTime('created_at')} as "pageAt"
        from redemption_events
       where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
         and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)
         and ($7::timestamptz is null or (created_at, event_id) < ($7::timestamptz, $8::text))
+        and ($10::text is null or api_key = $10)
       order by created_at desc, event_id desc limit $9`,
     [
       f.eventId ?? null,
@@ -155,6 +177,7 @@ export async function searchRedemptionEvents(
       after?.at ?? null,
       after?.id ?? null,
       limit,
+      f.producer ?? null,
     ],
   );
   return rows as Array<WithPageKey<RedemptionEventRecord>>;
@@ -181,4 +204,18 @@ export async function listLastCampaignEvents(db: Queryable, campaignId: string, 
     [campaignId, limit],
   );
   return rows as ReplayableEvent[];
+}
+
+/**
+ * Retention of the event log: deletes up to `limit` events older than `hours` that redeemed nothing (rejections,
+ * far older than any lockout window). Redemptions stay: frequency limits, budgets and rollbacks read them.
+ */
+export async function deleteOldRejectedEvents(db: Queryable, hours: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from redemption_events where event_id in (
+       select event_id from redemption_events where outcome <> 'redeemed' and created_at < now() - $1 * interval '1 hour'
+        limit $2 for update skip locked)`,
+    [hours, limit],
+  );
+  return rowCount ?? 0;
 }

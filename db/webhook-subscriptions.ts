@@ -69,3 +69,42 @@ export async function activeSubscriptionTypes(db: Queryable): Promise<Set<string
   const { rows } = await db.query(`select distinct unnest(events) as type from webhook_subscriptions where status = 'active'`);
   return new Set(rows.map((r: { type: string }) => r.type));
 }
+
+/**
+ * Seals every secret still in the clear (from before encryption) or sealed with a key that is no longer the first
+ * of SECRETS_KEY (a rotation). Run by each worker at start; safe to run twice or concurrently.
+ */
+export async function resealWebhookSecrets(
+  db: Queryable,
+  box: { needsResealing(stored: string): boolean; open(stored: string): string; seal(plain: string): string },
+): Promise<number> {
+  const { rows } = await db.query(`select id, secret from webhook_subscriptions`);
+  let resealed = 0;
+  for (const row of rows as Array<{ id: string; secret: string }>) {
+    if (!box.needsResealing(row.secret)) continue;
+    const { rowCount } = await db.query(`update webhook_subscriptions set secret = $3 where id = $1 and secret = $2`, [
+      row.id,
+      row.secret,
+      box.seal(box.open(row.secret)),
+    ]);
+    resealed += rowCount ?? 0;
+  }
+  return resealed;
+}
+
+/**
+ * A subscription's delivery workflow is about to look at what is left and perhaps sleep: from now on a relay
+ * that adds deliveries wakes it. Set before that look, so a delivery committed after it is never missed.
+ */
+export async function markDeliveryIdle(db: Queryable, id: string): Promise<void> {
+  await db.query(`update webhook_subscriptions set delivery_idle = true where id = $1 and not delivery_idle`, [id]);
+}
+
+/** Of these subscriptions, the ones whose workflow may be asleep, marked awake: the caller wakes exactly those. */
+export async function takeIdleSubscriptions(db: Queryable, ids: string[]): Promise<string[]> {
+  const { rows } = await db.query(
+    `update webhook_subscriptions set delivery_idle = false where id = any($1::uuid[]) and delivery_idle returning id`,
+    [ids],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}

@@ -36,3 +36,15 @@ export function nextTimer(
 export function requestedOf(status: CampaignStatus): RequestedStatus {
   return status === 'scheduled' ? 'active' : status;
 }
+
+/**
+ * The timer a stored status waits for, whatever the time now: a row still `scheduled` after its `startsAt`
+ * (its workflow is about to write `active`) still shows that timer, not the next one.
+ */
+export function pendingTimer(
+  s: Pick<LifecycleState, 'requested' | 'startsAt' | 'endsAt' | 'status'>,
+): { at: number; to: CampaignStatus } | null {
+  if (s.status === 'scheduled' && s.startsAt !== null) return { at: s.startsAt, to: decideStatus(s, s.startsAt) };
+  if ((s.status === 'active' || s.status === 'paused') && s.endsAt !== null) return { at: s.endsAt, to: 'ended' };
+  return null;
+}

@@ -5,6 +5,7 @@
  */
 
 import { REDEMPTION_REJECTION_REASONS, type RejectionReason } from '../model/redemption-rejection';
+import type { Frequency } from '../model/frequency';
 
 export { REDEMPTION_REJECTION_REASONS, type RejectionReason };
 
@@ -14,6 +15,7 @@ export const GUESS_FAILURES: readonly RejectionReason[] = [
   'mistyped_code',
   'code_used',
   'code_cancelled',
+  'code_assigned_to_other',
   'wrong_campaign',
 ];
 
@@ -32,6 +34,10 @@ export interface DecisionCode {
   status: string;
   /** The campaign whose pool holds the code; null for a reward pool or the bank. */
   campaignId: string | null;
+  /** Past this instant the code is refused as `code_expired` (it stays unused); null: it never expires. */
+  expiresAt: Date | null;
+  /** The member a distribution assigned the code to (status `assigned`); null or absent otherwise. */
+  memberId?: string | null;
 }
 
 export interface DecisionCampaign {
@@ -41,7 +47,8 @@ export interface DecisionCampaign {
   startsAt: Date | null;
   endsAt: Date | null;
   visibility: Visibility;
-  frequency: { count: number; period: string } | null;
+  /** The decision reads only the limit: the snapshot counts the member's redemptions in the current window. */
+  frequency: Frequency | null;
   budgetKind: BudgetKind | null;
   budgetCap: number | null;
   budgetUsed: number;
@@ -56,13 +63,41 @@ export interface DecisionCounts {
   /** Guessing failures in the lockout window, of the member and of the API key. */
   memberFailures: number;
   keyFailures: number;
+  /**
+   * The API key's decided events in the window (any outcome). The snapshot stops counting once the number is large
+   * enough to say the key's share of failures is below the lockout share, so it may be lower than the real count.
+   */
+  keyAttempts: number;
   /** The member's redemptions of this campaign in the current frequency period. */
   redemptionsInPeriod: number;
 }
 
+/**
+ * A member is locked after `maxFailures` guessing failures in the window. An API key (one shop's backend posts for
+ * thousands of customers) is locked only when its failures reach `keyMinFailures` AND at least `keyFailurePercent`
+ * percent of its decided events in the window: an enumeration is stopped after a bounded number of failures, a
+ * busy key with a normal share of typos never is.
+ */
 export interface LockoutPolicy {
   maxFailures: number;
   windowSeconds: number;
+  keyMinFailures: number;
+  keyFailurePercent: number;
+}
+
+/** Whether the member or the API key is locked out, from the counts in the window. */
+export function isLockedOut(counts: DecisionCounts, lockout: LockoutPolicy): boolean {
+  if (counts.memberFailures >= lockout.maxFailures) return true;
+  return counts.keyFailures >= lockout.keyMinFailures && counts.keyFailures * 100 >= lockout.keyFailurePercent * counts.keyAttempts;
+}
+
+/**
+ * How many of the key's attempts the snapshot needs to count to decide `isLockedOut` exactly: past this many, the
+ * failures are below the share whatever the rest; 0 while the failures are below the floor.
+ */
+export function keyAttemptsNeeded(keyFailures: number, lockout: LockoutPolicy): number {
+  if (keyFailures < lockout.keyMinFailures) return 0;
+  return Math.floor((keyFailures * 100) / lockout.keyFailurePercent) + 1;
 }
 
 export interface FailedCondition {
@@ -82,14 +117,16 @@ export interface DecisionInput<R extends { effects: Effect[] }> {
   code: DecisionCode | null | undefined;
   campaign: DecisionCampaign | null;
   member: DecisionMember | null;
+  /** The member the event is for: the one who may redeem a code assigned to them. */
+  memberId?: string;
   now: Date;
   counts: DecisionCounts;
   lockout: LockoutPolicy;
   /** The rules' verdict for this member and event; only read once every check before it has passed. */
   verdict?: DecisionVerdict<R>;
   /**
-   * The entered code has a check-character family's shape and fails its check (domain/code-family.ts isMistyped):
-   * refused as mistyped before anything about the code is looked at, whether or not such a code exists.
+   * No code with the entered text exists, and the text has a check-character family's shape and fails its check
+   * (domain/code-family.ts isMistyped): refused as mistyped instead of unknown. A code that exists is never mistyped.
    */
   mistyped?: boolean;
 }
@@ -128,13 +165,14 @@ const reject = (reason: RejectionReason, failedConditions?: FailedCondition[]): 
  */
 export function rejectionBeforeRules(input: DecisionInput<{ effects: Effect[] }>): Decision<never> | null {
   const { code, campaign, member, now, counts, lockout } = input;
-  if (counts.memberFailures >= lockout.maxFailures || counts.keyFailures >= lockout.maxFailures) return reject('too_many_attempts');
-  if (input.mistyped) return reject('mistyped_code');
-  if (code === null) return reject('unknown_code');
+  if (isLockedOut(counts, lockout)) return reject('too_many_attempts');
+  if (code === null) return reject(input.mistyped ? 'mistyped_code' : 'unknown_code');
   if (!campaign || (code !== undefined && code.campaignId !== campaign.id) || campaign.triggerEvent !== input.eventName)
     return reject('wrong_campaign');
   if (code?.status === 'cancelled') return reject('code_cancelled');
-  if (code !== undefined && code.status !== 'unused') return reject('code_used');
+  if (code?.status === 'assigned' && code.memberId !== input.memberId) return reject('code_assigned_to_other');
+  if (code !== undefined && code.status !== 'unused' && code.status !== 'assigned') return reject('code_used');
+  if (code?.expiresAt && code.expiresAt.getTime() <= now.getTime()) return reject('code_expired');
   // The lifecycle workflow's status first; the dates still decide between its timers (an event a millisecond
   // after endsAt is `ended` even before the workflow's timer has fired).
   if (campaign.status === 'ended') return reject('ended');

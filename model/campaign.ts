@@ -4,6 +4,7 @@ import { codeGenerationInput } from './code-generation';
 import { campaignRule } from './rule';
 import { visibility } from './visibility';
 import { frequency } from './frequency';
+import { timeZone } from './time-zone';
 import { budget } from './budget';
 import { startsWithRealDay } from './calendar-date';
 
@@ -46,7 +47,14 @@ export const campaignFields = {
     .min(1)
     .max(50)
     .openapi({ description: 'Evaluated in order; the first rule whose conditions hold applies its effects' }),
-  frequency: frequency.optional().openapi({ description: 'Per member: at most `count` redemptions per calendar period (UTC)' }),
+  timeZone: timeZone.optional().openapi({
+    description:
+      "Where the campaign's days, weeks, months and years turn: frequency periods and the daily and hourly stats are counted in it. Default: the DEFAULT_TIME_ZONE setting, else UTC",
+  }),
+  frequency: frequency.optional().openapi({
+    description:
+      "Per member: at most `count` redemptions per calendar period in the campaign's time zone (`period`), or in any rolling window (`window`)",
+  }),
   budget: budget.optional(),
 };
 
@@ -84,6 +92,7 @@ export const newCampaign = z
           effects: [{ type: 'add_points', points: 100 }],
         },
       ],
+      timeZone: 'Europe/Paris',
       frequency: { count: 1, period: 'day' },
       budget: { kind: 'points', cap: 1000000 },
       codes: { generate: { quantity: 1000, length: 10, charset: 'alphanumeric', excludeLookAlikes: true, checkCharacter: 'damm' } },

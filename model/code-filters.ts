@@ -28,6 +28,10 @@ export const codeFilters = z
     createdTo: instant.optional(),
     redeemedFrom: instant.optional(),
     redeemedTo: instant.optional(),
+    expired: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: '`true`: only codes past their expires_at; `false`: only codes that have not expired (or never do)' }),
   })
   .strict();
 

@@ -34,6 +34,10 @@ export const codeGenerationInput = z
       .default('none')
       .openapi({ description: 'Append a check character (Luhn mod N or Damm) so a mistyped code is refused before any lookup' }),
     pool: poolTarget.optional(),
+    expiresAt: z.string().datetime({ offset: true }).optional().openapi({
+      description: 'Every code of the batch expires at this instant: an event then answers `code_expired`, and no reward hands it out',
+      example: '2027-01-31T23:59:59Z',
+    }),
   })
   .strict()
   .openapi('CreateCodeBatchRequest', {

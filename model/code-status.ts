@@ -1,5 +1,6 @@
 /** Where a code is in its life (PRODUCT.md §1); the database enum `code_status` holds the same values. */
-export const CODE_STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled'] as const;
+// `assigned`: given to one member by a distribution (§11); only that member may redeem it.
+export const CODE_STATUSES = ['unused', 'reserved', 'assigned', 'redeemed', 'awarded', 'fulfilled', 'cancelled'] as const;
 export type CodeStatus = (typeof CODE_STATUSES)[number];
 
 export function isCodeStatus(value: string): value is CodeStatus {

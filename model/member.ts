@@ -2,6 +2,9 @@ import { z } from './zod';
 import { startsWithRealDay } from './calendar-date';
 
 const label = z.string().min(1).max(64);
+
+/** What a member id may be (PUT /v1/members/:id); an uploaded member list skips anything else as unknown. */
+export const MEMBER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const labels = z.array(label).max(100).default([]);
 
 const calendarDate = z

@@ -17,6 +17,8 @@ export const NOTIFICATION_TYPES = [
   'code_batch.failed',
   'code_import.completed',
   'code_import.failed',
+  'distribution.completed',
+  'distribution.failed',
 ] as const;
 export const notificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

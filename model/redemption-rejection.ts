@@ -3,6 +3,8 @@ export const REDEMPTION_REJECTION_REASONS = [
   'unknown_code',
   'code_used',
   'code_cancelled',
+  // The code was given to another member by a distribution (§11): only that member may redeem it.
+  'code_assigned_to_other',
   'wrong_campaign',
   'campaign_inactive',
   'not_started',
@@ -15,6 +17,8 @@ export const REDEMPTION_REJECTION_REASONS = [
   'too_many_attempts',
   // The entered code has a check-character family's shape but fails its check (domain/code-family.ts).
   'mistyped_code',
+  // The code exists, is unused and belongs to the campaign, but its expires_at has passed (not a guess failure).
+  'code_expired',
 ] as const;
 export type RejectionReason = (typeof REDEMPTION_REJECTION_REASONS)[number];
 

@@ -114,6 +114,7 @@ export const rewardRedemptionView = z
     reservedUntil: isoInstant.nullable(),
     rollbackReason: z.string().nullable(),
     rolledBackAt: isoInstant.nullable(),
+    reference: z.string().nullable().openapi({ description: "The client's reference it was made with, if any" }),
     createdAt: isoInstant,
   })
   .openapi('RewardRedemption');

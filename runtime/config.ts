@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { IANAZone } from 'luxon';
+import { WORK_KINDS, type WorkKind } from '../model/background-work';
 
 /** Every setting the system reads from the environment, with its default, in one place. */
 export interface Config {
@@ -8,7 +10,13 @@ export interface Config {
   databaseUrl?: string;
   temporalAddress?: string;
   temporalNamespace: string;
+  /** The base task queue name (TEMPORAL_TASK_QUEUE); each kind of work has its own queue derived from it. */
   taskQueue: string;
+  /** Where each kind of work runs (README "Task queues"): a slow receiver can't take a generation's slots. */
+  taskQueues: TaskQueues;
+  /** The queues this worker process polls (WORKER_QUEUES, default all), each with its own activity slots. */
+  workerQueues: Array<{ kind: WorkKind; slots: number }>;
+  retention: RetentionConfig;
   apiKeys?: string;
   dataDir: string;
   toolsDir: string;
@@ -31,8 +39,8 @@ export interface Config {
   logLevel: string;
   /** Connections the API keeps to PostgreSQL at most (POST /v1/events holds one per event in flight). */
   databasePoolSize: number;
-  /** Failed code attempts per member and per API key in the window before answers become 429. */
-  lockout: { maxFailures: number; windowSeconds: number };
+  /** Failed code attempts per member, and the API key's floor and share of failures, before answers become 429. */
+  lockout: { maxFailures: number; windowSeconds: number; keyMinFailures: number; keyFailurePercent: number };
   webhooks: WebhookConfig;
   /** How often each running campaign's workflow checks its budget and code stock (alerts, top-up). */
   campaignCheckIntervalMs: number;
@@ -41,6 +49,42 @@ export interface Config {
    * test files, sharing one Temporal namespace must not reach each other's campaign workflows.
    */
   workflowIdPrefix: string;
+  /** IANA zone a new campaign counts its days in when it names none (DEFAULT_TIME_ZONE, else UTC). */
+  defaultTimeZone: string;
+}
+
+export { WORK_KINDS, type WorkKind };
+export type TaskQueues = Record<WorkKind, string>;
+
+/** Bulk jobs keep the base name (generation, import and cancel workflows started before the split stay found). */
+export function taskQueuesFor(base: string): TaskQueues {
+  return { bulk: base, campaigns: `${base}-campaigns`, reservations: `${base}-reservations`, webhooks: `${base}-webhooks` };
+}
+
+/** Activity slots per queue in one worker process (WORKER_<KIND>_SLOTS). */
+const DEFAULT_SLOTS: Record<WorkKind, number> = { bulk: 4, campaigns: 8, reservations: 8, webhooks: 8 };
+
+/** How long rows that are done are kept (README "Retention"), and the pass that deletes older ones. */
+export interface RetentionConfig {
+  /** How often the retention Schedule runs. */
+  everyMs: number;
+  /** Rows one delete statement removes at most (short statements: a redemption never waits behind one). */
+  batchSize: number;
+  /** Ages in hours: dispatched outbox rows (once no delivery refers to them), finished deliveries, idempotency keys,
+   * rejected events of the event log, code history rows (a code's redemption stays). */
+  hours: { outbox: number; deliveries: number; idempotencyKeys: number; eventLog: number; codeHistory: number };
+}
+
+function workerQueues(env: NodeJS.ProcessEnv): Array<{ kind: WorkKind; slots: number }> {
+  const raw = env.WORKER_QUEUES?.trim();
+  const kinds = raw ? raw.split(',').map((k) => k.trim()) : [...WORK_KINDS];
+  for (const k of kinds)
+    if (!(WORK_KINDS as readonly string[]).includes(k))
+      throw new Error(`WORKER_QUEUES: unknown queue "${k}" (known: ${WORK_KINDS.join(', ')})`);
+  return [...new Set(kinds as WorkKind[])].map((kind) => ({
+    kind,
+    slots: int(`WORKER_${kind.toUpperCase()}_SLOTS`, DEFAULT_SLOTS[kind], env),
+  }));
 }
 
 /** Outgoing webhooks (README "Webhooks"). The two allow switches are for local development and tests only. */
@@ -52,7 +96,13 @@ export interface WebhookConfig {
   retry: { initialMs: number; maxIntervalMs: number; windowMs: number };
   /** The outbox relay's idle poll interval. */
   relayIntervalMs: number;
+  /** SECRETS_KEY: the key(s) the signing secrets are sealed with at rest (domain/secret-box.ts). */
+  secretsKey?: string;
+  /** Deliveries one batch of a subscription sends at once (also its keep-alive connections at most). */
+  batchSize: number;
 }
+
+const HOUR = 60 * 60 * 1000;
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -61,6 +111,12 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function percent(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const value = int(name, fallback, env);
+  if (value > 100) throw new Error(`${name} must be a percentage from 1 to 100, got "${value}"`);
   return value;
 }
 
@@ -77,6 +133,12 @@ function runtime(raw: string | undefined): 'dev' | 'server' {
   throw new Error(`TEMPORAL_RUNTIME must be "dev" (the CLI's dev server) or "server" (the real server on PostgreSQL), got "${raw}"`);
 }
 
+function zoneName(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'UTC';
+  if (!IANAZone.isValidZone(raw)) throw new Error(`DEFAULT_TIME_ZONE must be an IANA time zone name such as Europe/Paris, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int('PORT', 3000, env),
@@ -85,6 +147,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'loyalty-codes',
+    taskQueues: taskQueuesFor(env.TEMPORAL_TASK_QUEUE || 'loyalty-codes'),
+    workerQueues: workerQueues(env),
+    retention: {
+      everyMs: int('RETENTION_EVERY_MS', HOUR, env),
+      batchSize: int('RETENTION_BATCH_SIZE', 1_000, env),
+      hours: {
+        outbox: int('RETENTION_OUTBOX_HOURS', 7 * 24, env),
+        deliveries: int('RETENTION_DELIVERIES_HOURS', 7 * 24, env),
+        idempotencyKeys: int('RETENTION_IDEMPOTENCY_KEYS_HOURS', 24, env),
+        eventLog: int('RETENTION_EVENT_LOG_HOURS', 90 * 24, env),
+        codeHistory: int('RETENTION_CODE_HISTORY_HOURS', 90 * 24, env),
+      },
+    },
     apiKeys: env.API_KEYS || undefined,
     dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, '.data')),
     toolsDir: path.resolve(env.TOOLS_DIR || path.join(projectRoot, '.tools')),
@@ -100,7 +175,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, env),
-    lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env) },
+    lockout: {
+      maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env),
+      windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env),
+      keyMinFailures: int('LOCKOUT_KEY_MIN_FAILURES', 100, env),
+      keyFailurePercent: percent('LOCKOUT_KEY_FAILURE_PERCENT', 50, env),
+    },
     webhooks: {
       allowHttp: flag('WEBHOOK_ALLOW_HTTP', env),
       allowPrivate: flag('WEBHOOK_ALLOW_PRIVATE_TARGETS', env),
@@ -112,9 +192,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         windowMs: int('WEBHOOK_RETRY_WINDOW_MS', 24 * 60 * 60 * 1000, env),
       },
       relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 200, env),
+      secretsKey: env.SECRETS_KEY || undefined,
+      batchSize: int('WEBHOOK_BATCH_SIZE', 100, env),
     },
     campaignCheckIntervalMs: int('CAMPAIGN_CHECK_INTERVAL_MS', 60_000, env),
     workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX || '',
+    defaultTimeZone: zoneName(env.DEFAULT_TIME_ZONE),
   };
 }
 

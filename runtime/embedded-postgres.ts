@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { commandLine, exitOf, isAlive, readPidFile, stopPid, assertPortFree } from './processes';
 import { lastLines } from './log-tail';
@@ -21,15 +22,43 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-const PASSWORD = 'postgres';
+// Clusters made before the password was random (issue 29) used this one; their first start replaces it.
+const OLD_DEFAULT_PASSWORD = 'postgres';
+
+/**
+ * The superuser's password: random, made with the cluster and kept beside its folder (`<data>/postgres.password`,
+ * mode 0600, like the dev keys), so only this user (and root) can read it. Production uses DATABASE_URL instead.
+ */
+export const passwordFileOf = (dataDir: string) => `${dataDir}.password`;
+
+/** The kept password, or a new one (`made`: kept by the caller once the cluster has it). */
+function readOrMakePassword(dataDir: string): { password: string; made: boolean } {
+  const file = passwordFileOf(dataDir);
+  if (fs.existsSync(file)) return { password: fs.readFileSync(file, 'utf8').trim(), made: false };
+  return { password: randomBytes(24).toString('base64url'), made: true };
+}
+
+const keepPassword = (dataDir: string, password: string) => fs.writeFileSync(passwordFileOf(dataDir), `${password}\n`, { mode: 0o600 });
+
+/** A cluster from before: its superuser gets the random password, and the old default stops working. */
+async function replaceOldDefaultPassword(port: number, password: string): Promise<void> {
+  const client = new Client({ connectionString: `postgres://postgres:${OLD_DEFAULT_PASSWORD}@127.0.0.1:${port}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`alter role postgres password '${password}'`); // base64url: nothing to escape
+  } finally {
+    await client.end();
+  }
+}
 // Durability stays on (fsync): crash tests rely on committed rows surviving a kill.
 const SERVER_FLAGS = ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB'];
 
-function initialise(bin: string, dataDir: string, user: OsUser | null, logFile: string): void {
+function initialise(bin: string, dataDir: string, user: OsUser | null, logFile: string, password: string): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (user) fs.chownSync(dataDir, user.uid, user.gid);
   const pwfile = path.join(os.tmpdir(), `loyalty-pg-pw-${process.pid}`);
-  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (user) fs.chownSync(pwfile, user.uid, user.gid); // initdb runs as the postgres OS user
   try {
     const result = spawnSync(
       path.join(bin, 'initdb'),
@@ -79,7 +108,12 @@ export async function startEmbeddedPostgres(options: {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const stoppedLeftover = fs.existsSync(options.dataDir) ? await stopLeftover(options.dataDir) : undefined;
   await assertPortFree(options.port, 'PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
-  if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) initialise(binaries.bin, options.dataDir, user, logFile);
+  const existed = fs.existsSync(path.join(options.dataDir, 'PG_VERSION'));
+  const { password, made } = readOrMakePassword(options.dataDir);
+  if (!existed) {
+    initialise(binaries.bin, options.dataDir, user, logFile, password);
+    keepPassword(options.dataDir, password);
+  }
 
   const log = fs.openSync(logFile, 'a');
   const logOffset = fs.fstatSync(log).size;
@@ -93,11 +127,16 @@ export async function startEmbeddedPostgres(options: {
   let spawnError: Error | undefined;
   child.once('error', (error) => ((spawnError = error), (exited = true)));
   child.once('exit', () => (exited = true));
-  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
   const stop = async () => {
     if (!exited && child.pid) await stopPid(child.pid, 'SIGINT', 60_000);
   };
   try {
+    if (existed && made) {
+      await waitUntilAccepting(url.replace(encodeURIComponent(password), OLD_DEFAULT_PASSWORD), () => exited, 60_000);
+      await replaceOldDefaultPassword(options.port, password);
+      keepPassword(options.dataDir, password);
+    }
     await waitUntilAccepting(url, () => exited, 60_000);
   } catch (error) {
     await stop();

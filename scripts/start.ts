@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describeError } from '../model/errors';
 import { loadConfig } from '../runtime/config';
 import { claimDataDir, resolveDataDir } from '../runtime/data-dir';
-import { loadOrCreateDevKeys } from '../runtime/dev-keys';
+import { loadOrCreateDevKeys, loadOrCreateSecretsKey } from '../runtime/dev-keys';
 import { assertPortFree } from '../runtime/processes';
 import { startStack } from '../runtime/stack';
 import { startSupervised } from '../runtime/supervised-process';
@@ -74,6 +74,7 @@ async function main() {
       TEMPORAL_ADDRESS: stack.temporalAddress,
       WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath,
       API_KEYS: apiKeys,
+      SECRETS_KEY: config.webhooks.secretsKey ?? loadOrCreateSecretsKey(data.dir),
       DATA_DIR: data.dir,
       LOG_LEVEL: process.env.LOG_LEVEL || 'info',
       // The console links each job to its workflow in the Temporal UI.

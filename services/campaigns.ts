@@ -4,7 +4,15 @@ import { loadOrNotFound } from './load-or-not-found';
 import { endsAfterStart, type CampaignPatch, type NewCampaign } from '../model/campaign';
 import type { CampaignStatus } from '../model/campaign-lifecycle';
 import type { CodeBatchRequestedCommand } from '../model/outbox-commands';
-import { campaignCreateToken, findCampaign, insertCampaign, replaceCampaign, type Campaign, type CampaignData } from '../db/campaigns';
+import {
+  campaignCreateToken,
+  findCampaign,
+  insertCampaign,
+  isKnownTimeZone,
+  replaceCampaign,
+  type Campaign,
+  type CampaignData,
+} from '../db/campaigns';
 import { firstBatchOfCampaign } from '../db/code-batches';
 import { forgetCodeFamilies } from '../db/code-families';
 import { findEventSchema } from '../db/event-schemas';
@@ -48,6 +56,9 @@ export async function validateRuleSet(db: Queryable, rules: CampaignFields['rule
 /** Everything a schema can't check: rule sets json-rules-engine must accept, and a trigger that exists. */
 async function validateCampaign(db: Queryable, c: CampaignFields): Promise<void> {
   await validateRuleSet(db, c.rules);
+  if (c.timeZone && !(await isKnownTimeZone(db, c.timeZone))) {
+    throw new DomainError('invalid', 'unknown_time_zone', `PostgreSQL does not know the time zone "${c.timeZone}"`, 'timeZone');
+  }
   const schema = await findEventSchema(db, c.trigger.event);
   if (!schema)
     throw new DomainError(
@@ -81,6 +92,8 @@ function toData(id: string, c: CampaignFields, status: CampaignStatus): Campaign
     triggerEvent: c.trigger.event,
     triggerAttribute: c.trigger.codeAttribute,
     rules: c.rules,
+    // Filled in by createCampaign from the DEFAULT_TIME_ZONE setting when the request names none.
+    timeZone: c.timeZone ?? 'UTC',
     frequency: c.frequency ?? null,
     budgetKind: c.budget?.kind ?? null,
     budgetCap: c.budget?.cap ?? null,
@@ -115,6 +128,7 @@ export function toFields(c: Campaign): CampaignFields {
     topUp: c.topUp ?? undefined,
     trigger: { event: c.triggerEvent, codeAttribute: c.triggerAttribute },
     rules: c.rules,
+    timeZone: c.timeZone,
     frequency: c.frequency ?? undefined,
     budget: c.budgetKind && c.budgetCap ? { kind: c.budgetKind, cap: c.budgetCap } : undefined,
   };
@@ -139,7 +153,8 @@ export async function createCampaign(
   request: NewCampaign,
   origin: CreateOrigin,
 ): Promise<{ campaign: Campaign; codeBatchId: string | null }> {
-  const { id, codes, ...fields } = request;
+  const { id, codes, ...given } = request;
+  const fields = { ...given, timeZone: given.timeZone ?? ctx.config.defaultTimeZone };
   await validateCampaign(ctx.db, fields);
   const generation = codes ? await acceptGeneration(ctx, { ...codes.generate, pool: { type: 'campaign', id } }) : null;
   const token = createTokenOf(origin);

@@ -108,6 +108,7 @@ export async function recordGeneration(client: Queryable, config: AppContext['co
     shape: accepted.shape,
     workflowId,
     createdBy,
+    expiresAt: accepted.request.expiresAt ? new Date(accepted.request.expiresAt) : null,
   });
   const family = familyOf(accepted.spec);
   if (family) await insertCodeFamily(client, family);
@@ -129,7 +130,7 @@ export async function createCodeBatch(ctx: AppContext, request: CodeGenerationIn
   forgetCodeFamilies(db);
   try {
     await ctx.temporal.workflow.start<typeof generateCodesWorkflow>('generateCodesWorkflow', {
-      taskQueue: config.taskQueue,
+      taskQueue: config.taskQueues.bulk,
       workflowId,
       args: [input],
     });
@@ -153,7 +154,7 @@ export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason:
   const workflowId = `cancel-code-batch-${batch.id}`;
   try {
     await ctx.temporal.workflow.start<typeof cancelCodeBatchWorkflow>('cancelCodeBatchWorkflow', {
-      taskQueue: ctx.config.taskQueue,
+      taskQueue: ctx.config.taskQueues.bulk,
       workflowId,
       args: [{ batchId: batch.id, reason, actor, chunkSize: ctx.config.chunkSize }],
     });

@@ -53,7 +53,7 @@ export async function createCodeImport(
   });
   try {
     await ctx.temporal.workflow.start<typeof importCodesWorkflow>('importCodesWorkflow', {
-      taskQueue: config.taskQueue,
+      taskQueue: config.taskQueues.bulk,
       workflowId,
       args: [{ batchId: id, rows, chunkSize: config.chunkSize, parallelism: config.chunkParallelism }],
     });

@@ -1,5 +1,4 @@
 import { DomainError } from '../model/errors';
-import { loadOrNotFound } from './load-or-not-found';
 import { findBatch } from '../db/code-batches';
 import { listCodeHistory, recordStatusChange } from '../db/code-history';
 import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
@@ -11,9 +10,10 @@ import { cachedCodeFamilies } from '../db/code-families';
 import { isMistyped, MISTYPED_CODE_MESSAGE } from '../domain/code-family';
 
 /**
- * A code as typed by a person → its record, or the 400/422/404 every code route answers. A code of a
- * check-character family whose check fails is refused before the lookup (`client`: the transaction to look up
- * in, when there is one).
+ * A code as typed by a person → its record, or the 400/422/404 every code route answers. The code is looked up
+ * first: only a code that does not exist and fails a check-character family's check is refused as mistyped (422),
+ * so a family never hides an existing code, imported ones of the same shape included (`client`: the transaction
+ * to look up in, when there is one).
  */
 export async function lookupCode(
   db: Database,
@@ -22,13 +22,11 @@ export async function lookupCode(
 ): Promise<CodeRecord> {
   const code = normalizeCode(typed);
   if (!code) throw new DomainError('invalid', 'invalid_code', 'a code is 1-64 letters and digits (spaces and dashes are ignored)', 'code');
+  const record = await findCode(options.client ?? db, code, options.forUpdate);
+  if (record) return record;
   if (isMistyped(code, await cachedCodeFamilies(db)))
     throw new DomainError('unprocessable', 'invalid_check_character', MISTYPED_CODE_MESSAGE, 'code');
-  return loadOrNotFound(code, (c) => findCode(options.client ?? db, c, options.forUpdate), {
-    code: 'code_not_found',
-    message: `no code "${code}"`,
-    field: 'code',
-  });
+  throw new DomainError('not_found', 'code_not_found', `no code "${code}"`, 'code');
 }
 
 /** Everything an operator needs to troubleshoot a code: where it came from and everything that happened to it. */

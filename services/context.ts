@@ -13,4 +13,9 @@ export interface AppContext {
   temporal: Client;
   config: Config;
   faults?: ServiceFaults;
+  /**
+   * Tests only: the clock POST /v1/events decides by (campaign dates, the frequency window), so a test can decide at
+   * 23:30 and 00:30 local time on a day the clocks change. Unset: the real clock (and the database's for the window).
+   */
+  clock?: () => Date;
 }

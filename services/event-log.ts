@@ -8,6 +8,7 @@ import type { AppContext } from './context';
 export function eventView(r: RedemptionEventRecord) {
   return {
     eventId: r.eventId,
+    producer: r.producer,
     memberId: r.memberId,
     campaignId: r.campaignId,
     code: r.code,
@@ -32,10 +33,22 @@ export async function searchEvents(
   return rows.map((r) => ({ ...eventView(r), pageAt: r.pageAt }));
 }
 
-export async function getEvent(ctx: AppContext, eventId: string) {
-  const [record] = await searchRedemptionEvents(ctx.db, { eventId }, undefined, 1);
-  if (!record) throw new DomainError('not_found', 'event_not_found', `no event "${eventId}"`, 'id');
-  const history = record.code ? await listEventHistory(ctx.db, record.code, eventId) : [];
+/** Event ids are unique per producer: an id two producers used needs `producer` to say whose event is meant. */
+export function ambiguousEventId(eventId: string, producers: string[]): DomainError {
+  return new DomainError(
+    'conflict',
+    'event_id_ambiguous',
+    `event id "${eventId}" was used by ${producers.length} producers (${producers.join(', ')}); say which with producer`,
+    'producer',
+  );
+}
+
+export async function getEvent(ctx: AppContext, eventId: string, producer?: string) {
+  const records = await searchRedemptionEvents(ctx.db, { eventId, producer }, undefined, 2);
+  if (records.length === 0) throw new DomainError('not_found', 'event_not_found', `no event "${eventId}"`, 'id');
+  if (records.length > 1) throw ambiguousEventId(eventId, records.map((r) => r.producer).sort());
+  const [record] = records;
+  const history = record.code ? await listEventHistory(ctx.db, record.code, eventId, record.producer) : [];
   return {
     ...eventView(record),
     history: history.map((h) => ({

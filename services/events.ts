@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database';
 import { findEventSchemaVersion, type EventSchema } from '../db/event-schemas';
 import {
@@ -77,6 +78,27 @@ function candidateCodes(attributes: EventAttributes): Record<string, string> {
   return out;
 }
 
+/** What makes two posts of one event id the same request: its name, member and attributes (keys in any order). */
+function eventRequestHash(event: PostedEvent): string {
+  const attributes = Object.fromEntries(Object.entries(event.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256')
+    .update(JSON.stringify([event.name, event.memberId, attributes]))
+    .digest('hex');
+}
+
+/** The stored outcome for a retry; a 409 when the producer reused the event id for another request. */
+function storedOutcome(event: PostedEvent, requestHash: string, stored: RedemptionOutcome, storedHash: string | null): RedemptionOutcome {
+  if (storedHash !== null && storedHash !== requestHash) {
+    throw new DomainError(
+      'conflict',
+      'event_id_reused',
+      `event id "${event.id}" was already used by this producer for another event; give each event its own id`,
+      'id',
+    );
+  }
+  return stored;
+}
+
 /** The pure decision over one snapshot (rules from the cache), as the write that applies it. */
 async function decide(
   caches: Caches,
@@ -85,16 +107,25 @@ async function decide(
   s: RedemptionSnapshot,
   lockout: LockoutPolicy,
   families: readonly CodeFamily[],
+  requestHash: string,
+  now: Date,
 ): Promise<RedemptionWrite> {
   const input: DecisionInput<DecisionRule> = {
     eventName: event.name,
     code: s.code,
     campaign: s.campaign,
     member: s.member,
-    now: new Date(),
+    memberId: event.memberId,
+    now,
     lockout,
-    mistyped: s.typedCode !== null && isMistyped(s.typedCode, families),
-    counts: { memberFailures: s.memberFailures, keyFailures: s.keyFailures, redemptionsInPeriod: s.redemptionsInPeriod },
+    // Looked up first: a check family never hides a code that exists (imported codes may share a family's shape).
+    mistyped: s.code === null && s.typedCode !== null && isMistyped(s.typedCode, families),
+    counts: {
+      memberFailures: s.memberFailures,
+      keyFailures: s.keyFailures,
+      keyAttempts: s.keyAttempts,
+      redemptionsInPeriod: s.redemptionsInPeriod,
+    },
   };
   if (!rejectionBeforeRules(input)) {
     const c = s.campaign!;
@@ -136,14 +167,22 @@ async function decide(
     campaignVersion: s.campaign?.version ?? null,
     effects: redeemed ? decision.effects : [],
     attributes: event.attributes,
+    requestHash,
+    lockout: { maxFailures: lockout.maxFailures, windowSeconds: lockout.windowSeconds },
   };
+}
+
+/** The 429 answer: never stored under the event id, so the same event sent after the lockout is decided then. */
+function lockedOut(event: PostedEvent): RedemptionOutcome {
+  return { eventId: event.id, memberId: event.memberId, outcome: 'rejected', reason: 'too_many_attempts' };
 }
 
 /**
  * Decides and applies one event in the API process, with no workflow on the answer path: one read of the code,
  * campaign, member and counts; the pure decision; one guarded write that applies it in its own transaction
  * (outbox message included) or reports that something it read changed, and then all of it again. The same
- * event id always gets one redemption and the same answer: the write claims the id first.
+ * event id always gets one redemption and the same answer: the write claims the id first. A lockout (429) is a
+ * refusal to decide, not a decision: nothing is written, and the event sent again later is decided then.
  */
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   if (!metricsEnabled) return decideAndApply(ctx, body, apiKey);
@@ -156,7 +195,9 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
 
 async function decideAndApply(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
+  const requestHash = eventRequestHash(body);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const decidedAt = ctx.clock?.();
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
     const snapshot = await readRedemptionSnapshot(ctx.db.pool, {
       eventId: body.id,
@@ -164,18 +205,30 @@ async function decideAndApply(ctx: AppContext, body: PostedEvent, apiKey: string
       candidateCodes: candidateCodes(attributes),
       memberId: body.memberId,
       apiKey,
-      lockoutWindowSeconds: ctx.config.lockout.windowSeconds,
+      lockout: ctx.config.lockout,
+      decidedAt,
     });
-    if (snapshot.stored) return snapshot.stored;
+    if (snapshot.stored) return storedOutcome(body, requestHash, snapshot.stored, snapshot.storedHash);
     if (snapshot.schemaVersion !== version) {
       caches.schemas.delete(body.name); // edited since cached: check the attributes against the new one
       continue;
     }
-    const write = await decide(caches, { ...body, attributes }, apiKey, snapshot, ctx.config.lockout, await cachedCodeFamilies(ctx.db));
+    const write = await decide(
+      caches,
+      { ...body, attributes },
+      apiKey,
+      snapshot,
+      ctx.config.lockout,
+      await cachedCodeFamilies(ctx.db),
+      requestHash,
+      decidedAt ?? new Date(),
+    );
+    if (write.result.reason === 'too_many_attempts') return lockedOut(body);
     try {
-      const { outcome, replayed } = await applyRedemption(ctx.db.pool, write, currentTraceparent());
-      ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, replayed ? 2 : 1);
-      return outcome;
+      const applied = await applyRedemption(ctx.db.pool, write, currentTraceparent());
+      if (applied.locked) return lockedOut(body);
+      ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, applied.replayed ? 2 : 1);
+      return applied.replayed ? storedOutcome(body, requestHash, applied.outcome, applied.storedHash) : applied.outcome;
     } catch (error) {
       if (!GUARD_FAILURES.has((error as { code?: string }).code ?? '')) throw error;
       if (metricsEnabled) redemptionGuardRetries.inc();

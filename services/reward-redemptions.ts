@@ -3,11 +3,17 @@ import type { PoolClient } from 'pg';
 import { DomainError } from '../model/errors';
 import { recordStatusChange } from '../db/code-history';
 import { resolvePool } from '../db/code-pools';
-import { assignCode, setCodeStatus, takeUnusedCode } from '../db/codes';
+import { assignCode, findCode, setCodeStatus, takeUnusedCode } from '../db/codes';
 import { findMember, type Member } from '../db/members';
 import { bookPoints } from '../db/points-ledger';
 import { enqueueOutbox } from '../db/outbox';
-import { findRewardRedemption, insertRewardRedemption, updateRewardRedemption, type RewardRedemption } from '../db/reward-redemptions';
+import {
+  findRewardRedemption,
+  findRewardRedemptionByReference,
+  insertRewardRedemption,
+  updateRewardRedemption,
+  type RewardRedemption,
+} from '../db/reward-redemptions';
 import type { Reward } from '../db/rewards';
 import { validateEventAttributes } from '../rules/event-validation';
 import type { ReservationCreatedCommand } from '../model/outbox-commands';
@@ -18,6 +24,21 @@ import type { AppContext } from './context';
 export interface RedeemRequest {
   memberId: string;
   attributes: Record<string, unknown>;
+  /** The client's id for this redemption, unique per producer (the actor): a retry answers the first one. */
+  reference?: string;
+}
+
+/** A retry with a reference answers the first redemption; the reference on another request is a 409. */
+function replayOf(earlier: RewardRedemption, rewardId: string, kind: 'redemption' | 'award', memberId: string): RewardRedemption {
+  if (earlier.rewardId !== rewardId || earlier.kind !== kind || earlier.memberId !== memberId) {
+    throw new DomainError(
+      'conflict',
+      'reference_reused',
+      `reference "${earlier.reference}" was already used for another ${earlier.kind} (reward "${earlier.rewardId}")`,
+      'reference',
+    );
+  }
+  return earlier;
 }
 
 /** The reward's custom transaction attributes, checked like event attributes (mandatory ones enforced). */
@@ -105,11 +126,33 @@ export async function redeemReward(
   kind: 'redemption' | 'award',
   actor: string,
 ): Promise<RewardRedemption> {
+  try {
+    return await redeemOnce(ctx, rewardId, request, kind, actor);
+  } catch (error) {
+    // The same reference raced in for another member (not serialised by that member's lock): decided again, the
+    // reference is now found and answered (or refused as reused).
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION || !request.reference) throw error;
+    return redeemOnce(ctx, rewardId, request, kind, actor);
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function redeemOnce(
+  ctx: AppContext,
+  rewardId: string,
+  request: RedeemRequest,
+  kind: 'redemption' | 'award',
+  actor: string,
+): Promise<RewardRedemption> {
   return ctx.db.transaction(async (client) => {
     const reward = await loadReward(client, rewardId);
     if (!reward.active) throw new DomainError('conflict', 'reward_inactive', `reward "${reward.id}" is not active`, 'rewardId');
     const attributes = checkAttributes(reward, request.attributes);
     const member = await lockEligibleMember(client, reward, request.memberId);
+    // Read under the member's row lock: a concurrent retry of the same redemption waits here, then finds it.
+    const earlier = request.reference && (await findRewardRedemptionByReference(client, actor, request.reference));
+    if (earlier) return replayOf(earlier, reward.id, kind, member.id);
     const id = randomUUID();
     const code = await takeRewardCode(client, reward);
     await giveCode(client, reward, member, code, kind, id, attributes, actor);
@@ -123,6 +166,8 @@ export async function redeemReward(
       points: kind === 'redemption' ? reward.pointsCost : 0,
       attributes,
       reservedUntil: null,
+      producer: actor,
+      reference: request.reference,
     });
   });
 }
@@ -152,6 +197,7 @@ export async function reserveReward(ctx: AppContext, rewardId: string, expiresIn
       points: 0,
       attributes: {},
       reservedUntil,
+      producer: actor,
     });
     const command: ReservationCreatedCommand = {
       workflowId: `expire-reservation-${id}`,
@@ -188,6 +234,12 @@ export async function assignReservation(
         'id',
       );
     }
+    // The code may have been cancelled (or have expired) while reserved: it is then not handed out.
+    const code = await findCode(client, reservation.code, true);
+    if (code?.status !== 'reserved')
+      throw new DomainError('conflict', 'code_not_reserved', `the reserved code is ${code?.status ?? 'gone'}; it can't be assigned`, 'id');
+    if (code.expiresAt && code.expiresAt.getTime() <= Date.now())
+      throw new DomainError('conflict', 'code_expired', 'the reserved code has expired; it can not be assigned', 'id');
     const reward = await loadReward(client, reservation.rewardId);
     const attributes = checkAttributes(reward, request.attributes);
     const member = await lockEligibleMember(client, reward, request.memberId);

@@ -5,17 +5,22 @@ import { findCode, releaseCode } from '../db/codes';
 import { enqueueOutbox } from '../db/outbox';
 import { bookPoints } from '../db/points-ledger';
 import { findRewardRedemption, updateRewardRedemption } from '../db/reward-redemptions';
-import { lockEventForRollback, markEventRolledBack } from '../db/redemption-events';
+import { lockEventsForRollback, markEventRolledBack } from '../db/redemption-events';
 import { budgetCost } from '../domain/redemption-decision';
 import { DomainError } from '../model/errors';
 import type { AppContext } from './context';
+import { ambiguousEventId } from './event-log';
 
 const CHECK_VIOLATION = '23514';
 
-/** A redeemed or awarded code goes back to the pool as unused, without its member: it can be used again. */
+/**
+ * A redeemed or awarded code goes back to the pool as unused, without its member: it can be used again. A
+ * `fulfilled` code stays fulfilled (the goods went out: handing it out again would give them twice); points and
+ * budget still come back.
+ */
 async function freeCode(client: PoolClient, code: string, actor: string, reason: string) {
   const record = await findCode(client, code, true);
-  if (!record || record.status === 'unused' || record.status === 'cancelled') return;
+  if (!record || record.status === 'unused' || record.status === 'cancelled' || record.status === 'fulfilled') return;
   await releaseCode(client, code);
   await recordStatusChange(client, code, record.status, 'unused', actor, `rollback: ${reason}`);
 }
@@ -55,9 +60,15 @@ async function rollBackReward(client: PoolClient, id: string, reason: string, ac
 }
 
 /** Campaign redemption: points taken back, budget restored, frequency no longer counting it, codes freed. */
-async function rollBackCampaign(client: PoolClient, eventId: string, reason: string, actor: string) {
-  const event = await lockEventForRollback(client, eventId);
-  if (!event) return null;
+async function rollBackCampaign(client: PoolClient, eventId: string, producer: string | undefined, reason: string, actor: string) {
+  const events = await lockEventsForRollback(client, eventId, producer);
+  if (events.length === 0) return null;
+  if (events.length > 1)
+    throw ambiguousEventId(
+      eventId,
+      events.map((e) => e.producer),
+    );
+  const [event] = events;
   const { result, points, rolledBackAt, campaignId, budgetKind } = event;
   const view = () => ({ type: 'campaign', eventId, campaignId, status: 'rolled_back' as const, outcome: result });
   if (result.outcome !== 'redeemed')
@@ -78,11 +89,12 @@ async function rollBackCampaign(client: PoolClient, eventId: string, reason: str
     }
   }
   if (budgetKind) await releaseBudget(client, campaignId, budgetCost(budgetKind, points));
-  await markEventRolledBack(client, eventId);
+  await markEventRolledBack(client, event.producer, eventId);
   await freeCode(client, result.code!, actor, reason);
   await enqueueOutbox(client, 'redemption.rolled_back', {
     version: 1,
     eventId,
+    producer: event.producer,
     campaignId,
     memberId: result.memberId,
     code: result.code,
@@ -96,9 +108,9 @@ async function rollBackCampaign(client: PoolClient, eventId: string, reason: str
  * Rolls back a reward redemption (its id) or a campaign redemption (its event id), exactly once: a second
  * rollback finds it rolled back and changes nothing.
  */
-export async function rollBackRedemption(ctx: AppContext, id: string, reason: string, actor: string) {
+export async function rollBackRedemption(ctx: AppContext, id: string, reason: string, actor: string, producer?: string) {
   return ctx.db.transaction(async (client) => {
-    const result = (await rollBackReward(client, id, reason, actor)) ?? (await rollBackCampaign(client, id, reason, actor));
+    const result = (await rollBackReward(client, id, reason, actor)) ?? (await rollBackCampaign(client, id, producer, reason, actor));
     if (!result) throw new DomainError('not_found', 'redemption_not_found', `no reward redemption or campaign event "${id}"`, 'id');
     return result;
   });

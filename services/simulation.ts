@@ -20,10 +20,16 @@ import { ruleFacts } from '../rules/facts';
 import { validateRuleSet } from './campaigns';
 import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
+import { FrequencyTally } from '../domain/frequency-window';
 
 // The simulator is not a guesser: the lockout never applies to it, and nothing it does is counted.
-const NO_LOCKOUT = { maxFailures: Number.POSITIVE_INFINITY, windowSeconds: 0 };
-const NO_COUNTS = { memberFailures: 0, keyFailures: 0, redemptionsInPeriod: 0 };
+const NO_LOCKOUT = {
+  maxFailures: Number.POSITIVE_INFINITY,
+  windowSeconds: 0,
+  keyMinFailures: Number.POSITIVE_INFINITY,
+  keyFailurePercent: 100,
+};
+const NO_COUNTS = { memberFailures: 0, keyFailures: 0, keyAttempts: 0, redemptionsInPeriod: 0 };
 
 const loadCampaign = (ctx: AppContext, id: string) =>
   loadOrNotFound(id, (i) => findCampaign(ctx.db, i), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
@@ -76,11 +82,17 @@ export async function simulate(
   let code: DecisionCode | null | undefined;
   if (body.code !== undefined) {
     const record = await findCode(ctx.db, normalizeCode(body.code) ?? '');
-    code = record && { code: record.code, status: record.status, campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null };
+    code = record && {
+      code: record.code,
+      status: record.status,
+      campaignId: record.poolKind === 'campaign' ? record.poolOwnerId : null,
+      expiresAt: record.expiresAt,
+      memberId: record.memberId,
+    };
   }
   const frequency =
     campaign.frequency && body.memberId !== undefined && member
-      ? await redemptionsInPeriod(ctx.db, campaign.id, member.id, campaign.frequency.period)
+      ? await redemptionsInPeriod(ctx.db, campaign.id, member.id, campaign.frequency, campaign.timeZone)
       : 0;
   const attributes = { ...body.attributes, ...(code ? { [campaign.triggerAttribute]: code.code } : {}) };
   const decision = await decide(
@@ -89,6 +101,7 @@ export async function simulate(
       code,
       campaign,
       member,
+      memberId: member?.id,
       now: new Date(),
       counts: { ...NO_COUNTS, redemptionsInPeriod: frequency },
       lockout: NO_LOCKOUT,
@@ -147,24 +160,11 @@ const DECIDED_BEFORE_RULES = new Set([
   'ended',
 ]);
 
-/** The calendar period (UTC) an instant falls in, as PostgreSQL's date_trunc names it (weeks start on Monday). */
-function periodOf(at: Date, period: string): string {
-  const iso = at.toISOString();
-  if (period === 'day') return iso.slice(0, 10);
-  if (period === 'month') return iso.slice(0, 7);
-  if (period === 'year') return iso.slice(0, 4);
-  if (period === 'week')
-    return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - ((at.getUTCDay() + 6) % 7)))
-      .toISOString()
-      .slice(0, 10);
-  return 'lifetime';
-}
-
 /**
  * What-if: re-decides a campaign's last N recorded events (not rolled back) with a draft rule set, oldest first,
  * over the members' CURRENT profiles (no snapshot of the profile is kept per event) and the attributes each
  * event carried. Checks decided before the rules (code, lockout, campaign window) keep their recorded outcome.
- * Frequency limits count within the replayed events; the budget starts from what was used before them.
+ * Frequency limits count within the replayed events (in the campaign's time zone); the budget starts from what was used before them.
  * Writes nothing.
  */
 export async function replay(ctx: AppContext, campaignId: string, body: ReplayRequest) {
@@ -178,7 +178,7 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
   const replayed = { ...campaign, status: 'active' as const, startsAt: null, endsAt: null };
   const current = emptyTally();
   const draft = emptyTally();
-  const perPeriod = new Map<string, number>();
+  const frequency = new FrequencyTally(campaign.frequency, campaign.timeZone);
   let draftBudget = 0;
   let currentBudget = 0;
   const changed: Array<Record<string, unknown>> = [];
@@ -187,7 +187,6 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
     let next: { outcome: 'redeemed' | 'rejected'; reason: string | null; points: number } = now;
     if (!DECIDED_BEFORE_RULES.has(e.reason ?? '')) {
       const member = members.get(e.memberId) ?? null;
-      const key = `${e.memberId}|${periodOf(e.createdAt, campaign.frequency?.period ?? 'lifetime')}`;
       const decision = await decide(
         {
           eventName: campaign.triggerEvent,
@@ -195,7 +194,7 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
           campaign: { ...replayed, budgetUsed: usedBefore + draftBudget },
           member,
           now: e.createdAt,
-          counts: { ...NO_COUNTS, redemptionsInPeriod: perPeriod.get(key) ?? 0 },
+          counts: { ...NO_COUNTS, redemptionsInPeriod: frequency.countAt(e.memberId, e.createdAt) },
           lockout: NO_LOCKOUT,
         },
         rules,
@@ -207,7 +206,7 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
         decision.outcome === 'redeemed'
           ? { outcome: 'redeemed', reason: null, points: decision.points }
           : { outcome: 'rejected', reason: decision.reason, points: 0 };
-      if (decision.outcome === 'redeemed') perPeriod.set(key, (perPeriod.get(key) ?? 0) + 1);
+      if (decision.outcome === 'redeemed') frequency.record(e.memberId, e.createdAt);
     }
     count(current, now);
     count(draft, next);

@@ -36,11 +36,19 @@ async function main() {
     db,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     webhooks: config.webhooks,
+    workflowIdPrefix: config.workflowIdPrefix,
   });
   const client = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
   const reconciler = startJobReconciler(db, client);
   const compactor = startPoolCountCompactor(db);
-  logger.info({ taskQueue: config.taskQueue, pid: process.pid, metrics: `http://localhost:${metrics.port}/metrics` }, 'worker started');
+  logger.info(
+    {
+      queues: config.workerQueues.map((q) => ({ taskQueue: config.taskQueues[q.kind], slots: q.slots })),
+      pid: process.pid,
+      metrics: `http://localhost:${metrics.port}/metrics`,
+    },
+    'worker started',
+  );
   process.send?.({ ready: true });
   const shutdown = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

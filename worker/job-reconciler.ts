@@ -1,6 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../db/database';
+import type { Queryable } from '../db/database';
 import { listRunningBatches, lockRunningBatch, markBatchFinished } from '../db/code-batches';
+import { listRunningDistributions, lockRunningDistribution, markDistributionFinished } from '../db/distributions';
 import { closingFor, type WorkflowEnd } from '../domain/job-reconciliation';
 import { describeError } from '../model/errors';
 import { logger } from '../runtime/logger';
@@ -31,6 +33,18 @@ async function workflowEnd(client: Client, workflowId: string): Promise<{ end: W
   return { end, detail: detail || undefined };
 }
 
+/** A table of job rows the reconciler watches: code batches (generations, imports) and distributions. */
+interface JobTable {
+  listRunning(db: Queryable): Promise<Array<{ id: string; workflowId: string }>>;
+  lockRunning(db: Queryable, id: string): Promise<boolean>;
+  markFinished(db: Queryable, id: string, status: 'completed' | 'failed', error?: string): Promise<boolean>;
+}
+
+const JOB_TABLES: JobTable[] = [
+  { listRunning: listRunningBatches, lockRunning: lockRunningBatch, markFinished: markBatchFinished },
+  { listRunning: listRunningDistributions, lockRunning: lockRunningDistribution, markFinished: markDistributionFinished },
+];
+
 /**
  * Closes every job row still `running` whose workflow has ended in any way (completed, failed, cancelled,
  * terminated, timed out, gone) with the cause. Each row is locked while its workflow is asked about, so a reset
@@ -39,15 +53,17 @@ async function workflowEnd(client: Client, workflowId: string): Promise<{ end: W
  */
 export async function reconcileJobs(db: Database, client: Client): Promise<Array<{ id: string; status: string; error: string | null }>> {
   const closed: Array<{ id: string; status: string; error: string | null }> = [];
-  for (const job of await listRunningBatches(db)) {
-    await db.transaction(async (tx) => {
-      if (!(await lockRunningBatch(tx, job.id))) return;
-      const { end, detail } = await workflowEnd(client, job.workflowId);
-      const closing = closingFor(end, detail);
-      if (!closing) return;
-      await markBatchFinished(tx, job.id, closing.status, closing.error ?? undefined);
-      closed.push({ id: job.id, ...closing });
-    });
+  for (const table of JOB_TABLES) {
+    for (const job of await table.listRunning(db)) {
+      await db.transaction(async (tx) => {
+        if (!(await table.lockRunning(tx, job.id))) return;
+        const { end, detail } = await workflowEnd(client, job.workflowId);
+        const closing = closingFor(end, detail);
+        if (!closing) return;
+        await table.markFinished(tx, job.id, closing.status, closing.error ?? undefined);
+        closed.push({ id: job.id, ...closing });
+      });
+    }
   }
   reconcilerCloses.inc(closed.length);
   if (closed.length) logger.warn({ closed }, 'closed jobs whose workflow had ended without closing them');

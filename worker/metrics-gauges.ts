@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
 import { outboxBacklog } from '../db/outbox';
-import { deliveryBacklog } from '../db/webhook-deliveries';
+import { deliveryBacklogBySubscription } from '../db/webhook-deliveries';
 import { countRunningBatches } from '../db/code-batches';
 import { jobsRunning, outboxOldestAge, outboxPending, webhookBacklog } from '../observability/metrics';
 
@@ -15,7 +15,7 @@ export const BACKLOG_SUBSCRIPTIONS = 20;
 export async function refreshWorkerGauges(db: Database): Promise<void> {
   const [outbox, backlog, jobs] = await Promise.all([
     outboxBacklog(db),
-    deliveryBacklog(db, BACKLOG_SUBSCRIPTIONS),
+    deliveryBacklogBySubscription(db, BACKLOG_SUBSCRIPTIONS),
     countRunningBatches(db),
   ]);
   outboxPending.set(outbox.pending);

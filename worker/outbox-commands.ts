@@ -3,9 +3,12 @@ import type { OutboxMessage } from '../db/outbox';
 import {
   campaignChangedCommand,
   codeBatchRequestedCommand,
+  OUTBOX_COMMAND_TYPES,
   reservationCreatedCommand,
   type OutboxCommandType,
 } from '../model/outbox-commands';
+import type { TaskQueues, WorkKind } from '../runtime/config';
+import type { OutboxDispatcher } from './outbox-relay';
 import type { campaignLifecycleWorkflow } from '../workflows/campaign-lifecycle';
 import { campaignChangedSignal } from '../workflows/campaign-lifecycle-definitions';
 import type { expireReservationWorkflow } from '../workflows/expire-reservation';
@@ -57,7 +60,33 @@ const DISPATCH: Record<OutboxCommandType, Dispatch> = {
   },
 };
 
+/** Which task queue each command's workflow runs on (each kind of work has its own: runtime/config.ts). */
+const QUEUE: Record<OutboxCommandType, WorkKind> = {
+  'campaign.changed': 'campaigns',
+  'code_batch.requested': 'bulk',
+  'reservation.created': 'reservations',
+};
+
+/** Starts (or signals) in flight at once in one relay pass. */
+const STARTS_IN_FLIGHT = 16;
+
 /** Hands one committed command to Temporal; throws (the row stays pending) when Temporal is away. */
-export function dispatchOutboxCommand(temporal: Client, taskQueue: string, message: OutboxMessage): Promise<void> {
-  return DISPATCH[message.type as OutboxCommandType](temporal, taskQueue, message.payload);
+export function dispatchOutboxCommand(temporal: Client, taskQueues: TaskQueues, message: OutboxMessage): Promise<void> {
+  const type = message.type as OutboxCommandType;
+  return DISPATCH[type](temporal, taskQueues[QUEUE[type]], message.payload);
+}
+
+/**
+ * The relay's dispatchers for the command types: each pass's commands are handed to Temporal inside the claim's
+ * transaction, so the rows stay claimed (no other relay repeats them) until the hand-over commits.
+ */
+export function createCommandDispatchers(temporal: Client, taskQueues: TaskQueues): Map<string, OutboxDispatcher> {
+  const dispatcher: OutboxDispatcher = {
+    async dispatch(_tx, messages) {
+      for (let i = 0; i < messages.length; i += STARTS_IN_FLIGHT) {
+        await Promise.all(messages.slice(i, i + STARTS_IN_FLIGHT).map((m) => dispatchOutboxCommand(temporal, taskQueues, m)));
+      }
+    },
+  };
+  return new Map(OUTBOX_COMMAND_TYPES.map((type) => [type, dispatcher]));
 }

@@ -1,6 +1,6 @@
 import { condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CampaignLifecycleActivities } from '../activities/campaign-lifecycle';
-import { decideStatus, nextTimer, requestedOf } from '../domain/campaign-lifecycle';
+import { decideStatus, pendingTimer, requestedOf } from '../domain/campaign-lifecycle';
 import type { CampaignLifecycleRow } from '../model/campaign-lifecycle';
 import { campaignChangedSignal, lifecycleQuery, type CampaignLifecycleInput, type LifecycleView } from './campaign-lifecycle-definitions';
 import { legacyCampaignLifecycle } from './campaign-lifecycle-legacy';
@@ -38,7 +38,7 @@ export async function campaignLifecycleWorkflow(input: CampaignLifecycleInput): 
   const view = (): LifecycleView | null => {
     if (!row) return null;
     const facts = { ...row, requested: requestedOf(row.status) };
-    const timer = nextTimer(facts, Date.now());
+    const timer = pendingTimer(facts);
     return {
       campaignId,
       status: row.status,
@@ -77,7 +77,7 @@ export async function campaignLifecycleWorkflow(input: CampaignLifecycleInput): 
         toppedUp: progress.toppedUp,
       });
     }
-    const timer = nextTimer({ ...current, requested: requestedOf(current.status) }, Date.now());
+    const timer = pendingTimer({ ...current, requested: requestedOf(current.status) });
     const untilTimer = timer ? Math.max(timer.at - Date.now(), 1) : Infinity;
     const wait = Math.min(untilTimer, current.status === 'active' ? input.checkIntervalMs : Infinity);
     await condition(() => changed, wait === Infinity ? undefined : wait);

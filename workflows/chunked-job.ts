@@ -41,6 +41,8 @@ export interface ChunkedJob {
   markRunning(batchId: string): Promise<void>;
   finish(batchId: string, status: 'completed' | 'failed', error?: string): Promise<void>;
   runChunk(index: number): Promise<void>;
+  /** Runs once the job is marked running, before the chunks (e.g. a distribution's top-up generation). */
+  prepare?(): Promise<void>;
   /** Throws when the chunks' results don't add up (checked before the job is marked completed). */
   verify?(): void;
 }
@@ -52,6 +54,7 @@ export interface ChunkedJob {
 export async function runChunkedJob(job: ChunkedJob): Promise<void> {
   await job.markRunning(job.batchId);
   try {
+    await job.prepare?.();
     await runChunks(job.chunksTotal, job.parallelism, job.runChunk);
     job.verify?.();
   } catch (error) {

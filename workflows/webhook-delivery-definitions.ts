@@ -1,23 +1,23 @@
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DeliveryBatchSummary } from '../activities/webhook-delivery';
 import type { RetrySchedule } from '../model/webhooks';
 
-// Shared by the delivery workflow, the relay that starts it and the API that asks it to retry now.
+// Shared by the subscription's delivery workflow, the relay that wakes it and the API (redeliver).
 
-export interface DeliverWebhookInput {
-  messageId: string;
+export interface WebhookSubscriptionInput {
   subscriptionId: string;
   retry: RetrySchedule;
-  /** One attempt's HTTP timeout (WEBHOOK_TIMEOUT_MS). */
+  /** One attempt's HTTP timeout (WEBHOOK_TIMEOUT_MS): a batch's activity gets it plus a margin. */
   attemptTimeoutMs: number;
 }
 
-/** Skips the current wait and attempts at once (POST /v1/webhook-deliveries/:id/redeliver on a retrying delivery). */
-export const retryNowSignal = defineSignal('retryNow');
+/** New deliveries are due (the relay committed some, or a redeliver): take a batch now instead of at the next due time. */
+export const wakeSignal = defineSignal('wake');
 
-/**
- * One workflow per (message, subscription): a second start for the same pair is refused by Temporal, which
- * is what makes the relay's at-least-once hand-over harmless. A redeliver of a finished delivery is run `run`.
- */
-export function deliveryWorkflowId(messageId: string, subscriptionId: string, run = 1): string {
-  return `webhook-${messageId}-${subscriptionId}${run > 1 ? `-run${run}` : ''}`;
+/** The last batch's summary: backlog, next due time, what failed (the UI's Queries tab). */
+export const lastBatchQuery = defineQuery<DeliveryBatchSummary | null>('lastBatch');
+
+/** One long-lived workflow per subscription, so a signal-with-start from any relay or the API reaches the same one. */
+export function subscriptionWorkflowId(subscriptionId: string): string {
+  return `webhook-subscription-${subscriptionId}`;
 }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Router } from 'express';
 import { BUDGET_KINDS } from '../../model/budget';
 import { loadOrNotFound } from '../../services/load-or-not-found';
@@ -15,6 +16,7 @@ import { campaignTimeseries } from '../../db/campaign-timeseries';
 import { createCampaign, toFields, updateCampaign } from '../../services/campaigns';
 import { readLifecycle } from '../../services/campaign-lifecycle';
 import type { AppContext } from '../../services/context';
+import { etagOfVersion, expectedVersion } from '../if-match';
 
 const view = (c: Campaign, extra: object = {}) => ({
   id: c.id,
@@ -24,17 +26,7 @@ const view = (c: Campaign, extra: object = {}) => ({
   finalStats: c.finalStats,
   ...extra,
 });
-const etagOf = (c: Campaign) => `"${c.version}"`;
-
-/**
- * The version an `If-Match` header names (undefined: no header, or `*`). Anything else that isn't one of our
- * ETags can't match the current version: -1, so the PATCH answers 412.
- */
-function expectedVersion(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
-  return match ? Number(match[1]) : -1;
-}
+const etagOf = (c: Campaign) => etagOfVersion(c.version);
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -89,13 +81,15 @@ export function campaignRoutes(ctx: AppContext): Router {
     if ((end.getTime() - start.getTime()) / (bucket === 'hour' ? 3600_000 : 86400_000) > 2000) {
       throw new DomainError('invalid', 'validation_failed', 'at most 2,000 buckets: narrow from/to or use a bigger bucket', 'from');
     }
-    const points = await campaignTimeseries(ctx.db, campaign.id, bucket, start, end);
+    const points = await campaignTimeseries(ctx.db, campaign.id, bucket, start, end, campaign.timeZone);
+    const local = (at: Date) => DateTime.fromJSDate(at, { zone: campaign.timeZone }).toISO({ suppressMilliseconds: true })!;
     res.json({
       campaignId: campaign.id,
       bucket,
+      timeZone: campaign.timeZone,
       from: start.toISOString(),
       to: end.toISOString(),
-      points: points.map((p) => ({ ...p, at: p.at.toISOString() })),
+      points: points.map((p) => ({ ...p, at: local(p.at) })),
     });
   });
   return router;
@@ -123,12 +117,15 @@ const timeseriesView = z
   .object({
     campaignId: z.string(),
     bucket: z.enum(['hour', 'day']),
+    timeZone: z.string().openapi({ description: "The campaign's time zone, which the buckets follow" }),
     from: z.string(),
     to: z.string(),
     points: z
       .array(
         z.object({
-          at: z.string().openapi({ description: 'Start of the bucket (UTC)' }),
+          at: z.string().openapi({
+            description: "Start of the bucket, with the offset of the campaign's time zone (e.g. 2026-03-29T00:00:00+01:00)",
+          }),
           redeemed: z.number(),
           points: z.number(),
           rejected: z.record(z.number()).openapi({ description: 'Rejected events by reason' }),

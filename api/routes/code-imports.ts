@@ -4,7 +4,7 @@ import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { idempotency } from '../idempotency';
 import { parse } from '../validate';
-import { decodeCursor, encodeCursor, keysetPage, readWholeNumber, requestedCursor } from '../cursor';
+import { encodeCursor, keysetPage, readWholeNumber, decodeRequestedCursor } from '../cursor';
 import { errorResponses } from '../openapi';
 import { codeImportReportQuery, codeImportView as codeImportSchema, createCodeImportQuery, importIdParam } from '../schemas/code-import';
 import { z } from '../../model/zod';
@@ -53,7 +53,7 @@ export function codeImportRoutes(ctx: AppContext): Router {
     });
     // The deprecated `after` is a bare line number; as a cursor it goes through the same reader as `cursor`.
     const after = query.after === undefined ? undefined : encodeCursor(query.after);
-    const afterLine = decodeCursor(requestedCursor({ cursor: query.cursor, after }, 'after'), readWholeNumber) ?? 0;
+    const afterLine = decodeRequestedCursor({ cursor: query.cursor, after }, 'after', readWholeNumber) ?? 0;
     const rows = await listRejections(ctx.db, batch.id, afterLine, query.limit + 1);
     const { items, nextCursor } = keysetPage(rows, query.limit, (r) => r.line);
     res.json(codeImportView(batch, items, nextCursor));

@@ -5,14 +5,13 @@ import { errorResponses } from '../openapi';
 import { parse } from '../validate';
 import {
   cursorParam,
-  decodeCursor,
   deprecatedCursorParam,
   deprecatedNextField,
   isUuid,
   keysetPage,
   nextCursorField,
   readTimeAndId,
-  requestedCursor,
+  decodeRequestedCursor,
 } from '../cursor';
 import { z } from '../../model/zod';
 import { codeBatchView as codeBatchSchema } from '../schemas/code-batch';
@@ -27,6 +26,10 @@ import type { AppContext } from '../../services/context';
 const meView = z
   .object({
     role: z.enum(ROLES),
+    keyId: z.string().openapi({
+      description: "The key's id: its role and a short hash of it (the key itself is never shown)",
+      example: 'marketer:1c6d5c4689ca',
+    }),
     temporalUiUrl: z.string().nullable().openapi({ description: 'Base URL of the Temporal Web UI (workflow links), when known' }),
     temporalNamespace: z.string(),
   })
@@ -60,6 +63,7 @@ export function consoleRoutes(ctx: AppContext): Router {
   router.get('/me', (req, res) => {
     res.json({
       role: req.principal!.role,
+      keyId: req.principal!.id,
       temporalUiUrl: ctx.config.temporalUiUrl ?? null,
       temporalNamespace: ctx.config.temporalNamespace,
     });
@@ -78,7 +82,7 @@ export function consoleRoutes(ctx: AppContext): Router {
               kind: query.pool.slice(0, query.pool.indexOf(':')) as 'campaign' | 'reward',
               ownerId: query.pool.slice(query.pool.indexOf(':') + 1),
             };
-    const before = decodeCursor(requestedCursor(query, 'before'), readJobKey);
+    const before = decodeRequestedCursor(query, 'before', readJobKey);
     const rows = await listBatches(ctx.db, { pool, source: query.source, before, limit: query.limit + 1 });
     const { items, nextCursor } = keysetPage(rows, query.limit, (b) => [b.pageAt, b.id]);
     res.json({ jobs: items.map((b) => ({ ...codeBatchView(b), rejected: b.rejected })), nextCursor, nextBefore: nextCursor });

@@ -8,7 +8,7 @@ import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { redemptionOutcome, tooManyAttempts } from '../schemas/event';
 import { postEventRequest } from '../../model/event';
-import { eventDetailView, eventPage, eventSearchQuery } from '../schemas/event-search';
+import { eventDetailView, eventPage, eventSearchQuery, producerQuery } from '../schemas/event-search';
 import { postEvent } from '../../services/events';
 import { getEvent, searchEvents } from '../../services/event-log';
 import type { AppContext } from '../../services/context';
@@ -35,7 +35,8 @@ export function eventRoutes(ctx: AppContext): Router {
     res.json({ items: items.map(({ pageAt: _position, ...event }) => event), nextCursor });
   });
   router.get('/events/:id', allow('marketer', 'operator'), async (req, res) => {
-    res.json(await getEvent(ctx, parse(eventIdParam, { id: String(req.params.id) }).id));
+    const { id } = parse(eventIdParam, { id: String(req.params.id) });
+    res.json(await getEvent(ctx, id, parse(producerQuery, req.query).producer));
   });
   return router;
 }
@@ -46,12 +47,12 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/events',
     summary: 'Post a custom event; a code it carries is redeemed exactly once (keyed by the event id) and the outcome answered',
     description:
-      'Decided in one PostgreSQL transaction in the API (no workflow on the answer path). Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member or the API key. The same event id again answers the stored outcome.',
+      'Decided in one PostgreSQL transaction in the API (no workflow on the answer path). Answers 200 with outcome `redeemed` (and the effects applied) or `rejected` (one reason code); 429 `too_many_attempts` after too many failed code attempts by the member, or by the API key when most of its attempts fail (a 429 is not stored: the same event sent later is decided then). Event ids are unique per producer (API key): the same id with the same body again answers the stored outcome; with another body 409 `event_id_reused`.',
     tags: ['Campaigns'],
     request: { body: jsonBody(postEventRequest) },
     responses: {
       200: { description: 'The outcome', content: { 'application/json': { schema: redemptionOutcome } } },
-      ...errorResponses(400, 401, 403, 422, 503),
+      ...errorResponses(400, 401, 403, 409, 422, 503),
       429: {
         description: 'Too many failed code attempts by the member or the API key (error too_many_attempts)',
         content: { 'application/json': { schema: tooManyAttempts } },
@@ -73,11 +74,13 @@ export function describeEventRoutes(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/v1/events/{id}',
     summary: "One decided event: its outcome, reason, effects and its attempt in the code's history",
+    description:
+      'Event ids are unique per producer. When several producers used this id the answer is 409 `event_id_ambiguous` naming them; `?producer=` picks one.',
     tags: ['Campaigns'],
-    request: { params: eventIdParam },
+    request: { params: eventIdParam, query: producerQuery },
     responses: {
       200: { description: 'The event', content: { 'application/json': { schema: eventDetailView } } },
-      ...errorResponses(400, 401, 403, 404),
+      ...errorResponses(400, 401, 403, 404, 409),
     },
   });
 }

@@ -6,6 +6,7 @@ import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import { cancelRequest } from '../schemas/code';
 import { redemptionOutcome } from '../schemas/event';
+import { producerQuery } from '../schemas/event-search';
 import { rewardRedemptionView } from '../../model/reward';
 import { assignReservation } from '../../services/reward-redemptions';
 import { rollBackRedemption } from '../../services/rollback';
@@ -20,7 +21,8 @@ export function redemptionRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/redemptions/:id/rollback', allow('operator'), async (req, res) => {
     const { reason } = parse(cancelRequest, req.body);
-    res.json(await rollBackRedemption(ctx, String(req.params.id), reason, req.principal!.id));
+    const { producer } = parse(producerQuery, req.query);
+    res.json(await rollBackRedemption(ctx, String(req.params.id), reason, req.principal!.id, producer));
   });
   router.post('/redemptions/:id/assign', allow('producer', 'operator'), async (req, res) => {
     res.json(await assignReservation(ctx, String(req.params.id), parse(assignBody, req.body), req.principal!.id));
@@ -48,7 +50,9 @@ export function describeRedemptionRoutes(registry: OpenAPIRegistry): void {
     path: '/v1/redemptions/{id}/rollback',
     tags: ['Rewards'],
     summary: 'Roll back a reward or campaign redemption exactly once: points reversed, budget and frequency restored, code freed',
-    request: { params: idParam, body: jsonBody(cancelRequest) },
+    description:
+      'A campaign redemption is named by its event id; when several producers used that id, `?producer=` says whose (else 409 `event_id_ambiguous`). A `fulfilled` code stays fulfilled: its points and budget come back, the code is not handed out again.',
+    request: { params: idParam, query: producerQuery, body: jsonBody(cancelRequest) },
     responses: { ...ok(rolledBack), ...errorResponses(400, 401, 403, 404, 409) },
   });
   registry.registerPath({

@@ -13,7 +13,19 @@ import { redeemReward, reserveReward } from '../../services/reward-redemptions';
 import type { AppContext } from '../../services/context';
 
 const redeemBody = z
-  .object({ memberId: z.string().min(1).max(128), attributes: z.record(z.unknown()).default({}) })
+  .object({
+    memberId: z.string().min(1).max(128),
+    attributes: z.record(z.unknown()).default({}),
+    reference: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,128}$/, 'a reference is 1-128 visible ASCII characters')
+      .optional()
+      .openapi({
+        description:
+          'Your id for this redemption (e.g. the order number), unique per API key: a retry with it answers the first redemption and never debits twice; with another reward, kind or member 409 `reference_reused`',
+        example: 'order-1001',
+      }),
+  })
   .strict()
   .openapi('RedeemRewardRequest', { example: { memberId: 'shop:10042', attributes: { store: 'paris-01' } } });
 const reserveBody = z

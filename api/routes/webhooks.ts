@@ -3,7 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
 import { parse } from '../validate';
-import { decodeCursor, deprecatedNextField, isUuid, keysetPage, nextCursorField, readTimeAndId, requestedCursor } from '../cursor';
+import { deprecatedNextField, isUuid, keysetPage, nextCursorField, readTimeAndId, decodeRequestedCursor } from '../cursor';
 import { errorResponses, jsonBody } from '../openapi';
 import { z } from '../../model/zod';
 import {
@@ -20,6 +20,7 @@ import { listWebhookSubscriptions, type WebhookSubscription } from '../../db/web
 import { listDeliveries, type WebhookDelivery } from '../../db/webhook-deliveries';
 import { createWebhook, deleteWebhook, loadWebhook, redeliver, updateWebhook } from '../../services/webhooks';
 import type { AppContext } from '../../services/context';
+import { replayAs } from '../idempotency';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -64,6 +65,7 @@ export function webhookRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/webhooks', allow('marketer'), async (req, res) => {
     const created = await createWebhook(ctx, parse(createWebhookRequest, req.body), req.principal!.id);
+    replayAs(res, view(created)); // a retry with the same Idempotency-Key answers the webhook without its secret
     res
       .status(201)
       .location(`/v1/webhooks/${created.id}`)
@@ -86,7 +88,7 @@ export function webhookRoutes(ctx: AppContext): Router {
   router.get('/webhooks/:id/deliveries', allow('marketer'), async (req, res) => {
     const webhook = await loadWebhook(ctx, webhookId(req.params.id));
     const query = parse(deliveryListQuery, req.query);
-    const before = decodeCursor(requestedCursor(query, 'before'), readDeliveryKey);
+    const before = decodeRequestedCursor(query, 'before', readDeliveryKey);
     const rows = await listDeliveries(ctx.db, webhook.id, query.limit + 1, before);
     const { items, nextCursor } = keysetPage(rows, query.limit, (d) => [d.pageAt, d.id]);
     res.json({ deliveries: items.map(deliveryJson), nextCursor, next: nextCursor });

@@ -21,6 +21,7 @@ export const codeBatchView = z
       })
       .nullable()
       .openapi({ description: 'How the codes are drawn; null for an import (its codes come from a file)' }),
+    expiresAt: z.string().datetime().nullable().openapi({ description: 'When the generated codes expire; null: never' }),
     workflowId: z.string().openapi({ description: 'The Temporal workflow that fills the batch (find it in the Temporal UI)' }),
     error: z.string().nullable(),
     createdAt: z.string().datetime(),

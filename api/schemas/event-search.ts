@@ -4,9 +4,22 @@ import { redemptionOutcome } from './event';
 
 const instant = z.string().datetime({ offset: true }).openapi({ example: '2026-11-01T00:00:00Z' });
 
+/** Picks one producer's event when two producers used the same event id (GET /v1/events/:id, a rollback). */
+const producerId = z.string().min(1).max(140);
+export const producerQuery = z
+  .object({
+    producer: producerId
+      .optional()
+      .openapi({ description: 'Whose event: needed only when several producers used this event id (else 409 event_id_ambiguous)' }),
+  })
+  .strict();
+
 export const eventSearchQuery = z
   .object({
     eventId: z.string().min(1).max(128).optional(),
+    producer: producerId
+      .optional()
+      .openapi({ description: 'The API key principal that posted the event (`producer:<hash>`, as shown on each event)' }),
     memberId: z.string().min(1).max(128).optional(),
     code: z.string().min(1).max(200).optional().openapi({ description: 'Case, spaces and dashes ignored' }),
     campaignId: z.string().min(1).max(128).optional(),
@@ -20,6 +33,7 @@ export const eventSearchQuery = z
 export const eventRecordView = z
   .object({
     eventId: z.string(),
+    producer: z.string().openapi({ description: 'The API key principal that posted it; event ids are unique per producer' }),
     memberId: z.string().nullable(),
     campaignId: z.string().nullable(),
     code: z.string().nullable().openapi({ description: 'The code the attempt was recorded against, when one was found' }),

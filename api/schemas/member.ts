@@ -1,15 +1,10 @@
 import { z } from '../../model/zod';
 import { cursorParam, nextCursorField } from '../cursor';
-import { memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/member';
+import { MEMBER_ID, memberAttributeValue, POINT_TRANSACTION_KINDS } from '../../model/member';
 
 export const memberIdParam = z
   .object({
-    id: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9_.:@-]+$/, 'use letters, digits and _ . : @ -')
-      .openapi({ example: 'shop:10042' }),
+    id: z.string().min(1).max(128).regex(MEMBER_ID, 'use letters, digits and _ . : @ -').openapi({ example: 'shop:10042' }),
   })
   .strict();
 

@@ -53,8 +53,9 @@ export const webhookView = z
 
 export const createdWebhookView = webhookView
   .extend({
-    secret: z.string().openapi({
-      description: 'Signing secret (`whsec_` + base64), shown this once only',
+    secret: z.string().optional().openapi({
+      description:
+        'Signing secret (`whsec_` + base64), shown this once only: absent when the answer is a replay for the same Idempotency-Key (the secret is never stored for replay)',
       example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     }),
   })

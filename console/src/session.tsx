@@ -2,15 +2,18 @@ import { createContext, useContext } from 'react';
 import type { Schemas } from './api/client';
 
 export type Me = Schemas['Me'];
-export const MeContext = createContext<Me>({ role: 'marketer', temporalUiUrl: null, temporalNamespace: 'default' });
+export const MeContext = createContext<Me>({ role: 'marketer', keyId: '', temporalUiUrl: null, temporalNamespace: 'default' });
 export const useMe = () => useContext(MeContext);
 
 /** What each role may do in the console (README "Roles"); admins may do everything. */
-export function can(me: Me, action: 'editCampaigns' | 'cancelCodes' | 'statusImports' | 'createRewards' | 'jobs' | 'webhooks'): boolean {
+export function can(
+  me: Me,
+  action: 'editCampaigns' | 'cancelCodes' | 'rollBack' | 'statusImports' | 'createRewards' | 'jobs' | 'webhooks',
+): boolean {
   if (me.role === 'admin') return true;
   const byRole: Record<string, string[]> = {
     marketer: ['editCampaigns', 'createRewards', 'jobs', 'webhooks'],
-    operator: ['cancelCodes', 'statusImports', 'jobs'],
+    operator: ['cancelCodes', 'rollBack', 'statusImports', 'jobs'],
   };
   return byRole[me.role]?.includes(action) ?? false;
 }

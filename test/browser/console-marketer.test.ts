@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { startConsoleHarness, type ConsoleHarness } from '../support/browser';
 import { addMembers, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 import { buildOpenApiDocument } from '../../api/openapi';
@@ -38,23 +39,53 @@ async function pick(p: Page, label: string, option: string | RegExp) {
   await p.getByRole('option', typeof option === 'string' ? { name: option, exact: true } : { name: option }).click();
 }
 
+/**
+ * Moves the focus with Tab alone until `target` has it, proving it is reachable by keyboard. In the rules editor
+ * Tab indents, so it leaves the editor the way CodeMirror documents: Escape, then Tab.
+ */
+async function tabTo(p: Page, target: Locator, presses = 80) {
+  for (let i = 0; i < presses; i++) {
+    if (await target.evaluate((el) => el.matches(':focus, :focus-within'))) return;
+    if (await p.locator('.cm-editor:focus-within').count()) await p.keyboard.press('Escape');
+    await p.keyboard.press('Tab');
+  }
+  throw new Error(`${target} is not reachable with Tab`);
+}
+
+/** Chooses the option starting with `option` of a Mantine Select by keyboard: Tab to it, arrows to it, Enter. */
+async function chooseByKeyboard(p: Page, label: string, option: string) {
+  const box = p.getByRole('combobox', { name: label, exact: true });
+  await tabTo(p, box);
+  await p.keyboard.press('ArrowDown');
+  const listbox = p.getByRole('listbox');
+  await listbox.waitFor();
+  const hovered = () =>
+    listbox
+      .locator('[data-combobox-selected]')
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
+  for (let i = 0; i < 20 && !(await hovered())?.startsWith(option); i++) await p.keyboard.press('ArrowDown');
+  await p.keyboard.press('Enter');
+  expect(await box.inputValue()).toMatch(new RegExp(`^${option}`));
+}
+
 test('a producer key is refused with a clear message', async () => {
   const p = await h.open(null);
   await p.getByLabel('API key').fill('test-producer-key-0001');
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.getByText('This is a producer key').waitFor();
-  await h.shot(p, '00-producer-refused');
+  await h.screen(p, '00-producer-refused');
   await p.close();
 });
 
 test('a marketer creates a campaign through the wizard with 1,000 codes and a gold-only rule, watches the job, exports the codes', async () => {
   page = await h.open('marketer');
   await page.getByText('No campaigns yet').waitFor();
-  await h.shot(page, '01-campaigns-empty');
+  await h.screen(page, '01-campaigns-empty');
   await page.getByRole('button', { name: 'New campaign' }).click();
   // Event: pick the existing schema; its text attribute becomes the code attribute.
   await pick(page, 'Event', /code_entered/);
-  await h.shot(page, '02-wizard-event');
+  await h.screen(page, '02-wizard-event');
   await page.getByRole('button', { name: 'Next: Codes' }).click();
 
   // Codes: live keyspace feedback from the server, a refusal first, then a length that fits.
@@ -63,10 +94,25 @@ test('a marketer creates a campaign through the wizard with 1,000 codes and a go
     .getByTestId('keyspace')
     .getByText(/can't hold 1,000 codes safely; use at least/)
     .waitFor();
-  await h.shot(page, '03-wizard-keyspace-refused');
+  await h.screen(page, '03-wizard-keyspace-refused');
   await page.getByRole('textbox', { name: 'Length', exact: true }).fill('8');
   await page.getByTestId('keyspace').getByText('Keyspace is fine').waitFor();
-  await h.shot(page, '04-wizard-codes');
+  await h.screen(page, '04-wizard-codes');
+  // New inputs: the panel says it is checking until the answer for them arrives, never the old verdict, and
+  // writes the share in words.
+  const keyspace = page.getByTestId('keyspace');
+  await page.getByRole('textbox', { name: 'Quantity', exact: true }).fill('300');
+  await page.getByRole('textbox', { name: 'Length', exact: true }).fill('10');
+  await keyspace.getByText('Checking the keyspace…').waitFor();
+  expect(await keyspace.getByText('Keyspace is fine').count()).toBe(0);
+  await keyspace
+    .getByText(/^300 codes take about 1 in \d+ (trillion|quadrillion) of the [\d,]+ free combinations of 10 characters\.$/)
+    .waitFor();
+  await page.getByRole('textbox', { name: 'Quantity', exact: true }).fill('1000');
+  await page.getByRole('textbox', { name: 'Length', exact: true }).fill('8');
+  await keyspace
+    .getByText(/^1,000 codes take about 1 in [\d,]+ (million|billion) of the [\d,]+ free combinations of 8 characters\.$/)
+    .waitFor();
   await page.getByRole('button', { name: 'Next: Details' }).click();
 
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Summer gold');
@@ -76,12 +122,12 @@ test('a marketer creates a campaign through the wizard with 1,000 codes and a go
 
   // Rules: the starter rule is gold-only; the editor is CodeMirror with the API's JSON Schema.
   await page.locator('[data-testid=rules-editor] .cm-content').waitFor();
-  await h.shot(page, '05-wizard-rules');
+  await h.screen(page, '05-wizard-rules');
   await page.getByRole('button', { name: 'Next: Limits & budget' }).click();
   await page.getByRole('switch', { name: "Cap the campaign's budget" }).check({ force: true });
   await page.getByRole('button', { name: 'Next: Summary' }).click();
   await page.getByRole('table', { name: 'Summary' }).waitFor();
-  await h.shot(page, '06-wizard-summary');
+  await h.screen(page, '06-wizard-summary');
 
   // Nothing exists before the summary is confirmed.
   expect((await h.system.api.get(`/v1/campaigns/${CAMPAIGN}`).set(h.system.as('marketer'))).status).toBe(404);
@@ -93,7 +139,7 @@ test('a marketer creates a campaign through the wizard with 1,000 codes and a go
   expect(await page.getByRole('link', { name: 'Open in Temporal' }).getAttribute('href')).toMatch(
     /^http:\/\/temporal-ui\.test\/namespaces\/default\/workflows\/generate-codes-/,
   );
-  await h.shot(page, '07-campaign-dashboard-job-done');
+  await h.screen(page, '07-campaign-dashboard-job-done');
 
   const campaign = (await h.system.api.get(`/v1/campaigns/${CAMPAIGN}`).set(h.system.as('marketer'))).body;
   expect(campaign.rules[0].conditions).toEqual({ all: [{ fact: 'member', path: '$.tier', operator: 'equal', value: 'gold' }] });
@@ -134,7 +180,7 @@ test("a typo in the rule JSON shows the server's error on its line", async () =>
   expect(await error.textContent()).toContain(`Line ${typoLine}`);
   expect(await error.textContent()).toContain('rules.0.conditions.all.1.operator');
   expect(await page.locator('.server-error-line').textContent()).toContain('"operator": "greaterThen"');
-  await h.shot(page, '08-rules-server-error');
+  await h.screen(page, '08-rules-server-error');
 });
 
 test('events posted through the API show on the dashboard with the same numbers as /stats', async () => {
@@ -159,7 +205,7 @@ test('events posted through the API show on the dashboard with the same numbers 
     expect(await byReason.getByRole('row', { name: new RegExp(reason) }).textContent()).toContain(String(n));
   }
   await page.getByRole('img', { name: /redeemed 1/ }).waitFor();
-  await h.shot(page, '09-dashboard-with-events');
+  await h.screen(page, '09-dashboard-with-events');
 });
 
 (simulateLanded ? test : test.skip)(
@@ -175,11 +221,11 @@ test('events posted through the API show on the dashboard with the same numbers 
     await result.getByText('conditions_not_met').waitFor();
     expect(await result.getByRole('table', { name: 'Failed conditions' }).textContent()).toContain('$.tier');
     expect(await result.textContent()).toContain('"silver"');
-    await h.shot(page, '10-simulator-silver');
+    await h.screen(page, '10-simulator-silver');
     await page.getByRole('textbox', { name: 'Member id' }).fill('gold-1');
     await page.getByRole('button', { name: 'Simulate' }).click();
     await result.getByText('redeemed', { exact: true }).waitFor();
-    await h.shot(page, '11-simulator-gold');
+    await h.screen(page, '11-simulator-gold');
     // What-if: a draft that lets silver members in too, replayed over the recorded events.
     await page.getByRole('switch', { name: 'Use a draft rule set instead of the saved rules' }).check({ force: true });
     await setEditorText(
@@ -199,7 +245,7 @@ test('events posted through the API show on the dashboard with the same numbers 
     await page.getByRole('button', { name: 'Replay' }).click();
     const replay = page.getByTestId('replay-result');
     await replay.getByText(/1 events would change, e\.g\. silver-1: rejected → redeemed/).waitFor();
-    await h.shot(page, '11b-replay');
+    await h.screen(page, '11b-replay');
     const after = (
       await h.system.db.query(`select (select count(*) from redemption_events) as e, (select count(*) from point_transactions) as p`)
     ).rows[0];
@@ -210,16 +256,83 @@ test('events posted through the API show on the dashboard with the same numbers 
 test('the campaigns list, rewards and members screens render (also at phone width)', async () => {
   await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
   await page.getByRole('table', { name: 'Campaigns' }).getByText('Summer gold').waitFor();
-  await h.shot(page, '12-campaigns-list');
+  await h.screen(page, '12-campaigns-list');
   await page.getByRole('link', { name: 'Members' }).click();
   await page.getByRole('textbox', { name: 'Member id' }).fill('gold-1');
   await page.getByRole('button', { name: 'Look up' }).click();
   await page.getByRole('table', { name: 'Points ledger' }).getByText('+100').waitFor();
-  await h.shot(page, '13-member');
+  await h.screen(page, '13-member');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
   await page.getByText('Summer gold').first().waitFor();
   await page.waitForTimeout(400); // the menu's closing slide, for the picture only
-  await h.shot(page, '14-phone-campaigns');
+  await h.screen(page, '14-phone-campaigns');
+});
+
+test('the side navigation is white down to the bottom of a long page', async () => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+  await page.getByRole('link', { name: 'Summer gold' }).click();
+  await page.getByRole('tab', { name: 'Dashboard' }).click();
+  await page.getByRole('table', { name: 'Jobs' }).waitFor();
+  // A full-page capture lays out the whole document at once, as a long page scrolled to its end shows it.
+  const png = PNG.sync.read(await page.screenshot({ fullPage: true }));
+  expect(png.height).toBeGreaterThan(1100);
+  const at = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
+  // Beside the last line of the page: the navbar's white, not the page's grey (#f6f7fb).
+  expect(at(100, png.height - 5)).toEqual([255, 255, 255]);
+});
+
+test('a marketer creates a campaign with the keyboard alone, through every wizard step', async () => {
+  const p = await h.open('marketer');
+  await tabTo(p, p.getByRole('button', { name: 'New campaign' }));
+  await p.keyboard.press('Enter');
+  await chooseByKeyboard(p, 'Event', 'code_entered');
+  await tabTo(p, p.getByRole('button', { name: 'Next: Codes' }));
+  await p.keyboard.press('Enter');
+  await tabTo(p, p.getByRole('switch', { name: 'Generate codes now' }));
+  await p.keyboard.press('Space'); // codes can come later; this test is about the keyboard
+  await tabTo(p, p.getByRole('button', { name: 'Next: Details' }));
+  await p.keyboard.press('Enter');
+  await tabTo(p, p.getByRole('textbox', { name: 'Name', exact: true }));
+  await p.keyboard.type('Keyboard only');
+  await chooseByKeyboard(p, 'Status', 'active');
+  await tabTo(p, p.getByRole('button', { name: 'Next: Rules' }));
+  await p.keyboard.press('Enter');
+  await p.locator('[data-testid=rules-editor] .cm-content').waitFor();
+  await tabTo(p, p.getByRole('button', { name: 'Next: Limits & budget' }));
+  await p.keyboard.press('Enter');
+  await tabTo(p, p.getByRole('switch', { name: "Cap the campaign's budget" }));
+  await p.keyboard.press('Space');
+  await tabTo(p, p.getByRole('button', { name: 'Next: Summary' }));
+  await p.keyboard.press('Enter');
+  await p.getByRole('table', { name: 'Summary' }).waitFor();
+  await tabTo(p, p.getByRole('button', { name: 'Create campaign' }));
+  await p.keyboard.press('Enter');
+  await p.getByRole('heading', { name: /Keyboard only/ }).waitFor();
+  const created = (await h.system.api.get('/v1/campaigns/keyboard-only').set(h.system.as('marketer'))).body;
+  expect(created).toMatchObject({ name: 'Keyboard only', status: 'active', budget: { kind: 'points' } });
+  await p.close();
+});
+
+test('every screen passes axe at phone width too', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${h.baseUrl}/console/campaigns/${CAMPAIGN}`);
+  await page.getByRole('heading', { name: /Summer gold/ }).waitFor();
+  await page.getByTestId('stats').waitFor();
+  await h.screen(page, '15-phone-dashboard');
+  await page.getByRole('tab', { name: 'Codes' }).click();
+  await page.getByRole('table', { name: 'Codes' }).waitFor();
+  await h.screen(page, '16-phone-codes');
+  await page.getByRole('tab', { name: 'Rules' }).click();
+  await page.locator('[data-testid=rules-editor] .cm-content').waitFor();
+  await h.screen(page, '17-phone-rules');
+  await page.goto(`${h.baseUrl}/console/campaigns/new`);
+  await page.getByRole('combobox', { name: 'Event', exact: true }).waitFor();
+  await h.screen(page, '18-phone-wizard');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('link', { name: 'Rewards' }).click();
+  await page.getByRole('heading', { name: 'Rewards' }).waitFor();
+  await h.screen(page, '19-phone-rewards');
 });

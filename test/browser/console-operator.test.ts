@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { startConsoleHarness, type ConsoleHarness } from '../support/browser';
-import { addCodes, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
+import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 
 /** An operator's flows: a CSV import with bad rows and its report, the jobs screen, a status import. */
 let h: ConsoleHarness;
@@ -10,8 +10,12 @@ beforeAll(async () => {
   h = await startConsoleHarness();
   await createCodeEventSchema(h.system);
   await createCampaign(h.system, 'spring-import', { name: 'Spring import' });
-  await addCodes(h.system, 'spring-import', ['EXISTING0001']);
+  await addCodes(h.system, 'spring-import', ['EXISTING0001', 'ROLLME0001']);
+  await addMembers(h.system, ['member-7']);
+  await createCampaign(h.system, 'spring-generated', { codes: { generate: { quantity: 20, length: 8, charset: 'alphanumeric' } } });
 });
+
+const codeRow = (p: Page, code: string) => p.getByRole('table', { name: 'Codes' }).getByRole('row').filter({ hasText: code });
 afterAll(() => h?.stop());
 
 test('an operator imports a CSV with bad rows and sees the row-by-row report', async () => {
@@ -38,12 +42,43 @@ test('an operator imports a CSV with bad rows and sees the row-by-row report', a
   const refused = page.getByRole('table', { name: 'Refused rows' });
   for (const reason of ['bad_characters', 'duplicate_in_file', 'already_exists', 'bad_expires_at'])
     await refused.getByText(`(${reason})`).waitFor();
-  await h.shot(page, '20-operator-import-report');
+  await h.screen(page, '20-operator-import-report');
 
   // The codes table shows the imported codes; the operator may cancel one.
   await page.getByRole('textbox', { name: 'Search' }).fill('SPRING');
   await page.getByRole('table', { name: 'Codes' }).getByText('SPRING0004').waitFor();
-  await h.shot(page, '21-codes-table');
+  await h.screen(page, '21-codes-table');
+
+  // Cancelling a code asks for the reason in the library's dialog, here by keyboard alone: Escape keeps the code,
+  // Enter in the reason field cancels it.
+  await codeRow(page, 'SPRING0004').getByRole('button', { name: 'Cancel' }).focus();
+  await page.keyboard.press('Enter');
+  const keep = page.getByRole('dialog', { name: 'Cancel code SPRING0004?' });
+  await keep.waitFor();
+  await page.keyboard.press('Escape');
+  await keep.waitFor({ state: 'hidden' });
+  expect(
+    await codeRow(page, 'SPRING0004')
+      .getByRole('button', { name: 'Cancel' })
+      .evaluate((b) => b.matches(':focus')),
+  ).toBe(true);
+  expect((await h.system.api.get('/v1/codes/SPRING0004').set(h.system.as('operator'))).body.status).toBe('unused');
+
+  await codeRow(page, 'SPRING0002').getByRole('button', { name: 'Cancel' }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Cancel code SPRING0002?' });
+  const reason = dialog.getByRole('textbox', { name: 'Reason' });
+  await reason.waitFor();
+  expect(await reason.evaluate((input) => input.matches(':focus'))).toBe(true);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('lost in the mail');
+  await h.screen(page, '21b-cancel-code-dialog');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'hidden' });
+  await codeRow(page, 'SPRING0002').getByText('cancelled').waitFor();
+  const cancelled = (await h.system.api.get('/v1/codes/SPRING0002').set(h.system.as('operator'))).body;
+  expect(cancelled.status).toBe('cancelled');
+  expect(JSON.stringify(cancelled)).toContain('lost in the mail');
 });
 
 test('the jobs screen lists the import with its progress, and a status import reports refused rows', async () => {
@@ -59,6 +94,36 @@ test('the jobs screen lists the import with its progress, and a status import re
   const report = page.getByTestId('status-import-report');
   await report.getByText(/2 rows · 1 changed/).waitFor();
   await page.getByRole('table', { name: 'Refused status rows' }).getByText('NOSUCHCODE01').waitFor();
-  await h.shot(page, '22-jobs-and-status-import');
+  await h.screen(page, '22-jobs-and-status-import');
   expect((await h.system.api.get('/v1/codes/SPRING0001').set(h.system.as('operator'))).body.status).toBe('cancelled');
+
+  // A generation batch is cancelled through a dialog that names it and asks for the reason.
+  const generation = jobs.getByRole('row').filter({ hasText: 'Generation' });
+  await generation.getByText('completed').waitFor({ timeout: 60_000 });
+  await generation.getByRole('button', { name: 'Cancel batch' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Cancel batch / });
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('printed with a typo');
+  await h.screen(page, '23-cancel-batch-dialog');
+  await dialog.getByRole('button', { name: 'Cancel its unused codes' }).click();
+  await generation.getByText('cancelled').waitFor();
+  const batchId = (await h.system.db.query(`select id from code_batches where source = 'generation'`)).rows[0].id;
+  expect((await h.system.api.get(`/v1/code-batches/${batchId}`).set(h.system.as('operator'))).body.status).toBe('cancelled');
+});
+
+test('an operator rolls a redemption back from the member ledger, through a dialog asking why', async () => {
+  expect((await postEvent(h.system, 'roll-1', 'member-7', 'ROLLME0001')).body.outcome).toBe('redeemed');
+  await page.getByRole('link', { name: 'Members', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Member id' }).fill('member-7');
+  await page.getByRole('button', { name: 'Look up' }).click();
+  const ledger = page.getByRole('table', { name: 'Points ledger' });
+  await ledger.getByText('+10').waitFor();
+  await ledger.getByRole('button', { name: 'Roll back' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Roll this redemption back?' });
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('entered by the support desk by mistake');
+  await h.screen(page, '24-rollback-dialog');
+  await dialog.getByRole('button', { name: 'Roll back' }).click();
+  await ledger.getByText('−10').waitFor();
+  expect(await ledger.getByRole('button', { name: 'Roll back' }).count()).toBe(0);
+  expect((await h.system.api.get('/v1/codes/ROLLME0001').set(h.system.as('operator'))).body.status).toBe('unused');
+  expect((await h.system.api.get('/v1/members/member-7').set(h.system.as('operator'))).body.balance).toBe(0);
 });

@@ -49,7 +49,7 @@ test('a marketer creates a webhook (secret shown once), pauses and resumes it, a
   const secret = (await p.getByTestId('webhook-secret').textContent())!.trim();
   expect(secret).toMatch(/^whsec_/);
   await p.getByRole('button', { name: 'Copy secret' }).waitFor();
-  await h.shot(p, '40-webhook-secret-once');
+  await h.screen(p, '40-webhook-secret-once');
   await p.getByRole('button', { name: 'Done' }).click();
 
   // Listed without its secret; paused, then resumed, through PATCH.
@@ -57,7 +57,7 @@ test('a marketer creates a webhook (secret shown once), pauses and resumes it, a
   expect(await p.getByText(secret).count()).toBe(0);
   await row(p, receiver.url).getByRole('button', { name: 'Pause' }).click();
   await row(p, receiver.url).getByText('paused', { exact: true }).waitFor();
-  await h.shot(p, '41-webhooks-paused');
+  await h.screen(p, '41-webhooks-paused');
   const listed = (await h.system.api.get('/v1/webhooks').set(h.system.as('marketer'))).body.webhooks;
   expect(listed).toMatchObject([{ url: receiver.url, status: 'paused', events: ['campaign.started'] }]);
   await row(p, receiver.url).getByRole('button', { name: 'Resume' }).click();
@@ -73,7 +73,7 @@ test('a marketer creates a webhook (secret shown once), pauses and resumes it, a
   await log.getByRole('row').filter({ hasText: 'campaign.started' }).getByText('delivered').waitFor();
   await log.getByRole('row').filter({ hasText: 'campaign.started' }).getByText('200').waitFor();
   await p.waitForTimeout(400); // the modal's opening transition, for a clean screenshot
-  await h.shot(p, '42-webhook-deliveries');
+  await h.screen(p, '42-webhook-deliveries');
   await log.getByRole('button', { name: 'Redeliver' }).first().click();
   await eventually(async () => receiver.received.length > 1, 20_000);
   expect(receiver.received).toHaveLength(2);
@@ -84,7 +84,22 @@ test('a marketer creates a webhook (secret shown once), pauses and resumes it, a
   await p.getByRole('navigation', { name: 'Main' }).getByText('Campaigns').click();
   await p.getByRole('link', { name: 'hooked', exact: true }).click();
   await p.getByTestId('lifecycle').getByText('Active · ends 1 Dec 2099, 00:00 UTC (timer set)').waitFor();
-  await h.shot(p, '43-campaign-lifecycle');
+  await h.screen(p, '43-campaign-lifecycle');
+
+  // Deleting asks first, in the library's dialog: focus starts on Keep, so Enter alone deletes nothing.
+  await p.getByRole('navigation', { name: 'Main' }).getByText('Webhooks').click();
+  await row(p, receiver.url).getByRole('button', { name: 'Delete' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Delete this webhook?' });
+  await dialog.getByText(`The webhook to ${receiver.url} and its delivery log are deleted`).waitFor();
+  await h.screen(p, '44-webhook-delete-dialog');
+  expect(await dialog.getByRole('button', { name: 'Keep' }).evaluate((b) => b.matches(':focus'))).toBe(true);
+  await p.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'hidden' });
+  expect((await h.system.api.get('/v1/webhooks').set(h.system.as('marketer'))).body.webhooks).toHaveLength(1);
+  await row(p, receiver.url).getByRole('button', { name: 'Delete' }).click();
+  await dialog.getByRole('button', { name: 'Delete webhook' }).click();
+  await p.getByText('No webhooks yet').waitFor();
+  expect((await h.system.api.get('/v1/webhooks').set(h.system.as('marketer'))).body.webhooks).toEqual([]);
   await p.close();
 });
 
@@ -116,6 +131,6 @@ test('the delivery log pages: 100 deliveries at first, "Load more" shows the res
   expect(firstCells).toHaveLength(150);
   expect(new Set(firstCells).size).toBe(150);
   expect(await p.getByRole('button', { name: 'Load more' }).count()).toBe(0);
-  await h.shot(p, '44-webhook-deliveries-paged');
+  await h.screen(p, '45-webhook-deliveries-paged');
   await p.close();
 });

@@ -28,7 +28,9 @@ async function expectExact(system: TestSystem, id: string, quantity: number) {
 describe('the database restarted mid-job', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000' } });
+    system = await startTestSystem({
+      env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' },
+    });
     await createCodeEventSchema(system);
     await createCampaign(system, 'restart', { budget: { kind: 'redemptions', cap: 80 } });
     await addCodes(

@@ -13,7 +13,10 @@ const op = () => system.as('operator');
 
 beforeAll(async () => {
   // Small chunks make the jobs long enough to be killed in the middle.
-  system = await startTestSystem({ inProcessWorker: false, env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000' } });
+  system = await startTestSystem({
+    inProcessWorker: false,
+    env: { CODE_CHUNK_SIZE: '500', LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' },
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -27,6 +30,7 @@ const startWorker = () =>
     TEMPORAL_TASK_QUEUE: system.config.taskQueue,
     WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH!,
     LOCKOUT_MAX_FAILURES: '1000000',
+    LOCKOUT_KEY_MIN_FAILURES: '1000000',
   });
 
 /** Waits for `progress()` to pass `threshold`, SIGKILLs the worker, starts a new one; returns the progress at the kill. */
@@ -114,4 +118,32 @@ it('a stream of redemption events books each event exactly once across a SIGKILL
   expect((await system.db.query(`select count(*)::int as n from codes where code like 'KILLED%' and status = 'redeemed'`)).rows[0].n).toBe(
     200,
   );
+});
+
+it('a distribution to 100,000 members gives each exactly one code, no code twice, after its worker is SIGKILLed mid-job', async () => {
+  worker ??= await startWorker();
+  const codes = Array.from({ length: 100_000 }, (_, i) => `KILLDIST${String(i).padStart(6, '0')}`);
+  await addCodes(system, 'kill-dist', codes);
+  const members = Array.from({ length: 100_000 }, (_, i) => `kd-${String(i).padStart(6, '0')}`);
+  await addMembers(system, members, { tags: ['kill-dist'] });
+  const res = await system.api
+    .post('/v1/distributions')
+    .set(system.as('marketer'))
+    .send({ pool: { type: 'campaign', id: 'kill-dist' }, audience: { type: 'filter', tags: ['kill-dist'] } });
+  expect(res.status).toBe(202);
+  const path = `/v1/distributions/${res.body.id}`;
+  const atKill = await killWorkerAt(batchProgress(path, 'assigned'), 10_000);
+  expect(atKill).toBeLessThan(100_000);
+  const done = await finished(path);
+  expect(done).toMatchObject({ members: 100_000, assigned: 100_000 });
+  const { rows } = await system.db.query(
+    `select count(*)::int as n, count(distinct member_id)::int as members, count(distinct code)::int as codes
+       from distribution_assignments where distribution_id = $1`,
+    [res.body.id],
+  );
+  expect(rows[0]).toEqual({ n: 100_000, members: 100_000, codes: 100_000 });
+  const held = await system.db.query(
+    `select count(*)::int as n, count(distinct member_id)::int as members from codes where code like 'KILLDIST%' and status = 'assigned'`,
+  );
+  expect(held.rows[0]).toEqual({ n: 100_000, members: 100_000 });
 });

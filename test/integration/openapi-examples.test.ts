@@ -74,6 +74,8 @@ it('every request-body example is accepted by its route', async () => {
   await send('post', '/v1/redemptions/{id}/rollback', `/v1/redemptions/${redemption.id}/rollback`);
 
   await batchDone(batch.id);
+  const distribution = await send('post', '/v1/distributions', '/v1/distributions');
+  await send('post', '/v1/distributions/{id}/cancel', `/v1/distributions/${distribution.id}/cancel`);
   const { rows } = await system.db.query(`select code from codes where batch_id = $1 and status = 'unused' limit 1`, [batch.id]);
   await send('post', '/v1/codes/{code}/cancel', `/v1/codes/${rows[0].code}/cancel`);
   await send('post', '/v1/code-batches/{id}/cancel', `/v1/code-batches/${batch.id}/cancel`);

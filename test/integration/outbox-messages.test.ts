@@ -1,4 +1,5 @@
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { startTestSystem, KEYS, type TestSystem } from '../support/test-system';
+import { parseApiKeys } from '../../api/auth';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 
 /** Every decision that others must hear about leaves exactly one outbox message, in its own transaction. */
@@ -12,6 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
+// Event ids are unique per producer: messages about an event name the API key principal that posted it.
+const PRODUCER = parseApiKeys(`producer:${KEYS.producer}`).find(KEYS.producer)!.id;
 const messages = async (type: string) =>
   (await system.db.query(`select payload from outbox where type = $1 order by created_at`, [type])).rows.map((r) => r.payload);
 
@@ -23,10 +26,11 @@ it('a redemption writes redemption.succeeded once, a rejection nothing, a rollba
     {
       version: 1,
       eventId: 'notify-1',
+      producer: PRODUCER,
       campaignId: 'notify',
       memberId: 'listener',
       code: 'NOTIFY1',
-      effects: [{ type: 'add_points', points: 10, reference: 'event:notify-1:effect:0' }],
+      effects: [{ type: 'add_points', points: 10, reference: `event:${PRODUCER}:notify-1:effect:0` }],
       occurredAt: expect.any(String),
     },
   ]);
@@ -37,6 +41,7 @@ it('a redemption writes redemption.succeeded once, a rejection nothing, a rollba
     {
       version: 1,
       eventId: 'notify-1',
+      producer: PRODUCER,
       campaignId: 'notify',
       memberId: 'listener',
       code: 'NOTIFY1',

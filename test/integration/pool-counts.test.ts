@@ -7,7 +7,7 @@ import { compactPoolCounts, ownedPoolStatusCounts } from '../../db/code-pool-cou
 // the codes themselves, whatever wrote them: COPY, insert-select, single-row and many-row updates, concurrently.
 let system: TestSystem;
 beforeAll(async () => {
-  system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '250', LOCKOUT_MAX_FAILURES: '1000000' } });
+  system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '250', LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' } });
   await createCodeEventSchema(system);
   await createCampaign(system, 'counted');
   await createCampaign(system, 'neighbour');

@@ -67,6 +67,7 @@ async function service(entry: string, extra: Record<string, string> = {}): Promi
     API_KEYS: `admin:${ADMIN},producer:${PRODUCER}`,
     CODE_CHUNK_SIZE: '10000',
     LOCKOUT_MAX_FAILURES: '1000000',
+    LOCKOUT_KEY_MIN_FAILURES: '1000000',
     ...extra,
   });
   processes.push(started);

@@ -11,7 +11,7 @@ let server: Server;
 let baseUrl: string;
 beforeAll(async () => {
   system = await startTestSystem({
-    env: { LOCKOUT_MAX_FAILURES: '1000000' },
+    env: { LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' },
     faults: {
       redemption: {
         afterCommit: ({ eventId }, attempt) => {
@@ -120,7 +120,7 @@ it('a decision whose answer is lost after its commit is answered again on retry 
 describe('failed-code guessing lockout', () => {
   let locked: TestSystem;
   beforeAll(async () => {
-    locked = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '3', LOCKOUT_WINDOW_SECONDS: '600' } });
+    locked = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '3', LOCKOUT_KEY_MIN_FAILURES: '3', LOCKOUT_WINDOW_SECONDS: '600' } });
     await createCodeEventSchema(locked);
     await createCampaign(locked, 'guarded');
     await addCodes(locked, 'guarded', ['REAL0001']);
@@ -138,7 +138,7 @@ describe('failed-code guessing lockout', () => {
   });
 
   it('locks the API key out too, whoever the member', async () => {
-    // The producer key has 3+ failures from the member above: another member on the same key is refused as well.
+    // The producer key's 3 attempts were all failures (the floor, and above the share): another member is refused too.
     const res = await postEvent(locked, 'honest-1', 'honest', 'REAL0001');
     expect(res.status).toBe(429);
   });

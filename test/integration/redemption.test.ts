@@ -4,7 +4,7 @@ import { addCodes, addMembers, createCampaign, createCodeEventSchema, goldRule, 
 let system: TestSystem;
 beforeAll(async () => {
   // Lockout is tested on its own system: here guessing failures must not lock the producer key out.
-  system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000' } });
+  system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' } });
   await createCodeEventSchema(system);
   await createCodeEventSchema(system, 'receipt_scanned');
   await addMembers(system, ['gold-1', 'gold-2'], {
@@ -36,7 +36,12 @@ it('redeems a code: code redeemed, points booked, attempt in the code history, c
   expect(await balance('gold-1')).toBe(100);
   const tx = await system.api.get('/v1/members/gold-1/transactions').set(system.as('operator'));
   expect(tx.body.transactions).toEqual([
-    expect.objectContaining({ kind: 'credit', points: 100, source: 'campaign:summer', reference: 'event:ev-ok-1:effect:0' }),
+    expect.objectContaining({
+      kind: 'credit',
+      points: 100,
+      source: 'campaign:summer',
+      reference: expect.stringMatching(/^event:producer:[0-9a-f]{12}:ev-ok-1:effect:0$/),
+    }),
   ]);
   const code = await system.api.get('/v1/codes/SUMMER0001').set(system.as('operator'));
   expect(code.body.history).toEqual([

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
+import { WebhookReceiver } from '../support/webhook-receiver';
+import { enqueueOutbox } from '../../db/outbox';
+import { subscriptionWorkflowId } from '../../workflows/webhook-delivery-definitions';
 import { createCodeEventSchema, createCampaign } from '../support/campaign-setup';
 import { campaignWorkflowId } from '../../workflows/campaign-lifecycle-definitions';
 
@@ -65,7 +68,26 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
         ),
     30_000,
   );
+  // A subscription's delivery workflow: a batch refused once (503), its retry after the backoff, a second message.
+  const receiver = await new WebhookReceiver((n) => (n === 1 ? 503 : 200)).start();
+  const hook = await system.api
+    .post('/v1/webhooks')
+    .set(system.as('marketer'))
+    .send({ url: receiver.url, events: ['campaign.started'] });
+  await system.db.transaction((c) => enqueueOutbox(c, 'campaign.started', { version: 1, campaignId: 'replay-1' }));
+  await eventually(async () => receiver.received.length >= 2);
+  await system.db.transaction((c) => enqueueOutbox(c, 'campaign.started', { version: 1, campaignId: 'replay-2' }));
+  await eventually(async () => receiver.received.length >= 3);
+  await receiver.stop();
+  const retention = await system.temporal.workflow.start('retentionWorkflow', {
+    taskQueue: system.config.taskQueues.bulk,
+    workflowId: `${system.config.workflowIdPrefix}replay-retention`,
+    args: [{ hours: { webhook_deliveries: 1, outbox: 1, idempotency_keys: 1, redemption_events: 1, code_history: 1 }, batchSize: 100 }],
+  });
+  await retention.result();
   const ids: Record<string, string> = {
+    'webhook-subscription': subscriptionWorkflowId(hook.body.id),
+    retention: retention.workflowId,
     'generate-codes': batch.body.workflowId,
     'import-codes': imported.body.workflowId,
     'cancel-code-batch': cancel.body.workflowId,
@@ -81,7 +103,15 @@ async function recordHistories(system: TestSystem): Promise<Record<string, Uint8
 
 if (process.env.RECORD_HISTORIES) {
   it('records the workflow histories', async () => {
-    const system = await startTestSystem({ env: { CODE_CHUNK_SIZE: '1000' } });
+    const system = await startTestSystem({
+      env: {
+        CODE_CHUNK_SIZE: '1000',
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+        WEBHOOK_RETRY_INITIAL_MS: '200',
+        OUTBOX_RELAY_INTERVAL_MS: '50',
+      },
+    });
     try {
       const label = process.env.RECORD_HISTORIES === '1' ? '' : `.${process.env.RECORD_HISTORIES}`;
       for (const [name, bytes] of Object.entries(await recordHistories(system)))
@@ -100,6 +130,8 @@ it('replays every recorded workflow history against the current code without a d
     'expire-reservation',
     'generate-codes',
     'import-codes',
+    'retention',
+    'webhook-subscription',
   ]);
   expect(files).toEqual(
     expect.arrayContaining([

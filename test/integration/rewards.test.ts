@@ -4,7 +4,7 @@ import { addCodes as addPoolCodes, addMembersWithPoints, balanceOf, codeStatus }
 
 let system: TestSystem;
 beforeAll(async () => {
-  system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000' } });
+  system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' } });
 });
 afterAll(() => system?.stop());
 

@@ -43,6 +43,11 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['GET /v1/events', 'GET /v1/events/{id}'], '✓ ✓ ✓ –'],
   [['PUT /v1/members/{id}', 'GET /v1/members/{id}'], '✓ ✓ ✓ ✓'],
   [['GET /v1/members/{id}/transactions'], '✓ ✓ ✓ –'],
+  [
+    ['POST /v1/distributions', 'GET /v1/distributions/{id}', 'GET /v1/distributions/{id}/export', 'POST /v1/distributions/{id}/cancel'],
+    '✓ ✓ ✓ –',
+  ],
+  [['GET /v1/members/{id}/codes'], '✓ ✓ ✓ ✓'],
   [['POST /v1/rewards'], '✓ ✓ – –'],
   [['GET /v1/rewards', 'GET /v1/rewards/{id}', 'GET /v1/members/{id}/eligible-rewards'], '✓ ✓ ✓ ✓'],
   [
@@ -111,6 +116,7 @@ function concretePath(route: string, f: Fixtures): string {
       'redemptions/id': f.redemptionId,
       'webhooks/id': f.webhookId,
       'webhook-deliveries/id': randomUUID(),
+      'distributions/id': randomUUID(),
     };
     const value = values[`${collection}/${param}`];
     if (value === undefined) throw new Error(`no fixture for {${param}} under /${collection} (${route}): add one`);

@@ -12,7 +12,7 @@ import { anyoneRule } from '../support/campaign-setup';
  * Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT at a collector written here): the API and a worker run as processes of
  * their own, as in production, so the http and pg instrumentations load before what they patch. One redemption
  * with a webhook subscription gives spans of both services that share one trace id, from the HTTP request through
- * its transaction, the outbox relay and the delivery workflow's start to the webhook's HTTP attempt.
+ * its transaction, the outbox relay and the wake-up of the subscription's delivery workflow to the webhook's HTTP attempt.
  */
 const KEYS = { marketer: 'trace-marketer-key', producer: 'trace-producer-key' };
 let db: Database;
@@ -111,8 +111,10 @@ it('one redemption with a webhook subscription: one trace from POST /v1/events t
   expect(relay).toHaveLength(1);
   expect(relay[0].service).toBe('worker');
   expect(relay[0].parentSpanId).toBe(request[0].spanId);
-  // The delivery workflow's start, by the Temporal client interceptor, under the relay.
-  expect(trace.some((s) => s.name.startsWith('StartWorkflow:deliverWebhookWorkflow') && s.parentSpanId === relay[0].spanId)).toBe(true);
+  // The wake-up of the subscription's delivery workflow (signal-with-start), by the Temporal client interceptor, under the relay.
+  expect(
+    trace.some((s) => s.name.startsWith('SignalWithStartWorkflow:webhookSubscriptionWorkflow') && s.parentSpanId === relay[0].spanId),
+  ).toBe(true);
   const attempt = named('webhook attempt');
   expect(attempt).toHaveLength(1);
   expect(attempt[0].parentSpanId).toBe(request[0].spanId);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Role } from '../../model/roles';
+import { expectAccessible } from './accessibility';
 import { startTestSystem, KEYS, type TestSystem, type TestSystemOptions } from './test-system';
 
 /** Debian's chromium (`.ci/run` installs it): Playwright can't download its own browsers here. */
@@ -17,8 +18,13 @@ export interface ConsoleHarness {
   context: BrowserContext;
   /** A fresh tab (own sessionStorage), signed in with the role's key unless `role` is null. */
   open(role: Role | null, at?: string): Promise<Page>;
-  /** Saves a screenshot into test-artifacts/console/<name>.png (ignored by git). */
-  shot(page: Page, name: string): Promise<void>;
+  /** What Chromium refused under the console's Content-Security-Policy so far (stop() fails the file on any). */
+  cspViolations: string[];
+  /**
+   * Checks the screen as it is now with axe-core (no serious or critical violation, an open dialog included), then
+   * saves a screenshot into test-artifacts/console/<name>.png (ignored by git).
+   */
+  screen(page: Page, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,15 +53,24 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
     ],
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const cspViolations: string[] = [];
   return {
     system,
     baseUrl,
     context,
+    cspViolations,
     async open(role, at = '/console/') {
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       // Errors inside the page would otherwise only show as a timeout.
       page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.stack ?? error.message}\n`));
+      // The console must work under its policy (no unsafe-inline): Chromium reports each refusal on the console.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+          const at = message.location();
+          cspViolations.push(`${page.url()} (${at.url}:${at.lineNumber}): ${message.text()}`);
+        }
+      });
       await page.goto(baseUrl + at);
       if (role) {
         await page.getByLabel('API key').fill(KEYS[role]);
@@ -64,7 +79,8 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
       }
       return page;
     },
-    async shot(page, name) {
+    async screen(page, name) {
+      await expectAccessible(page, name);
       await page.evaluate('window.scrollTo(0, 0)'); // a full-page capture of a scrolled page repeats the header
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
     },
@@ -73,6 +89,7 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
       fs.rmSync(profile, { recursive: true, force: true });
       await new Promise((resolve) => server.close(resolve));
       await system.stop();
+      if (cspViolations.length > 0) throw new Error(`the console broke its Content-Security-Policy:\n${cspViolations.join('\n')}`);
     },
   };
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../runtime/config';
 import { startStack } from '../../runtime/stack';
 import { Teardown } from '../../runtime/teardown';
 import { freePort } from '../../runtime/temporal-dev-server';
+import { SecretBox } from '../../domain/secret-box';
 
 export const TEMPLATE_DATABASE = 'loyalty_template';
 
@@ -34,6 +35,8 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_TEMPORAL_ADDRESS = stack.temporalAddress;
     process.env.TEST_TEMPORAL_CLI = stack.temporalCli!;
     process.env.WORKFLOW_BUNDLE_PATH = stack.workflowBundlePath;
+    // Webhook secrets are sealed at rest: one key for the run, which child processes (workers, APIs) inherit.
+    process.env.SECRETS_KEY ??= SecretBox.newKey();
     (globalThis as Record<string, unknown>).__services = { teardown, root };
   } catch (error) {
     await teardown.run();

@@ -20,7 +20,7 @@ export const SEEDED_CODES = ['HOSTILESEED0001', 'HOSTILESEED0002', 'HOSTILESEED0
 export function useHostileSystem(): void {
   beforeAll(async () => {
     // Failed code attempts must not lock the admin key out: hostile events are judged on their input alone.
-    system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000' } });
+    system = await startTestSystem({ env: { LOCKOUT_MAX_FAILURES: '1000000', LOCKOUT_KEY_MIN_FAILURES: '1000000' } });
     admin = system.as('admin');
     maxBodyBytes = system.config.maxBodyBytes;
     await createCodeEventSchema(system);

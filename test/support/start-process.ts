@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { UNFINISHED_BATCH_STATUSES, type BatchStatus } from '../../model/batch-status';
 import { isListening } from '../../runtime/processes';
 import { freePort } from '../../runtime/temporal-dev-server';
+import { passwordFileOf } from '../../runtime/embedded-postgres';
 
 /** Runs the README's start command as a user would, and finds anything it left behind. */
 
@@ -174,7 +175,10 @@ export class BatchProbe {
 
   /** Rows and distinct codes of the batch, read straight from the embedded PostgreSQL. */
   async countCodes(id: string): Promise<{ n: number; distinct: number }> {
-    const db = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${this.setup.env.EMBEDDED_POSTGRES_PORT}/loyalty` });
+    const password = encodeURIComponent(fs.readFileSync(passwordFileOf(path.join(this.setup.dataDir, 'postgres')), 'utf8').trim());
+    const db = new Client({
+      connectionString: `postgres://postgres:${password}@127.0.0.1:${this.setup.env.EMBEDDED_POSTGRES_PORT}/loyalty`,
+    });
     await db.connect();
     try {
       const { rows } = await db.query('select count(*)::int as n, count(distinct code)::int as distinct from codes where batch_id = $1', [

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { Database } from '../../db/database';
 import { loadConfig, type Config } from '../../runtime/config';
 import { connectTemporalClient } from '../../runtime/temporal-client';
-import { createWorker } from '../../worker/create-worker';
+import { createWorker, type WorkerGroup } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import type { Role } from '../../model/roles';
@@ -20,6 +19,9 @@ export const KEYS: Record<Role, string> = {
   producer: 'test-producer-key-0001',
 };
 
+/** A second producer (another shop's backend): event ids are unique per producer. */
+export const SECOND_PRODUCER_KEY = 'test-producer-key-0002';
+
 export interface TestSystem {
   api: ReturnType<typeof request>;
   /** The express app itself, for tests that need a real listening server (e.g. many concurrent calls). */
@@ -28,7 +30,7 @@ export interface TestSystem {
   temporal: Client;
   config: Config;
   /** The in-process worker (undefined with inProcessWorker: false). */
-  worker: Worker;
+  worker: WorkerGroup;
   databaseUrl: string;
   /** Authorization header for a role. */
   as(role: Role): { Authorization: string };
@@ -59,8 +61,12 @@ export interface TestSystemOptions {
   faults?: ActivityFaults & ServiceFaults;
   /** false: no worker in the test process (crash tests run the worker as a child process they can kill). */
   inProcessWorker?: boolean;
+  /** Create the retention Schedule (only the retention test does; the others would leave one per file behind). */
+  retentionSchedule?: boolean;
   /** A Temporal server of the test's own (restart tests); default: the shared one. */
   temporalAddress?: string;
+  /** The clock POST /v1/events decides by (see AppContext.clock); default: the real one. */
+  clock?: () => Date;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -72,6 +78,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: queue,
+    SECRETS_KEY: process.env.SECRETS_KEY!,
     // Test files share one namespace and reuse campaign ids: each file's campaign workflows are its own.
     TEMPORAL_WORKFLOW_ID_PREFIX: `${queue}-`,
   });
@@ -88,19 +95,21 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
           workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
           faults: options.faults,
           webhooks: config.webhooks,
+          queues: config.workerQueues,
+          retention: config.retention,
+          retentionSchedule: options.retentionSchedule ?? false,
+          workflowIdPrefix: config.workflowIdPrefix,
         });
   const running = inProcess?.worker.run();
-  const apiKeys = Object.entries(KEYS)
-    .map(([role, key]) => `${role}:${key}`)
-    .join(',');
-  const app = createApp({ db, temporal, config, faults: options.faults }, parseApiKeys(apiKeys));
+  const apiKeys = [...Object.entries(KEYS), ['producer', SECOND_PRODUCER_KEY]].map(([role, key]) => `${role}:${key}`).join(',');
+  const app = createApp({ db, temporal, config, faults: options.faults, clock: options.clock }, parseApiKeys(apiKeys));
   return {
     api: request(app),
     app,
     db,
     temporal,
     config,
-    worker: inProcess?.worker as Worker,
+    worker: inProcess?.worker as WorkerGroup,
     databaseUrl,
     as: (role) => ({ Authorization: `Bearer ${KEYS[role]}` }),
     async stop() {

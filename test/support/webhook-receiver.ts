@@ -10,21 +10,21 @@ export interface ReceivedWebhook {
   status: number;
 }
 
-/** A local HTTP receiver for webhook tests: records every request and answers `answer(n)` to the n-th (1-based). */
+/** A local HTTP receiver for webhook tests: records every request and answers `answer(n, webhookId)` to the n-th (1-based). */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private server?: http.Server;
   port = 0;
 
-  constructor(private answer: (n: number) => number = () => 200) {}
+  constructor(private answer: (n: number, webhookId: string) => number = () => 200) {}
 
   async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const status = this.answer(this.received.length + 1);
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const status = this.answer(this.received.length + 1, headers['webhook-id']);
         this.received.push({ id: headers['webhook-id'], headers, body: Buffer.concat(chunks).toString('utf8'), status });
         // 0: never answer (the sender is left waiting, e.g. to be killed mid-delivery).
         if (status !== 0) res.writeHead(status).end(status < 300 ? 'ok' : 'not now');

@@ -1,4 +1,4 @@
-import { decideStatus, nextTimer, requestedOf, type LifecycleState } from '../../domain/campaign-lifecycle';
+import { decideStatus, nextTimer, pendingTimer, requestedOf, type LifecycleState } from '../../domain/campaign-lifecycle';
 
 const T = 1_000_000;
 const state = (over: Partial<LifecycleState>): LifecycleState => ({
@@ -39,6 +39,24 @@ describe('nextTimer', () => {
     ['draft: none', { requested: 'draft', startsAt: T + 5 }, null],
   ])('%s', (_what, over, expected) => {
     expect(nextTimer(state(over), T)).toEqual(expected);
+  });
+});
+
+describe('pendingTimer (what a stored status waits for, whatever the time)', () => {
+  it.each<[string, Partial<LifecycleState>, ReturnType<typeof pendingTimer>]>([
+    ['scheduled, its start passed: still the start', { status: 'scheduled', startsAt: T - 5, endsAt: T + 5 }, { at: T - 5, to: 'active' }],
+    [
+      'scheduled, start and end both passed: still the start (it becomes active, then ends)',
+      { status: 'scheduled', startsAt: T - 5, endsAt: T - 1 },
+      { at: T - 5, to: 'active' },
+    ],
+    ['active: the end', { status: 'active', endsAt: T + 5 }, { at: T + 5, to: 'ended' }],
+    ['paused: the end', { status: 'paused', requested: 'paused', endsAt: T + 5 }, { at: T + 5, to: 'ended' }],
+    ['active without an end: none', { status: 'active' }, null],
+    ['draft: none', { status: 'draft', requested: 'draft', startsAt: T + 5 }, null],
+    ['ended: none', { status: 'ended', requested: 'ended', endsAt: T - 5 }, null],
+  ])('%s', (_what, over, expected) => {
+    expect(pendingTimer(state(over))).toEqual(expected);
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { WORK_KINDS } from '../../runtime/config';
 
 // docker-compose.yml can't be run on this machine (no Docker engine), so its wiring is checked here instead.
 const root = path.resolve(__dirname, '../..');
@@ -65,6 +66,13 @@ describe('docker-compose.yml', () => {
     expect(services.worker.deploy.replicas).toBeDefined();
     expect(services.api.environment.API_KEYS).toMatch(/API_KEYS/);
     expect(services.api.ports).toContain(`${services.api.environment.PORT}:${services.api.environment.PORT}`);
+  });
+
+  it('runs workers that poll every task queue by default, each queue with its slots settable', () => {
+    const env = services.worker.environment;
+    expect(env.WORKER_QUEUES).toBe(`\${WORKER_QUEUES:-${WORK_KINDS.join(',')}}`);
+    for (const kind of WORK_KINDS) expect(env[`WORKER_${kind.toUpperCase()}_SLOTS`]).toMatch(/^\$\{WORKER_\w+_SLOTS:-\d+\}$/);
+    expect(env.DATABASE_URL).toBeDefined();
   });
 
   it('builds from a Dockerfile whose build ships the SQL migrations', () => {

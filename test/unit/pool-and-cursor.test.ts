@@ -1,5 +1,5 @@
 import { parsePoolReference } from '../../model/pool';
-import { decodeCursor, encodeCursor, isUuid, keysetPage, readTimeAndId, readWholeNumber, requestedCursor } from '../../api/cursor';
+import { decodeCursor, encodeCursor, isUuid, keysetPage, readTimeAndId, readWholeNumber, decodeRequestedCursor } from '../../api/cursor';
 import { DomainError } from '../../model/errors';
 
 describe('parsePoolReference (the one reader of campaign:<id> / reward:<id>)', () => {
@@ -63,16 +63,20 @@ describe('keyset cursors', () => {
   });
 
   it.each([
-    [{ cursor: 'A' }, 'A'],
-    [{ before: 'B' }, 'B'],
+    [{ cursor: encodeCursor(7) }, 7],
+    [{ before: encodeCursor(8) }, 8],
     [{}, undefined],
   ])('reads the cursor of %j under its name or its deprecated one', (query, expected) => {
-    expect(requestedCursor(query, 'before')).toBe(expected);
+    expect(decodeRequestedCursor(query, 'before', readWholeNumber)).toBe(expected);
   });
 
-  it('refuses the cursor under both names at once', () => {
-    expect(() => requestedCursor({ cursor: 'A', before: 'A' }, 'before')).toThrow(
-      expect.objectContaining({ code: 'invalid_cursor', field: 'before' }) as DomainError,
+  it.each([
+    ['both names at once', { cursor: encodeCursor(7), before: encodeCursor(7) }, 'before'],
+    ['a bad cursor', { cursor: 'abc' }, 'cursor'],
+    ['a bad cursor under the deprecated name', { before: 'abc' }, 'before'],
+  ])('refuses %s, naming the parameter', (_what, query, field) => {
+    expect(() => decodeRequestedCursor(query, 'before', readWholeNumber)).toThrow(
+      expect.objectContaining({ code: 'invalid_cursor', field }) as DomainError,
     );
   });
 

@@ -65,6 +65,7 @@ export function CsvUploadCard({
             value={upload.file}
             onChange={upload.setFile}
             clearable
+            clearButtonProps={{ 'aria-label': 'Clear the chosen file' }}
             w={280}
           />
           <Button onClick={() => void upload.upload()} loading={upload.busy} disabled={!upload.file}>

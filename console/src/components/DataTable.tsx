@@ -1,10 +1,13 @@
 import type { ReactNode } from 'react';
 import { Paper, Table, type TableProps } from '@mantine/core';
 
-/** A bordered card whose table scrolls sideways on narrow screens. */
+/**
+ * A bordered card whose table scrolls sideways on narrow screens. It takes the focus so a keyboard can scroll it
+ * too (a table without buttons has nothing else to focus: axe scrollable-region-focusable).
+ */
 export function TableCard({ children }: { children: ReactNode }) {
   return (
-    <Paper withBorder radius="md" className="table-scroll">
+    <Paper withBorder radius="md" className="table-scroll" tabIndex={0}>
       {children}
     </Paper>
   );

@@ -1,8 +1,10 @@
-import { Anchor, Button, Group, Paper, Progress, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Progress, Table, Text } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../api/client';
 import { can, useMe, workflowUrl } from '../session';
-import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmt, fmtDate } from './common';
+import { EmptyState, ErrorNote, StatusBadge, fmt, fmtDate } from './common';
+import { ConfirmedAction } from './ConfirmedAction';
+import { TableCard } from './DataTable';
 
 type Job = Schemas['JobPage']['jobs'][number];
 const running = (j: Job) => j.status === 'pending' || j.status === 'running';
@@ -19,8 +21,8 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
     refetchInterval: (q) => (q.state.data?.pages.some((page) => page.jobs.some(running)) ? 1000 : false),
   });
   const cancel = useMutation({
-    mutationFn: (id: string) =>
-      ok(api.POST('/v1/code-batches/{id}/cancel', { params: { path: { id } }, body: { reason: 'cancelled from the console' } })),
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      ok(api.POST('/v1/code-batches/{id}/cancel', { params: { path: { id } }, body: { reason } })),
     onSuccess: () => setTimeout(() => queryClient.invalidateQueries(), 1000),
   });
   const list = jobs.data?.pages.flatMap((page) => page.jobs) ?? [];
@@ -29,7 +31,7 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
   return (
     <>
       <ErrorNote error={jobs.error ?? cancel.error} />
-      <Paper withBorder radius="md" className="table-scroll">
+      <TableCard>
         <Table verticalSpacing="sm" miw={760} aria-label="Jobs">
           <Table.Thead>
             <Table.Tr>
@@ -102,10 +104,17 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
                   </Table.Td>
                   {can(me, 'cancelCodes') && (
                     <Table.Td>
-                      {!running(j) && j.status !== 'cancelled' && (
-                        <RowCancelButton onClick={() => window.confirm('Cancel every unused code of this batch?') && cancel.mutate(j.id)}>
-                          Cancel batch
-                        </RowCancelButton>
+                      {j.source === 'generation' && !running(j) && j.status !== 'cancelled' && (
+                        <ConfirmedAction
+                          label="Cancel batch"
+                          title={`Cancel batch ${j.id.slice(0, 8)}?`}
+                          confirmLabel="Cancel its unused codes"
+                          reason={{ label: 'Reason', initial: 'cancelled from the console' }}
+                          onConfirm={(reason) => cancel.mutate({ id: j.id, reason })}
+                        >
+                          Every unused code of this batch becomes cancelled and can no longer be redeemed. Codes already redeemed stay as
+                          they are.
+                        </ConfirmedAction>
                       )}
                     </Table.Td>
                   )}
@@ -114,7 +123,7 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
             })}
           </Table.Tbody>
         </Table>
-      </Paper>
+      </TableCard>
       {jobs.hasNextPage && (
         <Group justify="flex-end">
           <Button size="xs" variant="default" onClick={() => void jobs.fetchNextPage()} loading={jobs.isFetchingNextPage}>

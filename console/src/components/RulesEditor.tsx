@@ -10,6 +10,7 @@ import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
 import { jsonSchema, getJsonPointers } from 'codemirror-json-schema';
 import type { JSONSchema7 } from 'json-schema';
 import { raw } from '../api/client';
+import { cspNonce } from '../csp-nonce';
 
 /** A save-time error from the API, e.g. field `rules.0.conditions.all.1.operator`. */
 export interface ServerError {
@@ -97,7 +98,9 @@ export default function RulesEditor({
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       jsonSchema(schema.data),
       serverErrorField,
-      EditorView.contentAttributes.of({ 'aria-label': label }),
+      // tabindex: axe counts a contenteditable as focusable content of its scroller only with it (phone width scrolls).
+      EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
+      EditorView.cspNonce.of(cspNonce), // its theme is a <style> element: the page's policy admits it by nonce
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onChangeRef.current(u.state.doc.toString());
       }),
@@ -122,7 +125,8 @@ export default function RulesEditor({
         {label}
       </Text>
       <Text size="xs" c="dimmed" mb={6}>
-        Ctrl-Space completes facts, paths, operators and effects; problems are underlined as you type.
+        Ctrl-Space completes facts, paths, operators and effects; problems are underlined as you type. Tab indents: press Escape, then Tab,
+        to move on.
       </Text>
       {schema.error && <Alert color="red">Could not load the rule schema: {(schema.error as Error).message}</Alert>}
       <div ref={host} className="cm-host" data-testid="rules-editor" />

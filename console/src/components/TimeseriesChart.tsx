@@ -9,7 +9,18 @@ export interface Series {
 }
 
 /** Redemptions and rejections per bucket (loaded on demand: uPlot stays out of the first download). */
-export default function TimeseriesChart({ times, series, height = 260 }: { times: number[]; series: Series[]; height?: number }) {
+export default function TimeseriesChart({
+  times,
+  series,
+  timeZone,
+  height = 260,
+}: {
+  times: number[];
+  series: Series[];
+  /** The campaign's zone: the axis reads its local hours and days. */
+  timeZone: string;
+  height?: number;
+}) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
@@ -19,6 +30,7 @@ export default function TimeseriesChart({ times, series, height = 260 }: { times
         width: el.clientWidth || 600,
         height,
         scales: { x: { time: true } },
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
         axes: [{}, { label: 'events' }],
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.color + '18', width: 2, points: { show: false } }))],
       },
@@ -31,7 +43,7 @@ export default function TimeseriesChart({ times, series, height = 260 }: { times
       resize.disconnect();
       plot.destroy();
     };
-  }, [JSON.stringify(times), JSON.stringify(series), height]);
+  }, [JSON.stringify(times), JSON.stringify(series), timeZone, height]);
   return (
     <div ref={host} role="img" aria-label={`Chart: ${series.map((s) => `${s.label} ${s.values.reduce((a, b) => a + b, 0)}`).join(', ')}`} />
   );

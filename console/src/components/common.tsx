@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
-import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Badge, Card, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { ApiProblem } from '../api/client';
 
 export const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
-export const fmtDate = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' : '–';
+/** An instant as a marketer reads it, in a campaign's time zone (named after it): "29 Mar 2026, 00:00 Europe/Paris". */
+export const fmtDate = (iso: string | null | undefined, timeZone = 'UTC') =>
+  iso ? `${new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone })} ${timeZone}` : '–';
 
 const STATUS_COLORS: Record<string, string> = {
   active: 'green',
@@ -15,7 +15,6 @@ const STATUS_COLORS: Record<string, string> = {
   scheduled: 'cyan',
   draft: 'gray',
   paused: 'yellow',
-  inactive: 'yellow',
   ended: 'dark',
   failed: 'red',
   cancelled: 'red',
@@ -96,30 +95,6 @@ export function StatCard({ label, value, hint }: { label: string; value: ReactNo
     </Card>
   );
 }
-
-/** The campaign status values this API version accepts (read from its OpenAPI document, not assumed). */
-export function useCampaignStatuses(): string[] {
-  const { data } = useQuery({
-    queryKey: ['openapi-statuses'],
-    staleTime: Infinity,
-    queryFn: async () => {
-      const doc = await (await fetch('/openapi.json')).json();
-      return (doc?.components?.schemas?.Campaign?.properties?.status?.enum as string[] | undefined) ?? ['draft', 'active', 'inactive'];
-    },
-  });
-  return data ?? ['draft', 'active', 'inactive'];
-}
-
-/** The quiet red button of a table row that cancels what the row shows. */
-export function RowCancelButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
-  return (
-    <Button size="xs" variant="subtle" color="red" onClick={onClick}>
-      {children}
-    </Button>
-  );
-}
-
-export const pauseStatus = (statuses: string[]) => (statuses.includes('paused') ? 'paused' : 'inactive');
 
 /** One of a few named options as a segmented control, typed by its option keys (no cast at the call site). */
 export function Choice<T extends string>({

@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Menu, Progress, Table, Text } from '@mantine/core';
 import { api, download, ok, type Schemas } from '../api/client';
+import { type RequestedCampaignStatus } from '../api/enums';
 import { can, useMe } from '../session';
 import { Link, useRoute } from '../router';
-import { EmptyState, ErrorNote, PageHeader, StatusBadge, fmt, fmtDate, pauseStatus, useCampaignStatuses } from '../components/common';
+import { EmptyState, ErrorNote, PageHeader, StatusBadge, fmt, fmtDate } from '../components/common';
 import { DataTable, TableCard } from '../components/DataTable';
 
 type Campaign = Schemas['Campaign'];
@@ -12,13 +13,12 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
   const me = useMe();
   const { navigate } = useRoute();
   const queryClient = useQueryClient();
-  const statuses = useCampaignStatuses();
   const stats = useQuery({
     queryKey: ['stats', campaign.id],
     queryFn: () => ok(api.GET('/v1/campaigns/{id}/stats', { params: { path: { id: campaign.id } } })),
   });
   const setStatus = useMutation({
-    mutationFn: (status: string) =>
+    mutationFn: (status: RequestedCampaignStatus) =>
       ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id: campaign.id } }, body: { status } as never })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['campaigns'] }),
   });
@@ -41,9 +41,9 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
         <StatusBadge status={campaign.status} />
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{campaign.startsAt ? fmtDate(campaign.startsAt) : 'No start'}</Text>
+        <Text size="sm">{campaign.startsAt ? fmtDate(campaign.startsAt, campaign.timeZone) : 'No start'}</Text>
         <Text size="xs" c="dimmed">
-          {campaign.endsAt ? `until ${fmtDate(campaign.endsAt)}` : 'No end'}
+          {campaign.endsAt ? `until ${fmtDate(campaign.endsAt, campaign.timeZone)}` : 'No end'}
         </Text>
       </Table.Td>
       <Table.Td>
@@ -90,7 +90,7 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
             </Menu.Item>
             {can(me, 'editCampaigns') &&
               (isActive ? (
-                <Menu.Item onClick={() => setStatus.mutate(pauseStatus(statuses))}>Pause</Menu.Item>
+                <Menu.Item onClick={() => setStatus.mutate('paused')}>Pause</Menu.Item>
               ) : (
                 <Menu.Item onClick={() => setStatus.mutate('active')}>Activate</Menu.Item>
               ))}

@@ -4,8 +4,11 @@ import { useQuery } from '@tanstack/react-query';
 import { api, ok } from '../api/client';
 import { EmptyState, ErrorNote, PageHeader, StatCard, fmt, fmtDate } from '../components/common';
 import { DataTable, TableCard } from '../components/DataTable';
+import { can, useMe } from '../session';
+import { RollBackAction } from './RollBackAction';
 
 function Member({ id }: { id: string }) {
+  const me = useMe();
   const member = useQuery({ queryKey: ['member', id], queryFn: () => ok(api.GET('/v1/members/{id}', { params: { path: { id } } })) });
   const ledger = useQuery({
     queryKey: ['ledger', id],
@@ -65,7 +68,12 @@ function Member({ id }: { id: string }) {
           Points ledger
         </Title>
         <ErrorNote error={ledger.error} />
-        <DataTable label="Points ledger" columns={['When', 'Points', 'Source', 'Reference']} verticalSpacing="xs" miw={560}>
+        <DataTable
+          label="Points ledger"
+          columns={['When', 'Points', 'Source', 'Reference', can(me, 'rollBack') && '']}
+          verticalSpacing="xs"
+          miw={560}
+        >
           {(ledger.data?.transactions ?? []).map((t) => (
             <Table.Tr key={t.id}>
               <Table.Td>
@@ -85,6 +93,11 @@ function Member({ id }: { id: string }) {
                   {t.reference}
                 </Text>
               </Table.Td>
+              {can(me, 'rollBack') && (
+                <Table.Td>
+                  <RollBackAction entry={t} ledger={ledger.data!.transactions} />
+                </Table.Td>
+              )}
             </Table.Tr>
           ))}
         </DataTable>

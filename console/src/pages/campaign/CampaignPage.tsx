@@ -2,9 +2,10 @@ import { useEffect, useState } from 'react';
 import { Button, Group, Stack, Tabs, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, ok } from '../../api/client';
+import { type RequestedCampaignStatus } from '../../api/enums';
 import { can, useMe } from '../../session';
 import { Link } from '../../router';
-import { ErrorNote, PageHeader, StatusBadge, fmtDate, pauseStatus, useCampaignStatuses } from '../../components/common';
+import { ErrorNote, PageHeader, StatusBadge, fmtDate } from '../../components/common';
 import { Overview } from './Overview';
 import { LifecycleLine } from './LifecycleLine';
 import { CodesPanel } from './CodesPanel';
@@ -16,7 +17,6 @@ import { Simulator } from './Simulator';
 export default function CampaignPage({ id }: { id: string }) {
   const me = useMe();
   const queryClient = useQueryClient();
-  const statuses = useCampaignStatuses();
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => ok(api.GET('/v1/campaigns/{id}', { params: { path: { id } } })) });
   const [tab, setTab] = useState<string | null>('overview');
   const [rulesText, setRulesText] = useState('');
@@ -24,7 +24,8 @@ export default function CampaignPage({ id }: { id: string }) {
     if (campaign.data) setRulesText(JSON.stringify(campaign.data.rules, null, 2));
   }, [campaign.data?.id]);
   const setStatus = useMutation({
-    mutationFn: (status: string) => ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { status } as never })),
+    mutationFn: (status: RequestedCampaignStatus) =>
+      ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { status } as never })),
     onSuccess: () => queryClient.invalidateQueries(),
   });
   const c = campaign.data;
@@ -45,8 +46,8 @@ export default function CampaignPage({ id }: { id: string }) {
         }
         subtitle={
           <>
-            {`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt) : 'no end'}`}
-            <LifecycleLine id={c.id} />
+            {`${c.id} · event "${c.trigger.event}" (code in "${c.trigger.codeAttribute}") · ${c.startsAt ? fmtDate(c.startsAt, c.timeZone) : 'no start'} → ${c.endsAt ? fmtDate(c.endsAt, c.timeZone) : 'no end'}`}
+            <LifecycleLine id={c.id} timeZone={c.timeZone ?? 'UTC'} />
           </>
         }
         actions={
@@ -59,16 +60,11 @@ export default function CampaignPage({ id }: { id: string }) {
             </Button>
             {can(me, 'editCampaigns') &&
               (c.status === 'active' ? (
-                <Button
-                  color="yellow"
-                  variant="light"
-                  onClick={() => setStatus.mutate(pauseStatus(statuses))}
-                  loading={setStatus.isPending}
-                >
+                <Button color="yellow" variant="light" onClick={() => setStatus.mutate('paused')} loading={setStatus.isPending}>
                   Pause
                 </Button>
               ) : (
-                <Button color="teal" onClick={() => setStatus.mutate('active')} loading={setStatus.isPending}>
+                <Button onClick={() => setStatus.mutate('active')} loading={setStatus.isPending}>
                   Activate
                 </Button>
               ))}
@@ -84,7 +80,7 @@ export default function CampaignPage({ id }: { id: string }) {
           <Tabs.Tab value="try">Try it</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview">
-          <Overview id={c.id} />
+          <Overview id={c.id} timeZone={c.timeZone ?? 'UTC'} />
         </Tabs.Panel>
         <Tabs.Panel value="codes">
           <Stack>

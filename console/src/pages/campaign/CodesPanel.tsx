@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, ok } from '../../api/client';
+import { CODE_STATUSES } from '../../api/enums';
 import { can, useMe } from '../../session';
-import { EmptyState, ErrorNote, RowCancelButton, StatusBadge, fmtDate } from '../../components/common';
+import { EmptyState, ErrorNote, StatusBadge, fmtDate } from '../../components/common';
+import { ConfirmedAction } from '../../components/ConfirmedAction';
 import { DataTable, TableCard } from '../../components/DataTable';
 
-const STATUSES = ['unused', 'reserved', 'redeemed', 'awarded', 'fulfilled', 'cancelled', 'expired'];
 const PAGE = 25;
 
 /** The pool's codes: search by prefix, filter by status and member, keyset paging (next / previous). */
@@ -48,7 +49,8 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
           label="Status"
           placeholder="Any"
           clearable
-          data={STATUSES}
+          clearButtonProps={{ 'aria-label': 'Clear the status filter' }}
+          data={CODE_STATUSES}
           value={status}
           onChange={(v) => reset(() => setStatus(v))}
           w={150}
@@ -65,7 +67,7 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
         <TableCard>
           <DataTable
             label="Codes"
-            columns={['Code', 'Status', 'Member', 'Created', 'Redeemed', can(me, 'cancelCodes') && '']}
+            columns={['Code', 'Status', 'Member', 'Created', 'Redeemed', 'Expires', can(me, 'cancelCodes') && '']}
             verticalSpacing="xs"
             striped
             miw={640}
@@ -89,17 +91,25 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
                 <Table.Td>
                   <Text size="xs">{fmtDate(c.redeemedAt)}</Text>
                 </Table.Td>
+                <Table.Td>
+                  {/* An expired code stays unused: say so next to its date, or it looks redeemable. */}
+                  <Text size="xs" c={c.expiresAt && Date.parse(c.expiresAt) <= Date.now() ? 'red' : undefined}>
+                    {fmtDate(c.expiresAt)}
+                    {c.expiresAt && Date.parse(c.expiresAt) <= Date.now() ? ' (expired)' : ''}
+                  </Text>
+                </Table.Td>
                 {can(me, 'cancelCodes') && (
                   <Table.Td>
                     {(c.status === 'unused' || c.status === 'reserved') && (
-                      <RowCancelButton
-                        onClick={() => {
-                          const reason = window.prompt(`Why cancel ${c.code}?`, 'cancelled from the console');
-                          if (reason) cancel.mutate({ code: c.code, reason });
-                        }}
+                      <ConfirmedAction
+                        label="Cancel"
+                        title={`Cancel code ${c.code}?`}
+                        confirmLabel="Cancel code"
+                        reason={{ label: 'Reason', initial: 'cancelled from the console' }}
+                        onConfirm={(reason) => cancel.mutate({ code: c.code, reason })}
                       >
-                        Cancel
-                      </RowCancelButton>
+                        The code can no longer be redeemed. This cannot be undone.
+                      </ConfirmedAction>
                     )}
                   </Table.Td>
                 )}

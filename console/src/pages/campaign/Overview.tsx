@@ -1,6 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { Group, Loader, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { DateTime } from 'luxon';
 import { api, ok } from '../../api/client';
 import { EmptyState, ErrorNote, StatCard, fmt } from '../../components/common';
 import { JobsTable } from '../../components/JobsTable';
@@ -8,7 +9,15 @@ import { JobsTable } from '../../components/JobsTable';
 const TimeseriesChart = lazy(() => import('../../components/TimeseriesChart'));
 const PALETTE = ['#e8590c', '#c2255c', '#7048e8', '#1098ad', '#5c940d', '#f08c00', '#495057'];
 
-function Chart({ id }: { id: string }) {
+/** Every bucket start from `from` to `to` in the campaign's zone (a local day may last 23 or 25 hours), in ms. */
+export function bucketStarts(from: string, to: string, bucket: 'hour' | 'day', timeZone: string): number[] {
+  const end = DateTime.fromISO(to, { zone: timeZone });
+  const times: number[] = [];
+  for (let t = DateTime.fromISO(from, { zone: timeZone }).startOf(bucket); t <= end; t = t.plus({ [bucket]: 1 })) times.push(t.toMillis());
+  return times;
+}
+
+function Chart({ id, timeZone }: { id: string; timeZone: string }) {
   const [bucket, setBucket] = useState<'hour' | 'day'>('hour');
   const series = useQuery({
     queryKey: ['timeseries', id, bucket],
@@ -18,18 +27,13 @@ function Chart({ id }: { id: string }) {
   const points = series.data?.points ?? [];
   const reasons = [...new Set(points.flatMap((p) => Object.keys(p.rejected)))].sort();
   // The API sends only buckets with events: the chart shows every bucket of the range, empty ones as zero.
-  const step = bucket === 'hour' ? 3600_000 : 86400_000;
   const byTime = new Map(points.map((p) => [Date.parse(p.at), p]));
-  const times: number[] = [];
-  if (series.data) {
-    const first = Math.floor(Date.parse(series.data.from) / step) * step;
-    for (let t = first; t <= Date.parse(series.data.to); t += step) times.push(t);
-  }
+  const times = series.data ? bucketStarts(series.data.from, series.data.to, bucket, timeZone) : [];
   const at = (t: number) => byTime.get(t);
   return (
     <Paper withBorder p="md" radius="md">
       <Group justify="space-between" mb="sm">
-        <Title order={4}>Redemptions over time</Title>
+        <Title order={4}>Redemptions over time ({timeZone})</Title>
         <SegmentedControl
           size="xs"
           value={bucket}
@@ -48,6 +52,7 @@ function Chart({ id }: { id: string }) {
         <Suspense fallback={<Loader aria-label="Loading the chart" />}>
           <TimeseriesChart
             times={times.map((t) => t / 1000)}
+            timeZone={timeZone}
             series={[
               { label: 'redeemed', color: '#2f9e44', values: times.map((t) => at(t)?.redeemed ?? 0) },
               ...reasons.map((r, i) => ({
@@ -63,7 +68,7 @@ function Chart({ id }: { id: string }) {
   );
 }
 
-export function Overview({ id }: { id: string }) {
+export function Overview({ id, timeZone }: { id: string; timeZone: string }) {
   const stats = useQuery({
     queryKey: ['stats', id],
     queryFn: () => ok(api.GET('/v1/campaigns/{id}/stats', { params: { path: { id } } })),
@@ -93,7 +98,7 @@ export function Overview({ id }: { id: string }) {
           }
         />
       </SimpleGrid>
-      <Chart id={id} />
+      <Chart id={id} timeZone={timeZone} />
       {rejections.length > 0 && (
         <Paper withBorder p="md" radius="md">
           <Title order={4} mb="sm">

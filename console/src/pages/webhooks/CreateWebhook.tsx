@@ -3,7 +3,7 @@ import { Alert, Button, Code, CopyButton, Group, MultiSelect, Stack, TextInput, 
 import { useMutation } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../../api/client';
 import { ErrorNote } from '../../components/common';
-import { useNotificationTypes } from './notification-types';
+import { NOTIFICATION_TYPES } from '../../api/enums';
 
 type Events = Schemas['CreateWebhookRequest']['events'];
 
@@ -32,7 +32,6 @@ function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) 
 }
 
 export function CreateWebhook({ onCreated, onDone }: { onCreated: () => void; onDone: () => void }) {
-  const types = useNotificationTypes();
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>([]);
   const [description, setDescription] = useState('');
@@ -40,7 +39,8 @@ export function CreateWebhook({ onCreated, onDone }: { onCreated: () => void; on
     mutationFn: () => ok(api.POST('/v1/webhooks', { body: { url, events: events as Events, ...(description ? { description } : {}) } })),
     onSuccess: onCreated,
   });
-  if (create.data) return <SecretOnce secret={create.data.secret} onDone={onDone} />;
+  // A replayed create (same Idempotency-Key) has no secret: it was shown to the first answer only.
+  if (create.data) return <SecretOnce secret={create.data.secret ?? '(shown to the first answer only)'} onDone={onDone} />;
   return (
     <Stack>
       <TextInput
@@ -50,7 +50,7 @@ export function CreateWebhook({ onCreated, onDone }: { onCreated: () => void; on
         onChange={(e) => setUrl(e.currentTarget.value)}
         required
       />
-      <MultiSelect label="Events" data={types} value={events} onChange={setEvents} searchable required />
+      <MultiSelect label="Events" data={NOTIFICATION_TYPES} value={events} onChange={setEvents} searchable required />
       <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize />
       <ErrorNote error={create.error} />
       <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!url || events.length === 0}>

@@ -4,19 +4,19 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../../api/client';
 import { EmptyState, ErrorNote, PageHeader, StatusBadge } from '../../components/common';
 import { DataTable, TableCard } from '../../components/DataTable';
+import { ConfirmedAction } from '../../components/ConfirmedAction';
 import { CreateWebhook } from './CreateWebhook';
 import { DeliveryLog } from './DeliveryLog';
-import { useNotificationTypes } from './notification-types';
+import { NOTIFICATION_TYPES } from '../../api/enums';
 
 type Webhook = Schemas['Webhook'];
 type Patch = Schemas['UpdateWebhookRequest'];
 
 function EditEvents({ webhook, onSave }: { webhook: Webhook; onSave: (events: Webhook['events']) => void }) {
-  const types = useNotificationTypes();
   const [events, setEvents] = useState<string[]>(webhook.events);
   return (
     <Stack>
-      <MultiSelect label="Events" data={types} value={events} onChange={setEvents} searchable />
+      <MultiSelect label="Events" data={NOTIFICATION_TYPES} value={events} onChange={setEvents} searchable />
       <Button disabled={events.length === 0} onClick={() => onSave(events as Webhook['events'])}>
         Save events
       </Button>
@@ -94,14 +94,14 @@ export default function WebhooksPage() {
                     <Button size="xs" variant="subtle" onClick={() => setLogOf(w)}>
                       Deliveries
                     </Button>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => window.confirm(`Delete the webhook to ${w.url} and its delivery log?`) && remove.mutate(w.id)}
+                    <ConfirmedAction
+                      label="Delete"
+                      title="Delete this webhook?"
+                      confirmLabel="Delete webhook"
+                      onConfirm={() => remove.mutate(w.id)}
                     >
-                      Delete
-                    </Button>
+                      The webhook to {w.url} and its delivery log are deleted; nothing more is sent to it.
+                    </ConfirmedAction>
                   </Group>
                 </Table.Td>
               </Table.Tr>

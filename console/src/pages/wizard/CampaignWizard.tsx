@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, ok, ApiProblem } from '../../api/client';
 import { useRoute } from '../../router';
 import { PageHeader, fmt } from '../../components/common';
-import { initialDraft, parseRules, slug, stepOfField, STEPS, toRequest, type Draft } from './draft';
+import { FREQUENCY_CHOICES, initialDraft, parseRules, slug, stepOfField, STEPS, toRequest, type Draft } from './draft';
 import { CodesStep, EventStep } from './EventAndCodes';
 import { DetailsStep, LimitsStep } from './DetailsAndLimits';
 
@@ -36,9 +36,14 @@ function Summary({ draft }: { draft: Draft }) {
         : 'None generated now',
     ],
     ['Campaign', `${draft.name} (${request.id}), status ${draft.status}`],
-    ['Dates', `${draft.startsAt || 'from now'} → ${draft.endsAt || 'no end'}`],
+    ['Dates', `${draft.startsAt || 'from now'} → ${draft.endsAt || 'no end'} (${draft.timeZone})`],
     ['Rules', `${Array.isArray(request.rules) ? request.rules.length : 0} rule(s)`],
-    ['Limits', draft.frequencyOn ? `${draft.frequencyCount} per member per ${draft.frequencyPeriod}` : 'None'],
+    [
+      'Limits',
+      draft.frequencyOn
+        ? `${draft.frequencyCount} per member per ${FREQUENCY_CHOICES.find((c) => c.value === draft.frequencyPeriod)?.label}`
+        : 'None',
+    ],
     ['Budget', draft.budgetOn ? `${fmt(draft.budgetCap)} ${draft.budgetKind}` : 'None'],
   ];
   return (
@@ -138,7 +143,8 @@ export default function CampaignWizard() {
             <Text size="xs" c="dimmed" mt="sm">
               The request that will be sent:
             </Text>
-            <Code block mah={220} style={{ overflow: 'auto' }}>
+            {/* Focusable so a keyboard can scroll it (axe scrollable-region-focusable); sized in console.css. */}
+            <Code block className="request-preview" tabIndex={0} aria-label="The request that will be sent">
               {JSON.stringify(toRequest(draft), null, 2)}
             </Code>
           </Stepper.Step>
@@ -167,7 +173,7 @@ export default function CampaignWizard() {
               Next: {STEPS[step + 1]}
             </Button>
           ) : (
-            <Button onClick={() => void create()} loading={busy} color="teal">
+            <Button onClick={() => void create()} loading={busy}>
               Create campaign
             </Button>
           )}

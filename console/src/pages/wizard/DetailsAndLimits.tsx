@@ -1,10 +1,12 @@
 import { Button, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
-import { slug, type Draft } from './draft';
+import { FREQUENCY_CHOICES, slug, type Draft } from './draft';
 import type { StepProps } from './EventAndCodes';
-import { useCampaignStatuses } from '../../components/common';
+import { REQUESTED_CAMPAIGN_STATUSES, type RequestedCampaignStatus } from '../../api/enums';
+
+// Every zone the browser knows (Intl); the wizard starts on the browser's own (initialDraft).
+const TIME_ZONES = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
 
 export function DetailsStep({ draft, set, errors }: StepProps) {
-  const statuses = useCampaignStatuses();
   return (
     <Stack>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -25,6 +27,16 @@ export function DetailsStep({ draft, set, errors }: StepProps) {
         value={draft.description}
         onChange={(e) => set({ description: e.currentTarget.value })}
         error={errors.description}
+      />
+      <Select
+        label="Time zone"
+        description="Where the campaign's days turn: per-day limits and daily stats follow it, and the dates below are read in it"
+        searchable
+        allowDeselect={false}
+        value={draft.timeZone}
+        onChange={(v) => v && set({ timeZone: v })}
+        data={TIME_ZONES}
+        error={errors.timeZone}
       />
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput
@@ -56,8 +68,8 @@ export function DetailsStep({ draft, set, errors }: StepProps) {
           label="Status"
           value={draft.status}
           allowDeselect={false}
-          data={statuses}
-          onChange={(v) => set({ status: v ?? 'draft' })}
+          data={REQUESTED_CAMPAIGN_STATUSES}
+          onChange={(v) => set({ status: (v as RequestedCampaignStatus | null) ?? 'draft' })}
           error={errors.status}
           description="Only active campaigns redeem codes"
         />
@@ -152,8 +164,8 @@ export function LimitsStep({ draft, set, errors }: StepProps) {
             label="Per"
             value={draft.frequencyPeriod}
             allowDeselect={false}
-            onChange={(v) => set({ frequencyPeriod: v as Draft['frequencyPeriod'] })}
-            data={['day', 'week', 'month', 'year', 'lifetime']}
+            onChange={(v) => v && set({ frequencyPeriod: v })}
+            data={FREQUENCY_CHOICES}
           />
         </SimpleGrid>
       )}

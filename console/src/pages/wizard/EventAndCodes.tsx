@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import { Alert, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useEffect } from 'react';
+import { Alert, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, ok } from '../../api/client';
 import { codeSpec, type Draft } from './draft';
-import { fmt } from '../../components/common';
+import { KeyspacePanel } from './KeyspacePanel';
 
 export interface StepProps {
   draft: Draft;
@@ -94,25 +94,7 @@ export function EventStep({ draft, set, errors }: StepProps) {
   );
 }
 
-/** Debounces a value: the keyspace check runs when typing pauses, not on every key. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [JSON.stringify(value), ms]);
-  return v;
-}
-
 export function CodesStep({ draft, set, errors }: StepProps) {
-  const spec = useDebounced(codeSpec(draft), 250);
-  const check = useQuery({
-    queryKey: ['keyspace', spec],
-    enabled: draft.generate,
-    queryFn: () => ok(api.POST('/v1/code-batches/keyspace-check', { body: spec })),
-    retry: false,
-  });
-  const verdict = check.data;
   return (
     <Stack>
       <Switch
@@ -192,36 +174,7 @@ export function CodesStep({ draft, set, errors }: StepProps) {
             checked={draft.excludeLookAlikes}
             onChange={(e) => set({ excludeLookAlikes: e.currentTarget.checked })}
           />
-          <div aria-live="polite" data-testid="keyspace">
-            {check.error ? (
-              <Alert color="red" title="These settings are refused">
-                {(check.error as Error).message}
-              </Alert>
-            ) : verdict ? (
-              <Alert
-                color={verdict.ok ? 'teal' : 'orange'}
-                title={
-                  verdict.ok
-                    ? 'Keyspace is fine'
-                    : `Length ${draft.length} can't hold ${fmt(draft.quantity)} codes safely; use at least ${verdict.minLength}`
-                }
-              >
-                <Text size="sm">{verdict.message}</Text>
-                <Group gap="lg" mt={6}>
-                  <Text size="xs" c="dimmed">
-                    Alphabet: {verdict.alphabetSize} characters
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    Most in one request now: {Number(verdict.maxQuantity).toLocaleString('en-US')}
-                  </Text>
-                </Group>
-              </Alert>
-            ) : (
-              <Text size="sm" c="dimmed">
-                Checking the keyspace…
-              </Text>
-            )}
-          </div>
+          <KeyspacePanel spec={codeSpec(draft)} />
         </>
       )}
     </Stack>

@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import type { Schemas } from '../../api/client';
+import type { RequestedCampaignStatus } from '../../api/enums';
 
 /** Everything the wizard collects; turned into one POST /v1/campaigns only when the summary is confirmed. */
 export interface Draft {
@@ -18,16 +20,19 @@ export interface Draft {
   name: string;
   description: string;
   translations: Array<{ lang: string; name: string; description: string }>;
+  /** IANA zone the campaign counts its days in; the dates above are read in it too. */
+  timeZone: string;
   startsAt: string;
   endsAt: string;
   displayOrder: number;
   visibility: 'everyone' | 'segments' | 'tiers';
   visibleTo: string;
-  status: string;
+  status: RequestedCampaignStatus;
   rulesText: string;
   frequencyOn: boolean;
   frequencyCount: number;
-  frequencyPeriod: 'day' | 'week' | 'month' | 'year' | 'lifetime';
+  /** A calendar period, or a rolling window such as 24h (see FREQUENCY_CHOICES). */
+  frequencyPeriod: string;
   budgetOn: boolean;
   budgetKind: 'points' | 'redemptions';
   budgetCap: number;
@@ -62,6 +67,7 @@ export const initialDraft: Draft = {
   name: '',
   description: '',
   translations: [],
+  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
   startsAt: '',
   endsAt: '',
   displayOrder: 0,
@@ -91,7 +97,23 @@ const list = (text: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-const iso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+/** A datetime-local value read as a wall-clock time of the campaign's zone. */
+const iso = (local: string, timeZone: string) => (local ? (DateTime.fromISO(local, { zone: timeZone }).toISO() ?? undefined) : undefined);
+
+/** What "Per" offers: calendar periods in the campaign's zone, and rolling windows. */
+export const FREQUENCY_CHOICES = [
+  { value: 'day', label: 'calendar day' },
+  { value: 'week', label: 'calendar week (Monday to Sunday)' },
+  { value: 'month', label: 'calendar month' },
+  { value: 'year', label: 'calendar year' },
+  { value: 'lifetime', label: 'campaign (ever)' },
+  { value: '24h', label: '24 hours (rolling)' },
+  { value: '7d', label: '7 days (rolling)' },
+];
+const frequencyOf = (d: Draft) =>
+  /^[0-9]/.test(d.frequencyPeriod)
+    ? { count: d.frequencyCount, window: d.frequencyPeriod }
+    : { count: d.frequencyCount, period: d.frequencyPeriod };
 
 export function codeSpec(d: Draft): Schemas['CreateCodeBatchRequest'] {
   return {
@@ -126,8 +148,9 @@ export function toRequest(d: Draft): Schemas['CreateCampaignRequest'] {
     name: d.name,
     ...(d.description ? { description: d.description } : {}),
     translations,
-    ...(d.startsAt ? { startsAt: iso(d.startsAt) } : {}),
-    ...(d.endsAt ? { endsAt: iso(d.endsAt) } : {}),
+    ...(d.startsAt ? { startsAt: iso(d.startsAt, d.timeZone) } : {}),
+    ...(d.endsAt ? { endsAt: iso(d.endsAt, d.timeZone) } : {}),
+    timeZone: d.timeZone,
     displayOrder: d.displayOrder,
     visibility:
       d.visibility === 'everyone'
@@ -135,10 +158,10 @@ export function toRequest(d: Draft): Schemas['CreateCampaignRequest'] {
         : d.visibility === 'segments'
           ? { type: 'segments', segments: list(d.visibleTo) }
           : { type: 'tiers', tiers: list(d.visibleTo) },
-    status: d.status as never,
+    status: d.status,
     trigger: { event: d.eventName, codeAttribute: d.codeAttribute },
     rules: parseRules(d.rulesText).rules as never,
-    ...(d.frequencyOn ? { frequency: { count: d.frequencyCount, period: d.frequencyPeriod } } : {}),
+    ...(d.frequencyOn ? { frequency: frequencyOf(d) } : {}),
     ...(d.budgetOn ? { budget: { kind: d.budgetKind, cap: d.budgetCap } } : {}),
     // The API's default thresholds, sent explicitly: budget.threshold_reached at 80 % and 100 %.
     alerts: { budgetThresholds: [80, 100] },
