@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import { markBatchRunning } from '../db/code-batches';
 import { finishJob } from './job-notifications';
 import { claimChunk, recordChunk } from '../db/code-batch-chunks';
+import { codesWritten } from '../observability/metrics';
 
 /** Test seams: lets a test make a chunk fail around its commit, to prove retries double nothing. */
 export interface ChunkFaults {
@@ -61,6 +62,8 @@ export async function runChunkOnce<I extends { chunkIndex: number }, R>(
   input: I,
   faults: ChunkFaults,
   steps: {
+    /** What the chunk writes, for the codes-written metric (none: it writes no codes, e.g. a distribution). */
+    kind?: 'generation' | 'import';
     work(client: PoolClient): Promise<ChunkWork<R>>;
     alreadyDone(client: PoolClient, inserted: number): Promise<R>;
     ledger?: ChunkLedger<I>;
@@ -68,6 +71,7 @@ export async function runChunkOnce<I extends { chunkIndex: number }, R>(
 ): Promise<R> {
   const { attempt } = Context.current().info;
   const ledger = steps.ledger ?? (batchChunks as unknown as ChunkLedger<I>);
+  let written = 0;
   const result = await db.transaction(async (client) => {
     Context.current().heartbeat();
     const claim = await ledger.claim(client, input);
@@ -75,8 +79,10 @@ export async function runChunkOnce<I extends { chunkIndex: number }, R>(
     const done = await steps.work(client);
     await ledger.record(client, input, done);
     faults.beforeCommit?.(input, attempt);
+    written = done.inserted;
     return done.result;
   });
+  if (steps.kind) codesWritten.inc({ kind: steps.kind }, written); // after the commit: a rolled-back chunk wrote nothing
   faults.afterCommit?.(input, attempt);
   return result;
 }

@@ -68,6 +68,7 @@ export function createCodeGenerationActivities(db: Database, faults: ChunkFaults
      */
     async generateCodeChunk(input: GenerateCodeChunkInput): Promise<GenerateCodeChunkResult> {
       return runChunkOnce(db, input, faults, {
+        kind: 'generation',
         work: (client) => generateInto(client, input),
         alreadyDone: async (_client, inserted) => ({ inserted, alreadyDone: true }),
       });

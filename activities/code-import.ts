@@ -64,6 +64,7 @@ export function createCodeImportActivities(db: Database, faults: ChunkFaults = {
      */
     async importCodeChunk(input: ImportCodeChunkInput): Promise<ImportCodeChunkResult> {
       return runChunkOnce(db, input, faults, {
+        kind: 'import',
         work: (client) => importRows(client, input),
         alreadyDone: async (client, imported) => ({
           imported,

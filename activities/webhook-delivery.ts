@@ -7,6 +7,8 @@ import type { SecretBox } from '../domain/secret-box';
 import type { RetrySchedule } from '../model/webhooks';
 import { WebhookAgents } from './webhook-agents';
 import { checkResolvedTarget, postWebhook, type SendResult, type SenderPolicy } from './webhook-http';
+import { webhookDeliveries, webhookDuration } from '../observability/metrics';
+import { inSpanFrom } from '../observability/trace-context';
 
 export interface DeliveryBatchInput {
   subscriptionId: string;
@@ -73,7 +75,15 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy, sett
       due.map((d) => {
         const body = webhookBody(d.type, d.messageCreatedAt, d.payload);
         const headers = signWebhook(secrets.open(subscription.secret), d.messageId, Math.floor(Date.now() / 1000), body);
-        return postWebhook(subscription.url, headers, body, policy, agent);
+        // Each attempt continues the trace of the request that wrote its message (a no-op with tracing off).
+        return inSpanFrom(d.traceContext, 'webhook attempt', async () => {
+          const timer = webhookDuration.startTimer();
+          try {
+            return await postWebhook(subscription.url, headers, body, policy, agent);
+          } finally {
+            timer();
+          }
+        });
       }),
     );
   }
@@ -108,6 +118,7 @@ export function createWebhookActivities(db: Database, policy: SenderPolicy, sett
       await recordAttempts(db, results);
       for (const r of results) {
         summary[r.status as 'delivered' | 'retrying' | 'failed']++;
+        webhookDeliveries.inc({ result: r.status === 'retrying' ? 'retry' : r.status });
         if (r.error) summary.lastError = r.error;
       }
       summary.attempted = results.length;

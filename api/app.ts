@@ -5,6 +5,7 @@ import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors';
 import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
 import { requestLog } from './request-log';
+import { operationsRoutes, requestMetrics } from './operations';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
 import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
@@ -70,12 +71,10 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   app.set('query parser', 'simple');
   app.use(requestLog);
   app.use(securityHeaders, apiContentSecurityPolicy);
+  app.use(requestMetrics);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
-  app.get('/healthz', async (_req, res) => {
-    await ctx.db.query('select 1');
-    res.json({ status: 'ok' });
-  });
+  app.use(operationsRoutes(ctx));
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument));
   app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(openApiDocument));
 

@@ -1,10 +1,12 @@
 /** Production entry point of the HTTP API: `npm run api` (DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS set). */
+import '../observability/register-tracing'; // first: it instruments http and pg before they load
 import { Database } from '../db/database';
 import { loadConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { connectTemporalClient } from '../runtime/temporal-client';
 import { parseApiKeys } from './auth';
 import { createApp } from './app';
+import { stopTracing } from '../observability/tracing';
 import { SecretBox } from '../domain/secret-box';
 
 async function main() {
@@ -19,7 +21,7 @@ async function main() {
     logger.info({ port: config.port }, 'API listening');
     process.send?.({ ready: true }); // a parent that forked us (bench) waits for this
   });
-  const stop = () => server.close(() => Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0)));
+  const stop = () => server.close(() => Promise.all([db.close(), temporal.connection.close(), stopTracing()]).then(() => process.exit(0)));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
   // Forked by a supervisor (`npm start`): when it dies, so do we, rather than hold the port as an orphan.
   process.once('disconnect', () => {

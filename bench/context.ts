@@ -29,7 +29,12 @@ async function viaUnixSocket(databaseUrl: string): Promise<string> {
   }
 }
 
-export async function createBenchContext(services: BenchServices, maxQuantity: number): Promise<BenchContext> {
+export async function createBenchContext(
+  services: BenchServices,
+  maxQuantity: number,
+  /** More settings for the API process (the observability section turns metrics and tracing on and off). */
+  apiEnv: Record<string, string> = {},
+): Promise<BenchContext> {
   const port = await freePort();
   // BENCH_DATABASE_SOCKET=1: the API and the baselines reach PostgreSQL through its Unix socket instead of TCP.
   const databaseUrl = process.env.BENCH_DATABASE_SOCKET ? await viaUnixSocket(services.databaseUrl) : services.databaseUrl;
@@ -45,6 +50,7 @@ export async function createBenchContext(services: BenchServices, maxQuantity: n
     // The API logs at warn in the bench unless BENCH_API_LOG_LEVEL says otherwise (info: as `npm start` runs it).
     LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
     ...(process.env.BENCH_API_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_API_POOL_SIZE } : {}),
+    ...apiEnv,
   };
   // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
   const profileDir = process.env.BENCH_CPU_PROF;
@@ -82,4 +88,18 @@ export async function waitForJob(ctx: BenchContext, path: string): Promise<Recor
     if (job.status !== 'pending' && job.status !== 'running') return job;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The `code_entered` event schema and an active campaign `id` that gives everyone 10 points, for event benches. */
+export async function seedBenchCampaign(db: Database, id: string): Promise<void> {
+  await db.query(
+    `insert into event_schemas (name, attributes) values ('code_entered', '[{"name":"code","type":"text","required":true}]') on conflict do nothing`,
+  );
+  await db.query(
+    `insert into campaigns (id, name, visibility, status, trigger_event, trigger_attribute, rules)
+     values ($1, $1, '{"type":"everyone"}', 'active', 'code_entered', 'code',
+             '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
+     on conflict do nothing`,
+    [id],
+  );
 }

@@ -11,12 +11,13 @@ import { benchWebhookCost } from './webhooks';
 import { benchWebhookThroughput } from './webhook-throughput';
 import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
+import { benchObservability } from './observability';
 import { benchDistribution } from './distribution';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
   const large = Number(process.env.BENCH_LARGE_CODES ?? 5_000_000);
-  // "generation", "io", "redemption", "runtimes", "webhooks" (or "webhook-throughput"), "console", "dashboard" or "distribution"
+  // "generation", "io", "redemption", "observability", "runtimes", "webhooks" (or "webhook-throughput"), "console", "dashboard" or "distribution"
   const only = process.env.BENCH_ONLY;
   const events = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
@@ -37,6 +38,7 @@ async function main() {
       const ctx = await createBenchContext(services, large);
       await benchRedemptions(ctx, events).finally(() => ctx.close());
     }
+    if (!only || only === 'observability') await benchObservability(services, large, events);
     // "webhook-throughput": the delivery figures alone, without the cost on the redemption path.
     if (!only || only === 'webhooks' || only === 'webhook-throughput') {
       const ctx = await createBenchContext(services, large);

@@ -135,6 +135,12 @@ export const { markRunning: markBatchRunning, markFinished: markBatchFinished } 
 /** Jobs (generations and imports) whose row says `running`, and the lock the reconciler takes on one. */
 export const { listRunning: listRunningBatches, lockRunning: lockRunningBatch } = batchRows;
 
+/** Jobs running, by source (generation, import); a source with none is absent. */
+export async function countRunningBatches(db: Queryable): Promise<Array<{ source: string; running: number }>> {
+  const { rows } = await db.query(`select source, count(*)::int as running from code_batches where status = 'running' group by source`);
+  return rows as Array<{ source: string; running: number }>;
+}
+
 /** The first generation or import of a campaign's pool (the one its create asked for), if any. */
 export async function firstBatchOfCampaign(db: Queryable, campaignId: string): Promise<string | null> {
   const { rows } = await db.query(

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
+import { trackPool } from '../observability/metrics';
 
 const ignore = () => undefined;
 
@@ -8,11 +9,13 @@ const ignore = () => undefined;
  */
 export class Database {
   readonly pool: Pool;
+  private readonly untrack: () => void;
 
   constructor(connectionString: string, options: PoolConfig = {}) {
     this.pool = new Pool({ connectionString, max: 20, ...options });
     // An idle client losing its server (database restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.untrack = trackPool(this.pool);
   }
 
   /**
@@ -49,6 +52,7 @@ export class Database {
   }
 
   close(): Promise<void> {
+    this.untrack();
     return this.pool.end();
   }
 }

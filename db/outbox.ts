@@ -10,6 +10,8 @@ export interface OutboxMessage {
   type: string;
   payload: Record<string, unknown>;
   createdAt: Date;
+  /** The W3C traceparent of the request that wrote it (null unless tracing was on then): the relay continues it. */
+  traceContext?: string | null;
 }
 
 /**
@@ -37,8 +39,8 @@ export async function markOutboxDispatched(db: Queryable, ids: string[]): Promis
  */
 export async function claimPendingOutbox(db: Queryable, limit: number): Promise<OutboxMessage[]> {
   const { rows } = await db.query(
-    `select id, type, payload, created_at as "createdAt" from outbox where dispatched_at is null order by created_at limit $1
-     for update skip locked`,
+    `select id, type, payload, created_at as "createdAt", trace_context as "traceContext" from outbox
+      where dispatched_at is null order by created_at limit $1 for update skip locked`,
     [limit],
   );
   return rows as OutboxMessage[];
@@ -58,4 +60,13 @@ export async function deleteDispatchedOutbox(db: Queryable, hours: number, limit
     [hours, limit],
   );
   return rowCount ?? 0;
+}
+
+/** How many messages wait for the relay, and the age of the oldest in seconds (0 when none): the metrics gauges. */
+export async function outboxBacklog(db: Queryable): Promise<{ pending: number; oldestAgeSeconds: number }> {
+  const { rows } = await db.query(
+    `select count(*)::int as pending, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as "oldestAgeSeconds"
+       from outbox where dispatched_at is null`,
+  );
+  return rows[0] as { pending: number; oldestAgeSeconds: number };
 }

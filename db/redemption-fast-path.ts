@@ -168,12 +168,19 @@ export type AppliedRedemption =
   | { locked: true };
 
 /** Applies a decision in one statement; returns the stored outcome (an earlier one if the event was decided). */
-export async function applyRedemption(pool: Pool, w: RedemptionWrite): Promise<AppliedRedemption> {
-  const { rows } = await pool.query({
-    name: 'apply-redemption',
-    text: 'select apply_redemption($1::jsonb) as r',
-    values: [JSON.stringify(w)],
-  });
+export async function applyRedemption(pool: Pool, w: RedemptionWrite, traceparent: string | null = null): Promise<AppliedRedemption> {
+  // With tracing on, the caller's trace context goes into the transaction's setting `loyalty.trace_context`,
+  // which the outbox row takes as its default (migration 1764220000000): the relay and the delivery continue the
+  // trace. The CTE is materialised, so the setting is in place before apply_redemption runs.
+  const { rows } = await pool.query(
+    traceparent === null
+      ? { name: 'apply-redemption', text: 'select apply_redemption($1::jsonb) as r', values: [JSON.stringify(w)] }
+      : {
+          name: 'apply-redemption-traced',
+          text: `with t as materialized (select set_config('loyalty.trace_context', $2, true)) select apply_redemption($1::jsonb) as r from t`,
+          values: [JSON.stringify(w), traceparent],
+        },
+  );
   const r = rows[0].r as { stored?: RedemptionOutcome; storedHash?: string | null; result?: RedemptionOutcome; locked?: true };
   if (r.locked) return { locked: true };
   return r.stored ? { outcome: r.stored, replayed: true, storedHash: r.storedHash ?? null } : { outcome: r.result!, replayed: false };

@@ -41,6 +41,15 @@ export async function fanOutDeliveries(db: Queryable, messageIds: string[]): Pro
   return rows.map((r: { id: string }) => r.id);
 }
 
+/** Which subscriptions each message's deliveries go to (tracing: the relay's span of a message covers its wake-ups). */
+export async function deliveryTargets(db: Queryable, messageIds: string[]): Promise<Array<{ messageId: string; subscriptionId: string }>> {
+  const { rows } = await db.query(
+    `select message_id as "messageId", subscription_id as "subscriptionId" from webhook_deliveries where message_id = any($1::uuid[])`,
+    [messageIds],
+  );
+  return rows as Array<{ messageId: string; subscriptionId: string }>;
+}
+
 export async function findDelivery(db: Queryable, id: string): Promise<WebhookDelivery | null> {
   const { rows } = await db.query(`select ${COLUMNS} from webhook_deliveries d join outbox o on o.id = d.message_id where d.id = $1`, [id]);
   return (rows[0] as WebhookDelivery | undefined) ?? null;
@@ -77,12 +86,13 @@ export async function reopenDelivery(db: Queryable, deliveryId: string): Promise
   return rows.length ? findDelivery(db, deliveryId) : null;
 }
 
-/** A paused subscription's waiting deliveries are cancelled (in the pause's transaction): nothing more is sent. */
-export async function cancelWaitingDeliveries(db: Queryable, subscriptionId: string): Promise<void> {
-  await db.query(
+/** A paused subscription's waiting deliveries are cancelled (in the pause's transaction): nothing more is sent. Returns how many. */
+export async function cancelWaitingDeliveries(db: Queryable, subscriptionId: string): Promise<number> {
+  const { rowCount } = await db.query(
     `update webhook_deliveries set status = 'cancelled', next_attempt_at = null where subscription_id = $1 and status in ('pending', 'retrying')`,
     [subscriptionId],
   );
+  return rowCount ?? 0;
 }
 
 /** One due delivery, leased to a batch: what its attempt sends, and where its retry window stands. */
@@ -94,6 +104,8 @@ export interface DueDelivery {
   messageCreatedAt: Date;
   retryFrom: Date;
   runAttempts: number;
+  /** The W3C traceparent stored with the message (null unless tracing was on when it was written). */
+  traceContext?: string | null;
 }
 
 /**
@@ -111,7 +123,7 @@ export async function leaseDueDeliveries(db: Queryable, subscriptionId: string, 
        from due, outbox o
       where d.id = due.id and o.id = d.message_id
      returning d.id, o.id as "messageId", o.type, o.payload, o.created_at as "messageCreatedAt", d.retry_from as "retryFrom",
-               d.run_attempts as "runAttempts"`,
+               d.run_attempts as "runAttempts", o.trace_context as "traceContext"`,
     [subscriptionId, limit, leaseMs],
   );
   return rows as DueDelivery[];
@@ -170,4 +182,22 @@ export async function deleteFinishedDeliveries(db: Queryable, hours: number, lim
     [hours, limit],
   );
   return rowCount ?? 0;
+}
+
+/**
+ * Deliveries not yet settled (pending or retrying) per subscription, the `limit` busiest ones by name and the rest
+ * summed as "other": the backlog gauge's label set stays bounded however many subscriptions there are.
+ */
+export async function deliveryBacklogBySubscription(
+  db: Queryable,
+  limit: number,
+): Promise<Array<{ subscription: string; backlog: number }>> {
+  const { rows } = await db.query(
+    `with b as (select subscription_id::text as id, count(*)::int as n from webhook_deliveries
+                 where status in ('pending', 'retrying') group by subscription_id),
+          r as (select id, n, row_number() over (order by n desc, id) as rank from b)
+     select case when rank <= $1 then id else 'other' end as subscription, sum(n)::int as backlog from r group by 1`,
+    [limit],
+  );
+  return rows as Array<{ subscription: string; backlog: number }>;
 }

@@ -5,6 +5,8 @@ import { WORK_KINDS, type WorkKind } from '../model/background-work';
 /** Every setting the system reads from the environment, with its default, in one place. */
 export interface Config {
   port: number;
+  /** A worker's own metrics port (GET /metrics: ours and the Temporal SDK's). */
+  workerMetricsPort: number;
   databaseUrl?: string;
   temporalAddress?: string;
   temporalNamespace: string;
@@ -140,6 +142,7 @@ function zoneName(raw: string | undefined): string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int('PORT', 3000, env),
+    workerMetricsPort: int('WORKER_METRICS_PORT', 9464, env),
     databaseUrl: env.DATABASE_URL || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { projectRoot } from './config';
+import { freePort } from './temporal-dev-server';
 
 export interface ServiceProcess {
   pid: number;
+  /** A worker's metrics port (WORKER_METRICS_PORT: given, or a free one). */
+  metricsPort: number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRss(): number;
   stop(): Promise<void>;
@@ -17,9 +20,11 @@ export interface ServiceProcess {
  * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
  */
 export async function startServiceProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceProcess> {
+  // Several workers on one machine (tests, bench) each need a metrics port of their own.
+  const metricsPort = env.WORKER_METRICS_PORT ?? String(await freePort());
   const child: ChildProcess = fork(path.join(projectRoot, entry), [], {
     execArgv: [...nodeArgs, '--import', 'tsx'],
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, WORKER_METRICS_PORT: metricsPort },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -28,6 +33,7 @@ export async function startServiceProcess(entry: string, env: Record<string, str
   });
   return {
     pid: child.pid!,
+    metricsPort: Number(metricsPort),
     peakRss() {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;

@@ -41,24 +41,27 @@ export async function ensureTemporalCli(toolsDir: string, log: (line: string) =>
         '  - or point TEMPORAL_ADDRESS at a running Temporal cluster.',
     );
   }
-  fs.mkdirSync(path.dirname(local), { recursive: true });
   log(`Building the Temporal CLI with: go install ${TEMPORAL_CLI_MODULE}`);
-  log(`  into ${path.dirname(local)} (first time only; this takes a few minutes)...`);
+  const started = Date.now();
+  await goInstall(go, TEMPORAL_CLI_MODULE, path.dirname(local), log);
+  const version = spawnSync(local, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  log(`Built ${version} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return local;
+}
+
+/** `go install module` into `binDir`, with a progress line every 30 s (a cold build takes minutes on 2 cores). */
+export async function goInstall(go: string, module: string, binDir: string, log: (line: string) => void): Promise<void> {
+  fs.mkdirSync(binDir, { recursive: true });
+  log(`  into ${binDir} (first time only; this takes a few minutes)...`);
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, GOBIN: path.dirname(local) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(go, ['install', module], { env: { ...process.env, GOBIN: binDir }, stdio: ['ignore', 'inherit', 'inherit'] });
     const ticker = setInterval(() => log(`  ...still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(ticker);
       if (code === 0) resolve();
-      else reject(new Error(`go install ${TEMPORAL_CLI_MODULE} failed with exit code ${code}`));
+      else reject(new Error(`go install ${module} failed with exit code ${code}`));
     });
   });
-  const version = spawnSync(local, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  log(`Built ${version} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return local;
 }

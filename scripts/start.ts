@@ -92,7 +92,11 @@ async function main() {
         },
         teardown,
       );
-    const worker = await supervise('the worker', 'worker/index.ts', 'worker.log', { SERVICE_NAME: 'worker' });
+    await assertPortFree(config.workerMetricsPort, "the worker's metrics", 'WORKER_METRICS_PORT');
+    const worker = await supervise('the worker', 'worker/index.ts', 'worker.log', {
+      SERVICE_NAME: 'worker',
+      WORKER_METRICS_PORT: String(config.workerMetricsPort),
+    });
     line('Worker', `running (pid ${worker.pid()}; restarted if it dies)`);
     failpoint('worker');
     await assertPortFree(config.port, 'API', 'PORT');
@@ -108,6 +112,8 @@ async function main() {
     console.log(`  Console:      ${apiUrl}/console  (sign in with one of the keys below)`);
     console.log(`  API:          ${apiUrl}  (docs: ${apiUrl}/docs)`);
     console.log(`  Temporal UI:  ${stack.temporalUi ?? 'the UI of your Temporal cluster'}`);
+    console.log(`  Metrics:      ${apiUrl}/metrics (API), http://localhost:${config.workerMetricsPort}/metrics (worker)`);
+    console.log(`  Probes:       ${apiUrl}/healthz (liveness), ${apiUrl}/readyz (readiness)`);
     console.log(`  API keys${config.apiKeys ? ' (from API_KEYS)' : ' (dev keys, kept in ' + path.join(data.dir, 'dev-api-keys') + ')'}:`);
     for (const entry of apiKeys.split(',')) {
       const [role, key] = [entry.slice(0, entry.indexOf(':')), entry.slice(entry.indexOf(':') + 1)];

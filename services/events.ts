@@ -23,6 +23,8 @@ import { DomainError } from '../model/errors';
 import { validateEventAttributes, type EventAttributes } from '../rules/event-validation';
 import { RuleCache } from '../rules/rule-cache';
 import { ruleFacts } from '../rules/facts';
+import { campaignLabel, metricsEnabled, redemptionDecision, redemptionEvents, redemptionGuardRetries } from '../observability/metrics';
+import { currentTraceparent } from '../observability/trace-context';
 import type { AppContext } from './context';
 
 /** A custom event as POST /v1/events accepted it. */
@@ -183,6 +185,15 @@ function lockedOut(event: PostedEvent): RedemptionOutcome {
  * refusal to decide, not a decision: nothing is written, and the event sent again later is decided then.
  */
 export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
+  if (!metricsEnabled) return decideAndApply(ctx, body, apiKey);
+  const end = redemptionDecision.startTimer();
+  const outcome = await decideAndApply(ctx, body, apiKey);
+  end();
+  redemptionEvents.inc({ outcome: outcome.outcome, reason: outcome.reason ?? '', campaign: campaignLabel(outcome.campaignId) });
+  return outcome;
+}
+
+async function decideAndApply(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
   const requestHash = eventRequestHash(body);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -214,12 +225,13 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
     );
     if (write.result.reason === 'too_many_attempts') return lockedOut(body);
     try {
-      const applied = await applyRedemption(ctx.db.pool, write);
+      const applied = await applyRedemption(ctx.db.pool, write, currentTraceparent());
       if (applied.locked) return lockedOut(body);
       ctx.faults?.redemption?.afterCommit?.({ eventId: body.id }, applied.replayed ? 2 : 1);
       return applied.replayed ? storedOutcome(body, requestHash, applied.outcome, applied.storedHash) : applied.outcome;
     } catch (error) {
       if (!GUARD_FAILURES.has((error as { code?: string }).code ?? '')) throw error;
+      if (metricsEnabled) redemptionGuardRetries.inc();
     }
   }
   throw new DomainError('unavailable', 'redemption_contended', `event "${body.id}" could not be decided for contention; send it again`);

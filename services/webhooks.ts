@@ -9,6 +9,7 @@ import {
   updateWebhookSubscription,
   type WebhookSubscription,
 } from '../db/webhook-subscriptions';
+import { webhookDeliveries } from '../observability/metrics';
 import { cancelWaitingDeliveries, findDelivery, reopenDelivery, type WebhookDelivery } from '../db/webhook-deliveries';
 import { newWebhookSecret } from '../domain/webhook-signature';
 import { webhookUrlProblem } from '../domain/webhook-url';
@@ -51,11 +52,12 @@ export async function updateWebhook(ctx: AppContext, id: string, changes: Partia
   const updated = await ctx.db.transaction(async (tx) => {
     const saved = await updateWebhookSubscription(tx, id, { ...changes, events: changes.events && [...new Set(changes.events)] });
     // Paused: what waits is cancelled with the pause, so nothing more is sent (a batch already on the wire finishes).
-    if (saved?.status === 'paused') await cancelWaitingDeliveries(tx, id);
-    return saved;
+    const cancelled = saved?.status === 'paused' ? await cancelWaitingDeliveries(tx, id) : 0;
+    return saved && { saved, cancelled };
   });
+  if (updated?.cancelled) webhookDeliveries.inc({ result: 'cancelled' }, updated.cancelled); // after the commit
   if (!updated) throw new DomainError('not_found', 'webhook_not_found', `no webhook "${id}"`, 'id');
-  return updated;
+  return updated.saved;
 }
 
 export async function deleteWebhook(ctx: AppContext, id: string): Promise<void> {

@@ -5,6 +5,8 @@ import { createActivities, type ActivityFaults } from '../activities';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfig, taskQueuesFor, type RetentionConfig, type WebhookConfig, type WorkKind } from '../runtime/config';
 import { OutboxRelay } from './outbox-relay';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from '../observability/tracing';
 import { resealWebhookSecrets } from '../db/webhook-subscriptions';
 import { SecretBox } from '../domain/secret-box';
 import { createWebhookDispatch } from './webhook-dispatcher';
@@ -90,7 +92,10 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   const group = new WorkerGroup(workers);
   // The outbox relay lives and dies with the worker: it starts when the worker runs and is stopped before
   // run() resolves, so callers that close the connection and the database after run() need not know of it.
-  const client = new Client({ connection, namespace: options.namespace });
+  // With tracing on, the relay's workflow starts and wake-ups (signal-with-start) are spans of the relay's trace
+  // (and their context rides in the workflow's headers).
+  const interceptors = tracingEnabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  const client = new Client({ connection, namespace: options.namespace, interceptors });
   const webhookDispatch = createWebhookDispatch(options.db, client, taskQueues.webhooks, webhooks);
   const relay = new OutboxRelay(
     options.db,

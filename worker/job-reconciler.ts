@@ -6,6 +6,7 @@ import { listRunningDistributions, lockRunningDistribution, markDistributionFini
 import { closingFor, type WorkflowEnd } from '../domain/job-reconciliation';
 import { describeError } from '../model/errors';
 import { logger } from '../runtime/logger';
+import { reconcilerCloses } from '../observability/metrics';
 
 /** How often a running worker looks for jobs whose workflow ended without closing their row. */
 export const RECONCILE_EVERY_MS = 60_000;
@@ -64,6 +65,7 @@ export async function reconcileJobs(db: Database, client: Client): Promise<Array
       });
     }
   }
+  reconcilerCloses.inc(closed.length);
   if (closed.length) logger.warn({ closed }, 'closed jobs whose workflow had ended without closing them');
   return closed;
 }

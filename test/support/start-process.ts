@@ -34,6 +34,7 @@ export async function startEnv(extra: Record<string, string> = {}): Promise<Star
     EMBEDDED_POSTGRES_PORT: await freePort(),
     TEMPORAL_PORT: await freePort(),
     TEMPORAL_UI_PORT: await freePort(),
+    WORKER_METRICS_PORT: await freePort(),
   };
   const mark = crypto.randomBytes(6).toString('hex');
   const env = {
