@@ -24,7 +24,12 @@ afterAll(() => system?.stop());
 test('GET /v1/me names the role and the Temporal UI', async () => {
   for (const role of ['admin', 'marketer', 'operator', 'producer'] as const) {
     const res = await system.api.get('/v1/me').set(system.as(role));
-    expect(res.body).toEqual({ role, temporalUiUrl: 'http://ui.test:8233', temporalNamespace: 'default' });
+    expect(res.body).toEqual({
+      role,
+      keyId: expect.stringMatching(new RegExp(`^${role}:[0-9a-f]{12}$`)),
+      temporalUiUrl: 'http://ui.test:8233',
+      temporalNamespace: 'default',
+    });
   }
 });
 

@@ -60,7 +60,10 @@ async function seed() {
   await key('keep-recent', `now() - interval '1 hour'`);
 
   const event = (id: string, outcome: string, created: string) =>
-    q(`insert into redemption_events (event_id, outcome, result, created_at) values ($1, $2, '{}', ${created})`, [id, outcome]);
+    q(
+      `insert into redemption_events (event_id, api_key, outcome, result, created_at) values ($1, 'producer:retention', $2, '{}', ${created})`,
+      [id, outcome],
+    );
   await event('gone-old-rejected', 'rejected', OLD);
   await event('keep-old-redeemed', 'redeemed', OLD);
   await event('keep-recent-rejected', 'rejected', 'now()');
@@ -112,8 +115,8 @@ it('a redemption goes through while a retention delete holds its rows (it takes 
     `insert into code_history (code, kind, at) select 'RETAINED1', 'status_change', now() - interval '400 days' from generate_series(1, 50)`,
   );
   await system.db.query(
-    `insert into redemption_events (event_id, outcome, result, member_id, created_at)
-     select 'old-' || g, 'rejected', '{}', 'keeper', now() - interval '400 days' from generate_series(1, 50) g`,
+    `insert into redemption_events (event_id, api_key, outcome, result, member_id, created_at)
+     select 'old-' || g, 'producer:retention', 'rejected', '{}', 'keeper', now() - interval '400 days' from generate_series(1, 50) g`,
   );
   const retention = await system.db.connect();
   try {
