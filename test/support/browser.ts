@@ -41,6 +41,8 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
     headless: true,
     viewport: { width: 1280, height: 860 },
     acceptDownloads: true,
+    // The console honours reduced motion (no dialog transitions), so axe never reads a dialog half faded in.
+    reducedMotion: 'reduce',
     args: [
       '--headless',
       '--no-sandbox',
