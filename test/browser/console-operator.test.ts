@@ -127,3 +127,44 @@ test('an operator rolls a redemption back from the member ledger, through a dial
   expect((await h.system.api.get('/v1/codes/ROLLME0001').set(h.system.as('operator'))).body.status).toBe('unused');
   expect((await h.system.api.get('/v1/members/member-7').set(h.system.as('operator'))).body.balance).toBe(0);
 });
+
+test('an operator generates codes that expire, and finds the expired codes of a pool', async () => {
+  const expiring = await h.open('operator', '/console/campaigns/spring-generated');
+  await expiring.getByRole('tab', { name: 'Codes' }).click();
+  await expiring.getByRole('button', { name: 'Generate more codes' }).click();
+  const dialog = expiring.getByRole('dialog', { name: 'Generate more codes' });
+  await dialog.getByRole('textbox', { name: 'Quantity', exact: true }).fill('5');
+  await dialog.getByLabel('Codes expire at (optional)').fill('2030-06-01T12:00');
+  await h.screen(expiring, '25-generate-with-expiry');
+  await dialog.getByRole('button', { name: 'Start generating' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const pool = 'spring-generated';
+  const withExpiry = async () =>
+    (
+      await h.system.db.query(
+        `select expires_at from codes where pool_id = (select id from code_pools where kind = 'campaign' and owner_id = $1) and expires_at is not null`,
+        [pool],
+      )
+    ).rows;
+  for (let i = 0; i < 120 && (await withExpiry()).length < 5; i++) await new Promise((r) => setTimeout(r, 500));
+  // The wall-clock time is read in the campaign's zone (UTC here), so the batch expires at that instant.
+  expect((await withExpiry()).map((r) => (r.expires_at as Date).toISOString())).toEqual(Array(5).fill('2030-06-01T12:00:00.000Z'));
+
+  // Two of the first batch's codes are made to have expired (a fixture: an API would refuse a past expiry).
+  const past = (
+    await h.system.db.query(
+      `update codes set expires_at = now() - interval '1 hour'
+        where code in (select code from codes where pool_id = (select id from code_pools where kind = 'campaign' and owner_id = $1) and expires_at is null order by code limit 2)
+        returning code`,
+      [pool],
+    )
+  ).rows.map((r) => r.code as string);
+  await expiring.getByRole('combobox', { name: 'Expiry', exact: true }).click();
+  await expiring.getByRole('option', { name: 'Expired', exact: true }).click();
+  const table = expiring.getByRole('table', { name: 'Codes' });
+  await table.getByText(past[0]).waitFor();
+  await expect(table.getByRole('row').filter({ hasText: '(expired)' }).count()).resolves.toBe(2);
+  for (const code of past) await codeRow(expiring, code).getByText('(expired)').waitFor();
+  await h.screen(expiring, '26-expired-codes');
+  await expiring.close();
+});

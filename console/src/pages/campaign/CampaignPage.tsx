@@ -85,7 +85,7 @@ export default function CampaignPage({ id }: { id: string }) {
         <Tabs.Panel value="codes">
           <Stack>
             <Group>
-              <GenerateMore id={c.id} />
+              <GenerateMore id={c.id} timeZone={c.timeZone ?? 'UTC'} />
             </Group>
             <CodesPanel pool={pool} filename={`${c.id}-codes.csv`} />
             <ImportPanel pool={pool} />

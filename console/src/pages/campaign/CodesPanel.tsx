@@ -9,16 +9,28 @@ import { ConfirmedAction } from '../../components/ConfirmedAction';
 import { DataTable, TableCard } from '../../components/DataTable';
 
 const PAGE = 25;
+/** The search's `expired` filter: past their expiry, or not (codes without one never expire). */
+const EXPIRY_CHOICES = [
+  { value: 'true', label: 'Expired' },
+  { value: 'false', label: 'Not expired' },
+];
 
-/** The pool's codes: search by prefix, filter by status and member, keyset paging (next / previous). */
+/** The pool's codes: search by prefix, filter by status, expiry and member, keyset paging (next / previous). */
 export function CodesPanel({ pool, filename }: { pool: string; filename: string }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const [prefix, setPrefix] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [member, setMember] = useState('');
+  const [expired, setExpired] = useState<string | null>(null);
   const [cursors, setCursors] = useState<string[]>([]);
-  const filters = { pool, ...(prefix ? { prefix } : {}), ...(status ? { status } : {}), ...(member ? { member } : {}) };
+  const filters = {
+    pool,
+    ...(prefix ? { prefix } : {}),
+    ...(status ? { status } : {}),
+    ...(member ? { member } : {}),
+    ...(expired ? { expired } : {}),
+  };
   const cursor = cursors[cursors.length - 1];
   const codes = useQuery({
     queryKey: ['codes', filters, cursor],
@@ -53,6 +65,16 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
           data={CODE_STATUSES}
           value={status}
           onChange={(v) => reset(() => setStatus(v))}
+          w={150}
+        />
+        <Select
+          label="Expiry"
+          placeholder="Any"
+          clearable
+          clearButtonProps={{ 'aria-label': 'Clear the expiry filter' }}
+          data={EXPIRY_CHOICES}
+          value={expired}
+          onChange={(v) => reset(() => setExpired(v))}
           w={150}
         />
         <TextInput label="Member" placeholder="Member id" value={member} onChange={(e) => reset(() => setMember(e.currentTarget.value))} />

@@ -98,7 +98,8 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 /** A datetime-local value read as a wall-clock time of the campaign's zone. */
-const iso = (local: string, timeZone: string) => (local ? (DateTime.fromISO(local, { zone: timeZone }).toISO() ?? undefined) : undefined);
+export const iso = (local: string, timeZone: string) =>
+  local ? (DateTime.fromISO(local, { zone: timeZone }).toISO() ?? undefined) : undefined;
 
 /** What "Per" offers: calendar periods in the campaign's zone, and rolling windows. */
 export const FREQUENCY_CHOICES = [
