@@ -168,3 +168,29 @@ test('an operator generates codes that expire, and finds the expired codes of a 
   await h.screen(expiring, '26-expired-codes');
   await expiring.close();
 });
+
+test("an operator's screens and dialogs pass axe at phone width too", async () => {
+  const phone = await h.open('operator', '/console/campaigns/spring-import');
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.getByRole('heading', { name: /Spring import/ }).waitFor();
+  await phone.getByRole('tab', { name: 'Codes' }).click();
+  await phone.getByRole('table', { name: 'Codes' }).waitFor();
+  await h.screen(phone, '27-phone-operator-codes');
+  await codeRow(phone, 'EXISTING0001').getByRole('button', { name: 'Cancel' }).click();
+  const dialog = phone.getByRole('dialog', { name: 'Cancel code EXISTING0001?' });
+  await dialog.waitFor();
+  await h.screen(phone, '28-phone-cancel-dialog');
+  await phone.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await phone.getByRole('button', { name: 'Menu' }).click();
+  await phone.getByRole('link', { name: 'Jobs', exact: true }).click();
+  await phone.getByRole('table', { name: 'Jobs' }).waitFor();
+  await h.screen(phone, '29-phone-jobs');
+  await phone.getByRole('button', { name: 'Menu' }).click();
+  await phone.getByRole('link', { name: 'Members', exact: true }).click();
+  await phone.getByRole('textbox', { name: 'Member id' }).fill('member-7');
+  await phone.getByRole('button', { name: 'Look up' }).click();
+  await phone.getByRole('table', { name: 'Points ledger' }).waitFor();
+  await h.screen(phone, '30-phone-member');
+  await phone.close();
+});
