@@ -114,58 +114,86 @@ it('two concurrent PATCHes (new endsAt, pause) both survive; with the same If-Ma
   expect(winner.headers.etag).toBe(`"${read.body.version + 1}"`);
 });
 
-it('of 200 events in flight while a pause is sent, none whose decision committed after the pause is redeemed', async () => {
-  const n = 200;
-  const ids = Array.from({ length: n }, (_, i) => `inflight-${i}`);
-  await createCampaign(system, 'inflight');
-  await addCodes(
-    system,
-    'inflight',
-    ids.map((id) => id.replace('-', '').toUpperCase()),
-  );
-  await addMembers(system, ids);
-  // Commit order, recorded at each commit by deferred triggers: redemption decisions, and the pause.
-  await system.db.query(`
-    create table test_commit_order (seq bigserial primary key, kind text not null, ref text not null);
-    create function test_record_commit() returns trigger language plpgsql as $$
-    begin
-      if tg_table_name = 'redemption_events' then insert into test_commit_order (kind, ref) values (new.outcome, new.event_id);
-      else insert into test_commit_order (kind, ref) values ('status', new.status); end if;
-      return null;
-    end $$;
-    create constraint trigger test_event_commit after insert on redemption_events deferrable initially deferred
-      for each row execute function test_record_commit();
-    create constraint trigger test_pause_commit after update on campaigns deferrable initially deferred
-      for each row when (old.status is distinct from new.status) execute function test_record_commit();`);
-  const server: Server = await new Promise((resolve) => {
-    const s = system.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  try {
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const post = (id: string) =>
-      fetch(`${base}/v1/events`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${KEYS.producer}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id, name: 'code_entered', memberId: id, attributes: { code: id.replace('-', '') } }),
-      }).then((r) => r.json() as Promise<{ outcome: string; reason?: string }>);
-    const inFlight = ids.map(post);
-    await eventually(async () => (await system.db.query(`select count(*)::int as n from redemption_events`)).rows[0].n >= 20, 30_000);
-    const pause = await fetch(`${base}/v1/campaigns/inflight`, {
-      method: 'PATCH',
-      headers: { Authorization: `Bearer ${KEYS.marketer}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ status: 'paused' }),
+/** A change sent while 200 events are in flight, and what every event decided after its commit must show. */
+const CHANGES_IN_FLIGHT = [
+  {
+    what: 'a pause',
+    change: { status: 'paused' },
+    before: (o: Outcome) => o.outcome === 'redeemed',
+    after: (o: Outcome) => o.reason === 'campaign_inactive',
+  },
+  {
+    what: 'a rule edit (10 points become 20)',
+    change: { rules: [{ ...anyoneRule, effects: [{ type: 'add_points', points: 20 }] }] },
+    before: (o: Outcome) => o.outcome === 'redeemed' && o.effects?.[0]?.points === 10,
+    after: (o: Outcome) => o.outcome === 'redeemed' && o.effects?.[0]?.points === 20,
+  },
+];
+interface Outcome {
+  outcome: string;
+  reason?: string;
+  effects?: Array<{ points?: number }>;
+}
+
+it.each(CHANGES_IN_FLIGHT.map((c, i) => ({ ...c, campaign: `inflight-${i}` })))(
+  'of 200 events in flight while $what is sent, every one whose decision committed after it is decided by the change',
+  async ({ campaign, change, before, after }) => {
+    const n = 200;
+    const ids = Array.from({ length: n }, (_, i) => `${campaign}-${i}`);
+    const codeOf = (id: string) => id.replace(/-/g, '').toUpperCase();
+    await createCampaign(system, campaign);
+    await addCodes(system, campaign, ids.map(codeOf));
+    await addMembers(system, ids);
+    // Commit order, recorded at each commit by deferred triggers: redemption decisions, and the campaign's change.
+    await system.db.query(`
+      create table if not exists test_commit_order (seq bigserial primary key, kind text not null, ref text not null);
+      create or replace function test_record_commit() returns trigger language plpgsql as $$
+      begin
+        if tg_table_name = 'redemption_events' then insert into test_commit_order (kind, ref) values ('event', new.event_id);
+        else insert into test_commit_order (kind, ref) values ('change', new.id); end if;
+        return null;
+      end $$;
+      drop trigger if exists test_event_commit on redemption_events;
+      drop trigger if exists test_change_commit on campaigns;
+      create constraint trigger test_event_commit after insert on redemption_events deferrable initially deferred
+        for each row execute function test_record_commit();
+      create constraint trigger test_change_commit after update on campaigns deferrable initially deferred
+        for each row when (old.status is distinct from new.status or old.rules is distinct from new.rules)
+        execute function test_record_commit();`);
+    const server: Server = await new Promise((resolve) => {
+      const s = system.app.listen(0, '127.0.0.1', () => resolve(s));
     });
-    expect(pause.status).toBe(200);
-    const outcomes = await Promise.all(inFlight);
-    const { rows } = await system.db.query(`select seq, kind, ref from test_commit_order order by seq`);
-    const pausedAt = rows.find((r) => r.kind === 'status' && r.ref === 'paused').seq;
-    const redeemedAfter = rows.filter((r) => r.kind === 'redeemed' && Number(r.seq) > Number(pausedAt));
-    expect(redeemedAfter).toEqual([]);
-    // Both sides happened: some redeemed before the pause, the rest refused as inactive after it.
-    expect(outcomes.filter((o) => o.outcome === 'redeemed').length).toBeGreaterThan(0);
-    expect(outcomes.filter((o) => o.reason === 'campaign_inactive').length).toBeGreaterThan(0);
-    expect(outcomes.every((o) => o.outcome === 'redeemed' || o.reason === 'campaign_inactive')).toBe(true);
-  } finally {
-    await new Promise((r) => server.close(r));
-  }
-});
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const post = (id: string) =>
+        fetch(`${base}/v1/events`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${KEYS.producer}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id, name: 'code_entered', memberId: id, attributes: { code: codeOf(id) } }),
+        }).then(async (r) => [id, (await r.json()) as Outcome] as const);
+      const inFlight = ids.map(post);
+      const started = async () =>
+        (await system.db.query(`select count(*)::int as n from redemption_events where event_id like $1`, [`${campaign}-%`])).rows[0].n;
+      await eventually(async () => (await started()) >= 20, 30_000);
+      const patch = await fetch(`${base}/v1/campaigns/${campaign}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${KEYS.marketer}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(change),
+      });
+      expect(patch.status).toBe(200);
+      const outcomes = new Map(await Promise.all(inFlight));
+      const { rows } = await system.db.query(`select seq, kind, ref from test_commit_order order by seq`);
+      const changedAt = Number(rows.find((r) => r.kind === 'change' && r.ref === campaign).seq);
+      const committed = rows.filter((r) => r.kind === 'event' && outcomes.has(r.ref));
+      const decidedAfter = committed.filter((r) => Number(r.seq) > changedAt).map((r) => outcomes.get(r.ref)!);
+      const decidedBefore = committed.filter((r) => Number(r.seq) < changedAt).map((r) => outcomes.get(r.ref)!);
+      expect(decidedAfter.filter((o) => !after(o))).toEqual([]);
+      expect(decidedBefore.filter((o) => !before(o))).toEqual([]);
+      // Both sides happened: some decided before the change, the rest after it.
+      expect(decidedBefore.length).toBeGreaterThan(0);
+      expect(decidedAfter.length).toBeGreaterThan(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  },
+);
