@@ -1,18 +1,20 @@
 /**
  * The workflow interceptors bundled with every workflow (runtime/workflow-bundle.ts): OpenTelemetry's
  * (@temporalio/interceptors-opentelemetry), for a workflow started with a trace context in its headers only,
- * i.e. by a client that traces (observability/temporal-tracing.ts). Such a workflow's run is a span under the
- * starter's, and each activity it schedules a span whose context travels to the activity in its headers.
+ * i.e. by a client that traces (observability/temporal-tracing.ts), and not one of the long-lived ones. Such a
+ * workflow's run is a span under the starter's, and each activity it schedules a span whose context travels to
+ * the activity in its headers.
  *
  * Why gated rather than always on: the decision follows the start's headers, which history records, so a replay
  * decides alike; a workflow started without tracing (all of them when tracing is off, and every history recorded
  * before this module existed) runs exactly the code it ran before, with no span made and no sink called.
  */
-import type {
-  WorkflowInboundCallsInterceptor,
-  WorkflowInterceptors,
-  WorkflowInternalsInterceptor,
-  WorkflowOutboundCallsInterceptor,
+import {
+  workflowInfo,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptors,
+  type WorkflowInternalsInterceptor,
+  type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import {
   OpenTelemetryInboundInterceptor,
@@ -22,6 +24,13 @@ import {
 
 /** The header the OpenTelemetry client interceptor writes the trace context into (the package's TRACE_HEADER). */
 const TRACE_HEADER = '_tracer-data';
+
+/**
+ * Workflows that live for ever (continuing as new) and serve everything that comes after their start: traced, all
+ * of their activities would pile up in the trace of whatever first woke them. Their work is traced per message
+ * instead (the webhook attempt continues its message's stored context); their activities are root spans.
+ */
+const LONG_LIVED = new Set(['webhookSubscriptionWorkflow', 'campaignLifecycleWorkflow']);
 
 /**
  * Gives `target` every method of `source`, bound to it. The SDK composes interceptors at each call from the
@@ -41,7 +50,7 @@ export const interceptors = (): WorkflowInterceptors => {
   const internals: WorkflowInternalsInterceptor = {};
   const inbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
-      if (input.headers[TRACE_HEADER] === undefined) return next(input);
+      if (input.headers[TRACE_HEADER] === undefined || LONG_LIVED.has(workflowInfo().workflowType)) return next(input);
       const traced = new OpenTelemetryInboundInterceptor();
       adopt(inbound, traced);
       adopt(outbound, new OpenTelemetryOutboundInterceptor());

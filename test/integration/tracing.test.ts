@@ -178,3 +178,16 @@ it('one code generation: one trace from POST /v1/code-batches through its workfl
   const logged = lines.find((l) => l.msg === 'request' && l.method === 'POST' && l.url === '/v1/code-batches');
   expect(logged?.traceId).toBe(request.traceId);
 });
+
+it("the long-lived workflows (a subscription's deliveries, a campaign's lifecycle) keep their activities out of the trace that woke them", async () => {
+  // Both were started by the relay's signal-with-start, whose span begins the trace their headers carry.
+  const wakeUps = collector.spans.filter((s) => s.name.startsWith('SignalWithStartWorkflow:'));
+  expect(new Set(wakeUps.map((s) => s.name))).toEqual(
+    new Set(['SignalWithStartWorkflow:webhookSubscriptionWorkflow', 'SignalWithStartWorkflow:campaignLifecycleWorkflow']),
+  );
+  // Their activities did run (the deliveries of the first test, the campaign's reads), as root spans of their own.
+  expect(collector.spans.some((s) => s.name === 'RunActivity:deliverWebhookBatch' && !s.parentSpanId)).toBe(true);
+  const woken = new Set(wakeUps.map((s) => s.traceId));
+  const inTheirTraces = collector.spans.filter((s) => woken.has(s.traceId) && /^(RunWorkflow|StartActivity|RunActivity):/.test(s.name));
+  expect(inTheirTraces.map((s) => s.name)).toEqual([]);
+});
