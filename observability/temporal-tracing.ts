@@ -24,6 +24,9 @@ export function temporalClientInterceptors(): ClientInterceptors | undefined {
   return { workflow: [new (temporalOtel().OpenTelemetryWorkflowClientInterceptor)()] };
 }
 
+/** A sink that drops the workflow sandbox's spans. */
+const DROP_SPANS: NonNullable<WorkerOptions['sinks']> = { exporter: { export: { fn: () => undefined } } };
+
 /**
  * What a worker adds for tracing: activity interceptors (each execution a span under the workflow's, the pg and
  * http spans inside it) and the `exporter` sink through which the workflow sandbox hands its spans to this
@@ -32,10 +35,11 @@ export function temporalClientInterceptors(): ClientInterceptors | undefined {
  * for an unknown sink on each of its activations.
  */
 export function workerTracing(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
-  if (!tracingEnabled) return { sinks: { exporter: { export: { fn: () => undefined } } } };
+  // The SDK started by observability/tracing.ts registers its provider globally: its processor exports our spans
+  // (none registered: tracing was asked for but not started in this process, e.g. a worker inside a test).
+  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as Partial<BasicTracerProvider>;
+  if (!tracingEnabled || !provider.activeSpanProcessor) return { sinks: DROP_SPANS };
   const otel = temporalOtel();
-  // The SDK started by observability/tracing.ts registers its provider globally: its processor exports our spans.
-  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as BasicTracerProvider;
   return {
     interceptors: {
       activity: [
