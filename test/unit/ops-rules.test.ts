@@ -60,9 +60,12 @@ it("promtool parses every query of the dashboard (written as recording rules, wh
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-rules-'));
   try {
     const file = path.join(dir, 'dashboard.rules.yml');
-    const records = expressions.map(({ expr }, i) => ({ record: `dashboard:query_${i}`, expr }));
+    // Each named after its panel, so promtool's complaint says which panel's query it could not parse.
+    const records = expressions.map(({ panel, expr }, i) => ({
+      record: `dashboard:${panel.toLowerCase().replace(/[^a-z0-9]+/g, '_')}:${i}`,
+      expr,
+    }));
     fs.writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules: records }] }));
-    // An expression promtool can't parse fails the check with its panel's query in the message.
     expect(run('check', 'rules', file)).toContain(`SUCCESS: ${expressions.length} rules found`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
