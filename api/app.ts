@@ -6,6 +6,8 @@ import { pathMatches } from './route-list';
 import { idempotency } from './idempotency';
 import { requestLog } from './request-log';
 import { operationsRoutes, requestMetrics } from './operations';
+import { traceRoute } from './route-template';
+import { tracingEnabled } from '../observability/tracing';
 import { buildOpenApiDocument } from './openapi';
 import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches';
 import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
@@ -72,6 +74,7 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   app.use(requestLog);
   app.use(securityHeaders, apiContentSecurityPolicy);
   app.use(requestMetrics);
+  if (tracingEnabled) app.use(traceRoute);
 
   const openApiDocument = buildOpenApiDocument(describeRoutes);
   app.use(operationsRoutes(ctx));

@@ -1,25 +1,19 @@
 import { Router, type RequestHandler } from 'express';
-import { trace } from '@opentelemetry/api';
+import { routeTemplate } from './route-template';
 import { httpDuration, httpRequests, metricsEnabled, metricsText, registry, statusClass } from '../observability/metrics';
 import type { AppContext } from '../services/context';
 
 /** How long /readyz waits for each dependency before calling it unreachable (a probe must answer fast). */
 export const READY_TIMEOUT_MS = 2000;
 
-/**
- * RED metrics per request, labelled by the route template express matched (`/v1/codes/:code`), never the raw
- * path: unmatched paths all count as "unmatched", so a scanner can't grow the label set. When tracing is on, the
- * HTTP server span is named by the same template.
- */
+/** RED metrics per request, labelled by the route template express matched (api/route-template.ts). */
 export const requestMetrics: RequestHandler = (req, res, next) => {
   if (!metricsEnabled) return next();
   const end = httpDuration.startTimer();
   res.once('finish', () => {
-    const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-    const labels = { route, method: req.method };
+    const labels = { route: routeTemplate(req), method: req.method };
     end(labels);
     httpRequests.inc({ ...labels, status_class: statusClass(res.statusCode) });
-    trace.getActiveSpan()?.updateName(`${req.method} ${route}`);
   });
   next();
 };

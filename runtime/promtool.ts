@@ -4,7 +4,7 @@ import { goInstall, onPath } from './temporal-cli';
 
 /**
  * Prometheus's rule checker, pinned: it checks and unit-tests ops/prometheus/alerts.yml in CI
- * (test/integration/ops-rules.test.ts). Prometheus 3.16's module tag (v0.316.0); the `cmd/promtool` package
+ * (test/unit/ops-rules.test.ts), and the Grafana dashboard's queries. Prometheus 3.16's module tag (v0.316.0); the `cmd/promtool` package
  * go-installs with no replace directive.
  */
 export const PROMTOOL_MODULE = 'github.com/prometheus/prometheus/cmd/promtool@v0.316.0';

@@ -17,16 +17,23 @@ export interface ServiceProcess {
 
 /**
  * A production entry point (`worker/index.ts`, `api/server.ts`) as its own process, so its memory is measured alone.
- * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). Its output goes to ours, or, given
+ * `onStdout`, its standard output (the JSON log lines) goes there instead.
  */
-export async function startServiceProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  entry: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  onStdout?: (text: string) => void,
+): Promise<ServiceProcess> {
   // Several workers on one machine (tests, bench) each need a metrics port of their own.
   const metricsPort = env.WORKER_METRICS_PORT ?? String(await freePort());
   const child: ChildProcess = fork(path.join(projectRoot, entry), [], {
     execArgv: [...nodeArgs, '--import', 'tsx'],
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, WORKER_METRICS_PORT: metricsPort },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', onStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   });
+  if (onStdout) child.stdout!.setEncoding('utf8').on('data', onStdout);
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));

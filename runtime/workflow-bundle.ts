@@ -6,6 +6,8 @@ import { projectRoot } from './config';
 
 /** Folders whose code can end up in the workflow bundle (workflows import types and constants from them). */
 const SOURCE_DIRS = ['workflows', 'activities', 'db', 'domain', 'model', 'rules'];
+/** Workflow interceptor modules every bundle carries (OpenTelemetry's, for workflows started with a trace context). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/tracing-interceptors')];
 export const BUNDLE_CACHE_DIR = path.join(projectRoot, 'node_modules', '.cache', 'loyalty-codes');
 
 function sourceFiles(dir: string): string[] {
@@ -44,7 +46,11 @@ export async function workflowBundle(cacheDir = BUNDLE_CACHE_DIR): Promise<{ pat
 
 /** Bundles the workflows into `file` (the Docker build ships one; the production worker loads it). */
 export async function writeWorkflowBundle(file: string): Promise<void> {
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: silent,
+  });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, bundle.code);

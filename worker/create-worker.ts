@@ -5,8 +5,8 @@ import { createActivities, type ActivityFaults } from '../activities';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfig, taskQueuesFor, type RetentionConfig, type WebhookConfig, type WorkKind } from '../runtime/config';
 import { OutboxRelay } from './outbox-relay';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
-import { tracingEnabled } from '../observability/tracing';
+import { temporalClientInterceptors, workerTracing } from '../observability/temporal-tracing';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../runtime/workflow-bundle';
 import { resealWebhookSecrets } from '../db/webhook-subscriptions';
 import { SecretBox } from '../domain/secret-box';
 import { createWebhookDispatch } from './webhook-dispatcher';
@@ -74,9 +74,14 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   await resealWebhookSecrets(options.db, SecretBox.for(webhooks.secretsKey));
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const activities = createActivities(options.db, webhooks, options.faults);
+  const tracing = workerTracing();
+  // A prebuilt bundle carries its workflow interceptor modules (runtime/workflow-bundle.ts); bundled here, they are named.
   const workflows = options.workflowBundlePath
-    ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: require.resolve('../workflows') };
+    ? { workflowBundle: { codePath: options.workflowBundlePath }, interceptors: tracing.interceptors }
+    : {
+        workflowsPath: require.resolve('../workflows'),
+        interceptors: { ...tracing.interceptors, workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+      };
   const workers = await Promise.all(
     queues.map(({ kind, slots }) =>
       Worker.create({
@@ -85,6 +90,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
         taskQueue: taskQueues[kind],
         activities,
         ...workflows,
+        sinks: tracing.sinks,
         maxConcurrentActivityTaskExecutions: slots,
       }),
     ),
@@ -94,8 +100,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   // run() resolves, so callers that close the connection and the database after run() need not know of it.
   // With tracing on, the relay's workflow starts and wake-ups (signal-with-start) are spans of the relay's trace
   // (and their context rides in the workflow's headers).
-  const interceptors = tracingEnabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
-  const client = new Client({ connection, namespace: options.namespace, interceptors });
+  const client = new Client({ connection, namespace: options.namespace, interceptors: temporalClientInterceptors() });
   const webhookDispatch = createWebhookDispatch(options.db, client, taskQueues.webhooks, webhooks);
   const relay = new OutboxRelay(
     options.db,

@@ -18,9 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => system.stop());
 
-async function campaign(id: string, timeZone: string, frequency: Frequency) {
+async function campaign(id: string, timeZone: string, frequency: Frequency, codeCount = 10) {
   await createCampaign(system, id, { timeZone, frequency });
-  const codes = Array.from({ length: 10 }, (_, i) => `${id.toUpperCase().replace(/-/g, '')}${i}`);
+  const codes = Array.from({ length: codeCount }, (_, i) => `${id.toUpperCase().replace(/-/g, '')}${i}`);
   await addCodes(system, id, codes);
   return codes;
 }
@@ -120,6 +120,30 @@ test("daily stats buckets are the campaign's local days, with their offsets", as
     ['2026-03-29T00:00:00+01:00', 1, { frequency_limit: 1 }],
     ['2026-03-30T00:00:00+02:00', 1, {}],
   ]);
+});
+
+test("hourly stats buckets are the campaign's local hours: Adelaide's 25-hour day (+10:30, then +09:30) has 25", async () => {
+  // Daylight saving ends at 03:00 ACDT on 5 April 2026: the hour from 02:00 comes twice. One event per hour of that
+  // local day, 20 minutes past: from 00:20 ACDT (13:50Z on the 4th) to 23:20 ACST (13:50Z on the 5th).
+  await addMembers(system, ['m-hourly']);
+  const codes = await campaign('tz-hourly', 'Australia/Adelaide', { count: 100, period: 'day' }, 25);
+  const dayStart = Date.parse('2026-04-04T13:30:00Z');
+  for (let h = 0; h < 25; h++) {
+    expect(await redeemAt(new Date(dayStart + h * 3600_000 + 20 * 60_000).toISOString(), 'm-hourly', codes[h])).toBe('redeemed');
+  }
+  const stats = (bucket: string) =>
+    system.api
+      .get(`/v1/campaigns/tz-hourly/stats/timeseries?bucket=${bucket}&from=2026-04-04T13:30:00Z&to=2026-04-05T14:30:00Z`)
+      .set(system.as('marketer'));
+  const hourly = await stats('hour');
+  expect(hourly.status).toBe(200);
+  // Local hours on the half hour of UTC, labelled with their offset: 02:00 twice, once per offset.
+  const local = (hour: number, offset: string) => `2026-04-05T${String(hour).padStart(2, '0')}:00:00${offset}`;
+  const hours = [0, 1, 2].map((h) => local(h, '+10:30')).concat(Array.from({ length: 22 }, (_, i) => local(i + 2, '+09:30')));
+  expect(hourly.body.points.map((p: { at: string; redeemed: number }) => [p.at, p.redeemed])).toEqual(hours.map((at) => [at, 1]));
+  // The same 25 hours are one daily bucket.
+  const daily = await stats('day');
+  expect(daily.body.points.map((p: { at: string; redeemed: number }) => [p.at, p.redeemed])).toEqual([['2026-04-05T00:00:00+10:30', 25]]);
 });
 
 test('the time zone: defaulted, shown, changed, and refused when unknown', async () => {

@@ -9,6 +9,12 @@ export interface ReceivedSpan {
   name: string;
   kind: number;
   service: string;
+  attributes?: Array<{ key: string; value: { stringValue?: string } }>;
+}
+
+/** A span's string attribute (undefined when it has none of that name). */
+export function attributeOf(span: ReceivedSpan, key: string): string | undefined {
+  return span.attributes?.find((a) => a.key === key)?.value.stringValue;
 }
 
 interface ExportRequest {

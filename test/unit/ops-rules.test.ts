@@ -1,14 +1,15 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../runtime/config';
 import { promtoolPath } from '../../runtime/promtool';
-import { opsMetricNames } from '../support/ops-metrics';
+import { dashboardExpressions, opsMetricNames } from '../support/ops-metrics';
 
 /**
  * The shipped alert rules and dashboard, checked by the real tool: `promtool check rules` and `promtool test rules`
- * (ops/prometheus/alerts.test.yml has a test per alert). promtool is built by `npm run setup` (.ci/run runs it).
+ * (ops/prometheus/alerts.test.yml has a test per alert), and every dashboard query parsed by promtool too. promtool is built by `npm run setup` (.ci/run runs it).
  * That every metric they use exists in a real scrape is proved in test/integration/metrics.test.ts.
  */
 const root = path.resolve(__dirname, '../..');
@@ -52,4 +53,21 @@ it('the dashboard is Grafana JSON whose every panel queries known metrics', () =
   expect(dashboard.panels.length).toBeGreaterThan(0);
   for (const panel of dashboard.panels) expect([panel.title, panel.targets.length > 0]).toEqual([panel.title, true]);
   expect(opsMetricNames().size).toBeGreaterThan(10);
+});
+
+it("promtool parses every query of the dashboard (written as recording rules, which it checks like the alerts')", () => {
+  const expressions = dashboardExpressions();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-rules-'));
+  try {
+    const file = path.join(dir, 'dashboard.rules.yml');
+    // Each named after its panel, so promtool's complaint says which panel's query it could not parse.
+    const records = expressions.map(({ panel, expr }, i) => ({
+      record: `dashboard:${panel.toLowerCase().replace(/[^a-z0-9]+/g, '_')}:${i}`,
+      expr,
+    }));
+    fs.writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules: records }] }));
+    expect(run('check', 'rules', file)).toContain(`SUCCESS: ${expressions.length} rules found`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
