@@ -41,7 +41,7 @@ export async function listAuditEntries(db: Queryable, f: AuditFilter, limit: num
        from audit_log
       where ($1::text is null or entity_type = $1) and ($2::text is null or entity_id = $2) and ($3::text is null or actor = $3)
         and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5) and ($6::bigint is null or id < $6)
-      order by id desc limit $7`,
+      order by audit_log.id desc limit $7`,
     [f.entityType ?? null, f.entityId ?? null, f.actor ?? null, f.from ?? null, f.to ?? null, f.beforeId ?? null, limit],
   );
   return rows as AuditEntry[];
@@ -56,7 +56,7 @@ export async function deleteOldAuditEntries(db: Queryable, hours: number, limit:
   const { rowCount } = await db.query(
     `with allowed as materialized (select set_config('loyalty.audit_retention', 'on', true))
      delete from audit_log where id in (
-       select id from audit_log, allowed where at < now() - $1 * interval '1 hour' order by id limit $2 for update skip locked)`,
+       select id from audit_log, allowed where at < now() - $1 * interval '1 hour' order by id limit $2 for update of audit_log skip locked)`,
     [hours, limit],
   );
   return rowCount ?? 0;
