@@ -300,6 +300,8 @@ describe('rule versions', () => {
     const two = await system.api.get('/v1/campaigns/versions/rule-versions/2').set(system.as('marketer'));
     expect(two.body.rules).toEqual([anyoneRule]);
     expect(two.body.createdBy).toBe(principalOf('marketer'));
+    const compared = await system.api.get('/v1/campaigns/versions/rule-versions/2?against=1').set(system.as('marketer'));
+    expect(compared.body.diff).toContainEqual({ path: 'rules.0.name', before: 'gold only', after: 'anyone' });
   });
 
   it('the what-if replay can replay a saved version', async () => {
