@@ -74,7 +74,10 @@ export function campaignRuleVersionRoutes(ctx: AppContext): Router {
     const { against } = parse(compareQuery, req.query);
     const saved = await loadRuleVersion(ctx.db, campaign.id, version);
     const other = against === undefined ? undefined : await loadRuleVersion(ctx.db, campaign.id, against);
-    res.json({ ...versionAnswer(saved), ...(other ? { diff: jsonDiff(toJson(other.rules), toJson(saved.rules)) } : {}) });
+    res.json({
+      ...versionAnswer(saved),
+      ...(other ? { diff: jsonDiff(toJson({ rules: other.rules }), toJson({ rules: saved.rules })) } : {}),
+    });
   });
   router.post('/campaigns/:id/rule-versions/:version/restore', allow('marketer'), async (req, res) => {
     const campaign = await loadCampaign(ctx, String(req.params.id));

@@ -3,7 +3,8 @@ import type { Schemas } from '../api/client';
 
 type Change = Schemas['AuditChange'];
 
-const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A value as text; an empty string shows as "" rather than as nothing. */
+const shown = (value: unknown) => (typeof value === 'string' && value !== '' ? value : JSON.stringify(value));
 
 /**
  * A change value by value, as the API computes it (path, before, after): "rules.0.name: gold only → anyone".
