@@ -1,6 +1,6 @@
 import type { Queryable } from './database';
 import type { AuditAction, AuditEntity, AuditEntry } from '../model/audit';
-import type { JsonChange } from '../domain/json-diff';
+import { jsonDiff, toJson, type JsonChange } from '../domain/json-diff';
 
 export interface AuditRecord {
   actor: string;
@@ -12,7 +12,7 @@ export interface AuditRecord {
 }
 
 /** Appends one history row in the caller's transaction: it commits, or is rolled back, with the change it records. */
-export async function insertAuditEntry(db: Queryable, r: AuditRecord): Promise<void> {
+async function insertAuditEntry(db: Queryable, r: AuditRecord): Promise<void> {
   await db.query(`insert into audit_log (actor, entity_type, entity_id, action, diff, detail) values ($1, $2, $3, $4, $5, $6)`, [
     r.actor,
     r.entityType,
@@ -21,6 +21,33 @@ export async function insertAuditEntry(db: Queryable, r: AuditRecord): Promise<v
     JSON.stringify(r.diff),
     r.detail ? JSON.stringify(r.detail) : null,
   ]);
+}
+
+export interface Change {
+  /** The API key's principal (`role:<12 hex>`), or `system:<what>` for a change the system makes by itself. */
+  actor: string;
+  entityType: AuditEntity;
+  entityId: string;
+  action: AuditAction;
+  /** The record as it was (undefined: it did not exist) and as it is (undefined: it no longer exists). */
+  before?: unknown;
+  after?: unknown;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * Writes a change to the history (README "History") with its diff, in the caller's transaction, so the history
+ * holds a change exactly when the change committed. Every mutating route calls it once (history.test.ts walks them).
+ */
+export async function recordChange(db: Queryable, c: Change): Promise<void> {
+  await insertAuditEntry(db, {
+    actor: c.actor,
+    entityType: c.entityType,
+    entityId: c.entityId,
+    action: c.action,
+    diff: jsonDiff(toJson(c.before), toJson(c.after)),
+    detail: c.detail ?? null,
+  });
 }
 
 export interface AuditFilter {

@@ -25,7 +25,7 @@ import { notifyCampaignWorkflow } from './campaign-lifecycle';
 import { announceStatusChange } from '../activities/campaign-status-change';
 import { decideStatus, requestedOf } from '../domain/campaign-lifecycle';
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 import { loadRuleVersion, ruleVersionAfter } from './campaign-rules';
 import { insertRuleVersion } from '../db/campaign-rule-versions';
 

@@ -11,7 +11,7 @@ import { checkKeyspace, keyspaceMessage, MAX_KEYSPACE_SHARE } from '../domain/ke
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 import type { Queryable } from '../db/database';
 import { finishJob } from '../activities/job-notifications';
 

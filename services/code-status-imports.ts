@@ -9,7 +9,7 @@ import { IMPORTABLE_TRANSITIONS } from '../domain/code-status';
 import { isCodeStatus } from '../model/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 import { DomainError } from '../model/errors';
 
 export interface StatusImportReport {

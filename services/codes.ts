@@ -5,7 +5,7 @@ import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
 import { CANCELLABLE } from '../domain/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 import type { Database, Queryable } from '../db/database';
 import { cachedCodeFamilies } from '../db/code-families';
 import { isMistyped, MISTYPED_CODE_MESSAGE } from '../domain/code-family';

@@ -27,7 +27,7 @@ import type { distributeCodesWorkflow } from '../workflows/distribute-codes';
 import { readCsvTable } from './csv-table';
 import { csvLimits } from './code-imports';
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 
 /** Who gets a code: members matching a filter, or an uploaded CSV list (header `member_id`). */
 export type AudienceSource = { type: 'filter'; filter: MemberFilter } | { type: 'list'; body: Readable };

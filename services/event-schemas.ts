@@ -1,5 +1,5 @@
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 import { findEventSchema, insertEventSchema, updateEventSchema, type EventSchema } from '../db/event-schemas';
 import type { EventSchemaInput, EventSchemaPatch } from '../model/event-schema';
 
@@ -10,7 +10,14 @@ const historyView = (s: EventSchema) => ({ name: s.name, attributes: s.attribute
 export function createEventSchema(ctx: AppContext, input: EventSchemaInput, actor: string): Promise<EventSchema | null> {
   return ctx.db.transaction(async (client) => {
     const schema = await insertEventSchema(client, input);
-    if (schema) await recordChange(client, { actor, entityType: 'event_schema', entityId: schema.name, action: 'create', after: historyView(schema) });
+    if (schema)
+      await recordChange(client, {
+        actor,
+        entityType: 'event_schema',
+        entityId: schema.name,
+        action: 'create',
+        after: historyView(schema),
+      });
     return schema;
   });
 }

@@ -9,7 +9,7 @@ import { evaluateRules } from '../rules/evaluate';
 import { ruleFacts } from '../rules/facts';
 import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import type { AppContext } from './context';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 
 /** Eligibility: no groups → everyone; otherwise all conditions of any one group must hold. */
 export async function checkEligibility(

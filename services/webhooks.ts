@@ -16,7 +16,7 @@ import { webhookUrlProblem } from '../domain/webhook-url';
 import { wakeSubscription } from './webhook-wake';
 import type { AppContext } from './context';
 import { SecretBox } from '../domain/secret-box';
-import { recordChange } from './audit';
+import { recordChange } from '../db/audit-log';
 
 /** What the history shows of a subscription: never its secret, sealed or not. */
 const historyView = (s: WebhookSubscription) => ({ url: s.url, events: s.events, description: s.description, status: s.status });
