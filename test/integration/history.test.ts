@@ -321,3 +321,15 @@ describe('rule versions', () => {
     expect(await auditCount()).toBe(before);
   });
 });
+
+describe('status changes the dates make', () => {
+  it('are recorded by system:lifecycle', async () => {
+    await createCampaign(system, 'hist-timed', { startsAt: new Date(Date.now() + 2000).toISOString() });
+    const entry = await eventually(
+      async () =>
+        (await system.api.get('/v1/audit-log?entity=campaign&id=hist-timed&actor=system:lifecycle').set(system.as('admin'))).body
+          .entries[0],
+    );
+    expect(entry).toMatchObject({ action: 'update', diff: [{ path: 'status', before: 'scheduled', after: 'active' }] });
+  });
+});
