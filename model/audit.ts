@@ -41,7 +41,9 @@ const jsonValue = z.unknown().openapi({ description: 'Any JSON value' });
 
 export const auditChange = z
   .object({
-    path: z.string().openapi({ description: 'Dotted path of the value (array items by index, e.g. rules.0.name); empty: the whole record' }),
+    path: z
+      .string()
+      .openapi({ description: 'Dotted path of the value (array items by index, e.g. rules.0.name); empty: the whole record' }),
     before: jsonValue.optional().openapi({ description: 'Absent: the value did not exist before' }),
     after: jsonValue.optional().openapi({ description: 'Absent: the value no longer exists' }),
   })

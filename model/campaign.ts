@@ -121,7 +121,10 @@ export const campaignRecordView = {
   rulesVersion: z
     .number()
     .int()
-    .openapi({ description: 'The saved rule set in force (GET /v1/campaigns/{id}/rule-versions): moves when the rules change or a version is restored' }),
+    .openapi({
+      description:
+        'The saved rule set in force (GET /v1/campaigns/{id}/rule-versions): moves when the rules change or a version is restored',
+    }),
 };
 
 export type NewCampaign = z.infer<typeof newCampaign>;
