@@ -6,6 +6,10 @@ import { findBatch, insertBatch, lastGenerationSpec } from '../db/code-batches';
 import { resolvePool } from '../db/code-pools';
 import type { CampaignLifecycleRow, CampaignStatus } from '../model/campaign-lifecycle';
 import { announceStatusChange } from './campaign-status-change';
+import { recordChange } from '../db/audit-log';
+
+/** Who the history names for a status change a campaign's dates make (scheduled → active, → ended). */
+const LIFECYCLE_ACTOR = 'system:lifecycle';
 
 export interface ApplyLifecycleInput {
   campaignId: string;
@@ -42,6 +46,14 @@ export function createCampaignLifecycleActivities(db: Database) {
         if (!row || row.version !== input.version || row.status === input.status) return row;
         const written = await writeTimedStatus(client, input.campaignId, input.status);
         await announceStatusChange(client, input.campaignId, row.status, input.status);
+        await recordChange(client, {
+          actor: LIFECYCLE_ACTOR,
+          entityType: 'campaign',
+          entityId: input.campaignId,
+          action: 'update',
+          before: { status: row.status },
+          after: { status: input.status },
+        });
         return written;
       });
     },

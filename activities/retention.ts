@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Database, Queryable } from '../db/database';
 import { deleteOldCodeHistory } from '../db/code-history';
+import { deleteOldAuditEntries } from '../db/audit-log';
 import { deleteExpiredIdempotencyKeys } from '../db/idempotency-keys';
 import { deleteDispatchedOutbox } from '../db/outbox';
 import { deleteOldRejectedEvents } from '../db/redemption-events';
@@ -13,6 +14,7 @@ const DELETERS: Record<RetainedTable, (db: Queryable, hours: number, limit: numb
   idempotency_keys: deleteExpiredIdempotencyKeys,
   redemption_events: deleteOldRejectedEvents,
   code_history: deleteOldCodeHistory,
+  audit_log: deleteOldAuditEntries,
 };
 
 export interface PruneInput {

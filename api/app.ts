@@ -13,6 +13,8 @@ import { codeBatchRoutes, describeCodeBatchRoutes } from './routes/code-batches'
 import { codeImageRoutes, describeCodeImageRoutes } from './routes/code-images';
 import { codeImportRoutes, codeImportUploadRoutes, describeCodeImportRoutes } from './routes/code-imports';
 import { campaignRoutes, describeCampaignRoutes } from './routes/campaigns';
+import { campaignRuleVersionRoutes, describeCampaignRuleVersionRoutes } from './routes/campaign-rule-versions';
+import { auditLogRoutes, describeAuditLogRoutes } from './routes/audit-log';
 import { describeEventRoutes, eventRoutes } from './routes/events';
 import { describeSimulationRoutes, simulationRoutes } from './routes/simulation';
 import { describeEventSchemaRoutes, eventSchemaRoutes } from './routes/event-schemas';
@@ -57,6 +59,7 @@ export const describeRoutes = [
   describeCodeImageRoutes,
   describeEventSchemaRoutes,
   describeCampaignRoutes,
+  describeCampaignRuleVersionRoutes,
   describeEventRoutes,
   describeSimulationRoutes,
   describeMemberRoutes,
@@ -65,6 +68,7 @@ export const describeRoutes = [
   describeWebhookRoutes,
   describeDistributionRoutes,
   describeConsoleRoutes,
+  describeAuditLogRoutes,
 ];
 
 export function createApp(ctx: AppContext, keys: ApiKeys) {
@@ -94,6 +98,7 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   v1.use(codeImageRoutes(ctx));
   v1.use(eventSchemaRoutes(ctx));
   v1.use(campaignRoutes(ctx));
+  v1.use(campaignRuleVersionRoutes(ctx));
   v1.use(simulationRoutes(ctx));
   v1.use(memberRoutes(ctx));
   v1.use(rewardRoutes(ctx));
@@ -101,6 +106,7 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   v1.use(webhookRoutes(ctx));
   v1.use(distributionRoutes(ctx));
   v1.use(consoleRoutes(ctx));
+  v1.use(auditLogRoutes(ctx));
   app.use('/v1', v1);
   app.use('/console', consoleStatic());
 

@@ -33,14 +33,16 @@ export interface Campaign {
   finalStats: Record<string, unknown> | null;
   /** Moves with every change but budget use: the ETag, and the guard of timer writes and of apply_redemption. */
   version: number;
+  /** The saved rule set in force (campaign_rule_versions): moves only when the rules change, or a restore. */
+  rulesVersion: number;
 }
 
-export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats' | 'version'>;
+export type CampaignData = Omit<Campaign, 'budgetUsed' | 'finalStats' | 'version' | 'rulesVersion'>;
 
 const COLUMNS = `id, name, description, translations, starts_at as "startsAt", ends_at as "endsAt", display_order as "displayOrder",
   visibility, status, trigger_event as "triggerEvent", trigger_attribute as "triggerAttribute", rules, frequency,
   budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", alerts, top_up as "topUp",
-  final_stats as "finalStats", version::int as version, time_zone as "timeZone"`;
+  final_stats as "finalStats", version::int as version, time_zone as "timeZone", rules_version as "rulesVersion"`;
 
 function values(c: CampaignData) {
   return [
@@ -84,15 +86,18 @@ export async function campaignCreateToken(db: Queryable, id: string): Promise<st
   return (rows[0]?.t as string | undefined) ?? null;
 }
 
-/** Writes every field, the status included, and moves the version; call it with the row locked (findCampaign forUpdate). */
-export async function replaceCampaign(db: Queryable, c: CampaignData): Promise<Campaign> {
+/**
+ * Writes every field, the status included, and moves the version; call it with the row locked (findCampaign
+ * forUpdate). `rulesVersion`: the rule set's version the row now holds (services/campaign-rules.ts saves it).
+ */
+export async function replaceCampaign(db: Queryable, c: CampaignData, rulesVersion: number): Promise<Campaign> {
   const { rows } = await db.query(
     `update campaigns set name = $2, description = $3, translations = $4, starts_at = $5, ends_at = $6, display_order = $7,
        visibility = $8, status = $9, trigger_event = $10, trigger_attribute = $11, rules = $12, frequency = $13,
        budget_kind = $14, budget_cap = $15, alerts = $16, top_up = $17, time_zone = $18, updated_at = now(), version = version + 1,
-       ended_at = case when $9 = 'ended' then coalesce(ended_at, now()) else ended_at end
+       ended_at = case when $9 = 'ended' then coalesce(ended_at, now()) else ended_at end, rules_version = $19
      where id = $1 returning ${COLUMNS}`,
-    values(c),
+    [...values(c), rulesVersion],
   );
   return rows[0] as Campaign;
 }

@@ -37,8 +37,9 @@ export async function updateEventSchema(
   return (rows[0] as EventSchema | undefined) ?? null;
 }
 
-export async function findEventSchema(db: Queryable, name: string): Promise<EventSchema | null> {
-  const { rows } = await db.query(`select ${COLUMNS} from event_schemas where name = $1`, [name]);
+/** `forUpdate` locks the row until the caller commits (a change reads what it replaces). */
+export async function findEventSchema(db: Queryable, name: string, forUpdate = false): Promise<EventSchema | null> {
+  const { rows } = await db.query(`select ${COLUMNS} from event_schemas where name = $1 ${forUpdate ? 'for update' : ''}`, [name]);
   return (rows[0] as EventSchema | undefined) ?? null;
 }
 

@@ -139,6 +139,8 @@ export interface RedemptionEventRecord {
   result: RedemptionOutcome;
   rolledBackAt: Date | null;
   createdAt: Date;
+  /** The campaign's saved rule set in force when it was decided (null: no campaign, or recorded before versions). */
+  rulesVersion: number | null;
 }
 
 export interface RedemptionEventFilters {
@@ -160,7 +162,8 @@ export async function searchRedemptionEvents(
 ): Promise<Array<WithPageKey<RedemptionEventRecord>>> {
   const { rows } = await db.query(
     `select event_id as "eventId", api_key as producer, member_id as "memberId", campaign_id as "campaignId", code, outcome, reason, points::float8 as points,
-            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", ${fullPrecisionTime('created_at')} as "pageAt"
+            result, rolled_back_at as "rolledBackAt", created_at as "createdAt", ${fullPrecisionTime('created_at')} as "pageAt",
+            rules_version as "rulesVersion"
        from redemption_events
       where ($1::text is null or event_id = $1) and ($2::text is null or member_id = $2) and ($3::text is null or code = $3)
         and ($4::text is null or campaign_id = $4) and ($5::timestamptz is null or created_at >= $5) and ($6::timestamptz is null or created_at < $6)

@@ -26,6 +26,8 @@ export interface SnapshotCampaign {
   budgetUsed: number;
   /** The row's version (every edit, every status change): the rule engine is built once per version, the write guards it. */
   version: string;
+  /** The saved rule set `rules` is (campaign_rule_versions): the event log records it with the decision. */
+  rulesVersion: number;
 }
 
 export interface SnapshotMember extends MemberProfile {
@@ -66,7 +68,7 @@ found_code as (
 found_campaign as (
   select id, name, status, trigger_event as "triggerEvent", starts_at as "startsAt", ends_at as "endsAt", visibility, frequency, rules,
          budget_kind as "budgetKind", budget_cap::float8 as "budgetCap", budget_used::float8 as "budgetUsed", version::text as version,
-         time_zone as "timeZone"
+         time_zone as "timeZone", rules_version as "rulesVersion"
     from campaigns where id = (select "campaignId" from found_code)),
 key_failures as (
   select count(*)::int as n from redemption_events where guess_failure and api_key = $5 and created_at > now() - make_interval(secs => $6)),
@@ -145,6 +147,8 @@ export interface RedemptionWrite {
   memberVersion: string | null;
   /** The campaign's version the decision read: a redemption commits only while the campaign is active at it (RG004). */
   campaignVersion: string | null;
+  /** The campaign's saved rule set the decision ran (null: no campaign's rules decided), kept on the event row. */
+  rulesVersion: number | null;
   effects: Array<Record<string, unknown>>;
   /** The event's attributes as accepted (kept for the what-if replay). */
   attributes: Record<string, unknown>;

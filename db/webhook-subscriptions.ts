@@ -29,8 +29,9 @@ export async function insertWebhookSubscription(
   return rows[0] as WebhookSubscription;
 }
 
-export async function findWebhookSubscription(db: Queryable, id: string): Promise<WebhookSubscription | null> {
-  const { rows } = await db.query(`select ${COLUMNS} from webhook_subscriptions where id = $1`, [id]);
+/** `forUpdate` locks the row until the caller commits (a change reads what it replaces). */
+export async function findWebhookSubscription(db: Queryable, id: string, forUpdate = false): Promise<WebhookSubscription | null> {
+  const { rows } = await db.query(`select ${COLUMNS} from webhook_subscriptions where id = $1 ${forUpdate ? 'for update' : ''}`, [id]);
   return (rows[0] as WebhookSubscription | undefined) ?? null;
 }
 

@@ -10,6 +10,13 @@ export const workKind = z.enum(WORK_KINDS);
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 /** The tables the retention pass prunes, in its order (deliveries before the outbox rows they refer to). */
-export const RETAINED_TABLES = ['webhook_deliveries', 'outbox', 'idempotency_keys', 'redemption_events', 'code_history'] as const;
+export const RETAINED_TABLES = [
+  'webhook_deliveries',
+  'outbox',
+  'idempotency_keys',
+  'redemption_events',
+  'code_history',
+  'audit_log',
+] as const;
 export const retainedTable = z.enum(RETAINED_TABLES);
 export type RetainedTable = (typeof RETAINED_TABLES)[number];

@@ -118,6 +118,9 @@ export const campaignRecordView = {
   }),
   version: z.number().int().openapi({ description: 'Moves with every change (budget use aside); the ETag is this number in quotes' }),
   finalStats: z.record(z.unknown()).nullable().openapi({ description: 'Stats stored when the campaign ended' }),
+  rulesVersion: z.number().int().openapi({
+    description: 'The saved rule set in force (GET /v1/campaigns/{id}/rule-versions): moves when the rules change or a version is restored',
+  }),
 };
 
 export type NewCampaign = z.infer<typeof newCampaign>;

@@ -64,3 +64,6 @@ export const eventSchemaPatch = z
   .strict()
   .refine((p) => p.attributes !== undefined || p.active !== undefined, 'send attributes, active or both')
   .openapi('EventSchemaPatch', { minProperties: 1, example: { active: true } });
+
+export type EventSchemaInput = z.infer<typeof eventSchemaInput>;
+export type EventSchemaPatch = z.infer<typeof eventSchemaPatch>;

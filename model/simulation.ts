@@ -32,8 +32,21 @@ export const simulateRequest = z
   .openapi('SimulateRequest', { example: { memberId: 'shop:10042', code: 'SUMMER-4F7K9QX2', attributes: { store: 'paris-01' } } });
 
 export const replayRequest = z
-  .object({ rules: draftRules, limit: z.number().int().min(1).max(10_000).default(1000) })
+  .object({
+    rules: draftRules.optional(),
+    rulesVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: "Replay one of the campaign's saved rule sets (GET /v1/campaigns/{id}/rule-versions) instead of a draft" }),
+    limit: z.number().int().min(1).max(10_000).default(1000),
+  })
   .strict()
+  .refine((b) => (b.rules === undefined) !== (b.rulesVersion === undefined), {
+    message: 'give either rules (a draft) or rulesVersion (a saved rule set)',
+    path: ['rules'],
+  })
   .openapi('ReplayRequest', {
     example: {
       rules: [

@@ -71,8 +71,9 @@ export interface RetentionConfig {
   /** Rows one delete statement removes at most (short statements: a redemption never waits behind one). */
   batchSize: number;
   /** Ages in hours: dispatched outbox rows (once no delivery refers to them), finished deliveries, idempotency keys,
-   * rejected events of the event log, code history rows (a code's redemption stays). */
-  hours: { outbox: number; deliveries: number; idempotencyKeys: number; eventLog: number; codeHistory: number };
+   * rejected events of the event log, code history rows (a code's redemption stays), the history (audit log; 0: kept
+   * forever, the default). */
+  hours: { outbox: number; deliveries: number; idempotencyKeys: number; eventLog: number; codeHistory: number; auditLog: number };
 }
 
 function workerQueues(env: NodeJS.ProcessEnv): Array<{ kind: WorkKind; slots: number }> {
@@ -158,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         idempotencyKeys: int('RETENTION_IDEMPOTENCY_KEYS_HOURS', 24, env),
         eventLog: int('RETENTION_EVENT_LOG_HOURS', 90 * 24, env),
         codeHistory: int('RETENTION_CODE_HISTORY_HOURS', 90 * 24, env),
+        auditLog: int('RETENTION_AUDIT_LOG_HOURS', 0, env),
       },
     },
     apiKeys: env.API_KEYS || undefined,

@@ -25,6 +25,9 @@ import { notifyCampaignWorkflow } from './campaign-lifecycle';
 import { announceStatusChange } from '../activities/campaign-status-change';
 import { decideStatus, requestedOf } from '../domain/campaign-lifecycle';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
+import { loadRuleVersion, ruleVersionAfter } from './campaign-rules';
+import { insertRuleVersion } from '../db/campaign-rule-versions';
 
 type CampaignFields = Omit<NewCampaign, 'id' | 'codes'>;
 
@@ -134,6 +137,9 @@ export function toFields(c: Campaign): CampaignFields {
   };
 }
 
+/** A campaign as its history shows it: what the API answers, without what moves by itself (budget use, version). */
+const historyView = (c: Campaign) => ({ ...toFields(c), status: c.status, rulesVersion: c.rulesVersion });
+
 /** Who sent a create with which Idempotency-Key: a retry of the same create finds its campaign by it. */
 export interface CreateOrigin {
   principal: string;
@@ -173,6 +179,15 @@ export async function createCampaign(
       await enqueueOutbox(client, 'code_batch.requested', command);
       codeBatchId = input.batchId;
     }
+    await insertRuleVersion(client, { campaignId: id, version: 1, rules: campaign.rules, restoredFrom: null, createdBy: origin.principal });
+    await recordChange(client, {
+      actor: origin.principal,
+      entityType: 'campaign',
+      entityId: id,
+      action: 'create',
+      after: historyView(campaign),
+      detail: codeBatchId ? { codeBatchId } : null,
+    });
     await announceStatusChange(client, id, 'draft', campaign.status);
     await notifyCampaignWorkflow(client, ctx, id, campaign.version);
     return { campaign, codeBatchId };
@@ -183,17 +198,24 @@ export async function createCampaign(
 
 const lifecycleFields = ['status', 'startsAt', 'endsAt'] as const;
 
+/** Who asks for a change, and whether it restores a saved rule set (the version whose rules `changes` carries). */
+export interface ChangeOrigin {
+  actor: string;
+  restoredFrom?: number;
+}
+
 /**
  * Applies a partial change under the row lock, in one transaction: the merged campaign is validated as a whole,
  * its status decided from the wish and dates (a pause holds from the commit on, Temporal up or down), its
- * notification and the outbox row for its workflow written with it. `expectedVersion` (If-Match) refuses a
- * change made from a stale read with 412.
+ * notification, the outbox row for its workflow, its rule version (when the rules change) and its history row
+ * written with it. `expectedVersion` (If-Match) refuses a change made from a stale read with 412.
  */
 export async function updateCampaign(
   ctx: AppContext,
   id: string,
   changes: CampaignPatch,
-  expectedVersion?: number | null,
+  expectedVersion: number | null | undefined,
+  origin: ChangeOrigin,
 ): Promise<Campaign> {
   return ctx.db.transaction(async (client) => {
     const before = await loadOrNotFound(id, (campaignId) => findCampaign(client, campaignId, true), {
@@ -223,9 +245,32 @@ export async function updateCampaign(
         'budget.cap',
       );
     }
-    const after = await replaceCampaign(client, toData(id, merged, statusNow(merged, before.status)));
+    const restoredFrom = origin.restoredFrom ?? null;
+    const rulesVersion = await ruleVersionAfter(client, before, merged.rules, origin.actor, restoredFrom);
+    const after = await replaceCampaign(client, toData(id, merged, statusNow(merged, before.status)), rulesVersion);
     await announceStatusChange(client, id, before.status, after.status);
     await notifyCampaignWorkflow(client, ctx, id, after.version);
+    await recordChange(client, {
+      actor: origin.actor,
+      entityType: 'campaign',
+      entityId: id,
+      action: restoredFrom === null ? 'update' : 'restore_rules',
+      before: historyView(before),
+      after: historyView(after),
+      detail: restoredFrom === null ? null : { restoredFrom, rulesVersion },
+    });
     return after;
   });
+}
+
+/** Makes an old rule set the one in force again, as a new version: a change like any other (If-Match, history). */
+export async function restoreRuleVersion(
+  ctx: AppContext,
+  id: string,
+  version: number,
+  expectedVersion: number | null | undefined,
+  actor: string,
+): Promise<Campaign> {
+  const saved = await loadRuleVersion(ctx.db, id, version);
+  return updateCampaign(ctx, id, { rules: saved.rules }, expectedVersion, { actor, restoredFrom: version });
 }

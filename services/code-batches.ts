@@ -11,6 +11,7 @@ import { checkKeyspace, keyspaceMessage, MAX_KEYSPACE_SHARE } from '../domain/ke
 import type { generateCodesWorkflow } from '../workflows/generate-codes';
 import type { cancelCodeBatchWorkflow } from '../workflows/cancel-code-batch';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
 import type { Queryable } from '../db/database';
 import { finishJob } from '../activities/job-notifications';
 
@@ -125,7 +126,17 @@ export async function recordGeneration(client: Queryable, config: AppContext['co
 export async function createCodeBatch(ctx: AppContext, request: CodeGenerationInput, createdBy: string): Promise<CodeBatch> {
   const { db, config } = ctx;
   const accepted = await acceptGeneration(ctx, request);
-  const { workflowId, input } = await db.transaction((client) => recordGeneration(client, config, accepted, createdBy));
+  const { workflowId, input } = await db.transaction(async (client) => {
+    const recorded = await recordGeneration(client, config, accepted, createdBy);
+    await recordChange(client, {
+      actor: createdBy,
+      entityType: 'code_batch',
+      entityId: recorded.input.batchId,
+      action: 'generate',
+      after: request,
+    });
+    return recorded;
+  });
   const id = input.batchId;
   forgetCodeFamilies(db);
   try {
@@ -163,5 +174,7 @@ export async function cancelCodeBatch(ctx: AppContext, batch: CodeBatch, reason:
       throw new DomainError('unavailable', 'workflow_unavailable', 'Temporal is unavailable; retry shortly');
     }
   }
+  // The workflow makes the change, chunk by chunk: the history records the request it accepted.
+  await recordChange(ctx.db, { actor, entityType: 'code_batch', entityId: batch.id, action: 'cancel', detail: { reason, workflowId } });
   return workflowId;
 }

@@ -8,6 +8,7 @@ import type { PoolTarget } from '../model/pool';
 import { stageImportRows } from '../db/code-imports';
 import type { importCodesWorkflow } from '../workflows/import-codes';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
 import { finishJob } from '../activities/job-notifications';
 
 /** Columns with a meaning; any other column is kept on the code as an attribute. */
@@ -49,6 +50,13 @@ export async function createCodeImport(
     );
     if (count === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
     await setBatchRequested(client, id, count);
+    await recordChange(client, {
+      actor: createdBy,
+      entityType: 'code_import',
+      entityId: id,
+      action: 'import',
+      after: { pool: target ?? null, rows: count },
+    });
     return count;
   });
   try {

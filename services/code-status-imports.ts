@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { readCsvTable } from './csv-table';
@@ -8,6 +9,7 @@ import { IMPORTABLE_TRANSITIONS } from '../domain/code-status';
 import { isCodeStatus } from '../model/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
 import { DomainError } from '../model/errors';
 
 export interface StatusImportReport {
@@ -85,6 +87,15 @@ export async function importCodeStatuses(ctx: AppContext, body: Readable, actor:
     }
     // As for a code import: a file with a header and no rows is a mistake, not an empty success.
     if (report.rows === 0) throw new DomainError('invalid', 'empty_file', 'the CSV file has a header but no rows');
+    const { rows, updated, unchanged, rejected } = report;
+    // A status import is no record of its own: its history row has a fresh id; each code's own change is in code history.
+    await recordChange(client, {
+      actor,
+      entityType: 'code_status_import',
+      entityId: randomUUID(),
+      action: 'import',
+      detail: { rows, updated, unchanged, rejected },
+    });
   });
   return report;
 }

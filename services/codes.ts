@@ -5,6 +5,7 @@ import { findCode, setCodeStatus, type CodeRecord } from '../db/codes';
 import { CANCELLABLE } from '../domain/code-status';
 import { normalizeCode } from '../domain/normalize-code';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
 import type { Database, Queryable } from '../db/database';
 import { cachedCodeFamilies } from '../db/code-families';
 import { isMistyped, MISTYPED_CODE_MESSAGE } from '../domain/code-family';
@@ -54,6 +55,15 @@ export async function cancelCode(ctx: AppContext, typed: string, reason: string,
     }
     await setCodeStatus(client, record.code, 'cancelled');
     await recordStatusChange(client, record.code, record.status, 'cancelled', actor, reason);
+    await recordChange(client, {
+      actor,
+      entityType: 'code',
+      entityId: record.code,
+      action: 'cancel',
+      before: { status: record.status },
+      after: { status: 'cancelled' },
+      detail: { reason },
+    });
     return (await findCode(client, record.code))!;
   });
 }

@@ -27,6 +27,7 @@ import type { distributeCodesWorkflow } from '../workflows/distribute-codes';
 import { readCsvTable } from './csv-table';
 import { csvLimits } from './code-imports';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
 
 /** Who gets a code: members matching a filter, or an uploaded CSV list (header `member_id`). */
 export type AudienceSource = { type: 'filter'; filter: MemberFilter } | { type: 'list'; body: Readable };
@@ -137,6 +138,13 @@ export async function createDistribution(
         topUp = await planTopUp(ctx, client, pool, members - unused);
         await setTopUpBatch(client, id, topUp!.generation.batchId);
       }
+      await recordChange(client, {
+        actor: createdBy,
+        entityType: 'distribution',
+        entityId: id,
+        action: 'create',
+        after: { pool: request.pool, audience, expiresAt, members, skipped, topUpBatchId: topUp?.generation.batchId ?? null },
+      });
       return { distributionId: id, members, chunkSize: ctx.config.chunkSize, parallelism: ctx.config.chunkParallelism, topUp };
     });
   } catch (error) {
@@ -170,10 +178,19 @@ export async function createDistribution(
  * stop) and every code it assigned that is not redeemed goes back to the pool. The workflow is then told to
  * stop; it would stop by itself at its next chunk. Cancelling twice answers the first cancel.
  */
-export async function cancelDistribution(ctx: AppContext, distribution: Distribution): Promise<Distribution> {
+export async function cancelDistribution(ctx: AppContext, distribution: Distribution, actor: string): Promise<Distribution> {
   const cancelled = await ctx.db.transaction(async (client) => {
     if (!(await markDistributionCancelled(client, distribution.id))) return false;
-    await setReturnedCount(client, distribution.id, await returnAssignedCodes(client, distribution.id));
+    const returned = await returnAssignedCodes(client, distribution.id);
+    await setReturnedCount(client, distribution.id, returned);
+    await recordChange(client, {
+      actor,
+      entityType: 'distribution',
+      entityId: distribution.id,
+      action: 'cancel',
+      before: { status: distribution.status },
+      after: { status: 'cancelled', returned },
+    });
     return true;
   });
   if (cancelled)

@@ -17,6 +17,7 @@ export function eventView(r: RedemptionEventRecord) {
     points: r.points,
     rolledBackAt: r.rolledBackAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
+    rulesVersion: r.rulesVersion,
     result: r.result,
   };
 }

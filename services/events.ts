@@ -165,6 +165,7 @@ async function decide(
     guessFailure: decision.outcome === 'rejected' && decision.guessFailure,
     memberVersion: s.member?.version ?? null,
     campaignVersion: s.campaign?.version ?? null,
+    rulesVersion: campaignId ? s.campaign!.rulesVersion : null,
     effects: redeemed ? decision.effects : [],
     attributes: event.attributes,
     requestHash,

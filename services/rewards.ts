@@ -9,6 +9,7 @@ import { evaluateRules } from '../rules/evaluate';
 import { ruleFacts } from '../rules/facts';
 import { RuleSetError, validateConditions } from '../rules/validate-rules';
 import type { AppContext } from './context';
+import { recordChange } from '../db/audit-log';
 
 /** Eligibility: no groups → everyone; otherwise all conditions of any one group must hold. */
 export async function checkEligibility(
@@ -21,7 +22,7 @@ export async function checkEligibility(
   return verdict.passed ? { eligible: true, failedConditions: [] } : { eligible: false, failedConditions: verdict.failed };
 }
 
-export async function createReward(ctx: AppContext, input: RewardInput): Promise<Reward> {
+export async function createReward(ctx: AppContext, input: RewardInput, actor: string): Promise<Reward> {
   input.eligibility.forEach((group, i) => {
     try {
       validateConditions(group.conditions, `eligibility.${i}.conditions`);
@@ -30,7 +31,11 @@ export async function createReward(ctx: AppContext, input: RewardInput): Promise
       throw error;
     }
   });
-  const reward = await insertReward(ctx.db, input);
+  const reward = await ctx.db.transaction(async (client) => {
+    const saved = await insertReward(client, input);
+    if (saved) await recordChange(client, { actor, entityType: 'reward', entityId: saved.id, action: 'create', after: input });
+    return saved;
+  });
   if (!reward) throw new DomainError('conflict', 'reward_exists', `a reward "${input.id}" exists already`, 'id');
   return reward;
 }

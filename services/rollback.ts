@@ -1,3 +1,4 @@
+import { recordChange } from '../db/audit-log';
 import type { PoolClient } from 'pg';
 import { releaseBudget } from '../db/campaigns';
 import { recordStatusChange } from '../db/code-history';
@@ -112,6 +113,13 @@ export async function rollBackRedemption(ctx: AppContext, id: string, reason: st
   return ctx.db.transaction(async (client) => {
     const result = (await rollBackReward(client, id, reason, actor)) ?? (await rollBackCampaign(client, id, producer, reason, actor));
     if (!result) throw new DomainError('not_found', 'redemption_not_found', `no reward redemption or campaign event "${id}"`, 'id');
+    await recordChange(client, {
+      actor,
+      entityType: 'redemption',
+      entityId: id,
+      action: 'rollback',
+      detail: { type: result.type, reason },
+    });
     return result;
   });
 }

@@ -20,6 +20,7 @@ import { ruleFacts } from '../rules/facts';
 import { validateRuleSet } from './campaigns';
 import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
+import { loadRuleVersion } from './campaign-rules';
 import { FrequencyTally } from '../domain/frequency-window';
 
 // The simulator is not a guesser: the lockout never applies to it, and nothing it does is counted.
@@ -169,10 +170,12 @@ const DECIDED_BEFORE_RULES = new Set([
  */
 export async function replay(ctx: AppContext, campaignId: string, body: ReplayRequest) {
   const campaign = await loadCampaign(ctx, campaignId);
-  await validateRuleSet(ctx.db, body.rules);
+  // A saved version was valid when saved, but may name a reward since gone: it is checked like a draft.
+  const ruleSet = body.rulesVersion === undefined ? body.rules! : (await loadRuleVersion(ctx.db, campaign.id, body.rulesVersion)).rules;
+  await validateRuleSet(ctx.db, ruleSet);
   const events = await listLastCampaignEvents(ctx.db, campaign.id, body.limit);
   const members = await findMembers(ctx.db, [...new Set(events.map((e) => e.memberId))]);
-  const rules = compileRules<DecisionRule>(body.rules);
+  const rules = compileRules<DecisionRule>(ruleSet);
   const cost = (o: { outcome: string; points: number }) => (o.outcome === 'redeemed' ? budgetCost(campaign.budgetKind, o.points) : 0);
   const usedBefore = campaign.budgetUsed - events.reduce((sum, e) => sum + cost(e), 0);
   const replayed = { ...campaign, status: 'active' as const, startsAt: null, endsAt: null };

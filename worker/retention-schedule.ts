@@ -16,6 +16,7 @@ export function retentionInput(config: RetentionConfig): RetentionInput {
       idempotency_keys: h.idempotencyKeys,
       redemption_events: h.eventLog,
       code_history: h.codeHistory,
+      audit_log: h.auditLog,
     },
     batchSize: config.batchSize,
   };

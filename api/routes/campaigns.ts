@@ -18,24 +18,30 @@ import { readLifecycle } from '../../services/campaign-lifecycle';
 import type { AppContext } from '../../services/context';
 import { etagOfVersion, expectedVersion } from '../if-match';
 
-const view = (c: Campaign, extra: object = {}) => ({
+/** A campaign as the API answers it. */
+export const campaignAnswer = (c: Campaign, extra: object = {}) => ({
   id: c.id,
   ...toFields(c),
   status: c.status,
   version: c.version,
+  rulesVersion: c.rulesVersion,
   finalStats: c.finalStats,
   ...extra,
 });
-const etagOf = (c: Campaign) => etagOfVersion(c.version);
+const view = campaignAnswer;
+export const etagOf = (c: Campaign) => etagOfVersion(c.version);
+
+/** The campaign a path names, or 404 campaign_not_found (an id no campaign could have is not looked up). */
+export const loadCampaign = (ctx: AppContext, rawId: string) =>
+  loadOrNotFound(campaignIdParam.safeParse({ id: rawId }).data?.id, (id) => findCampaign(ctx.db, id), {
+    code: 'campaign_not_found',
+    message: `no campaign "${rawId}"`,
+    field: 'id',
+  });
 
 export function campaignRoutes(ctx: AppContext): Router {
   const router = Router();
-  const load = (rawId: string) =>
-    loadOrNotFound(campaignIdParam.safeParse({ id: rawId }).data?.id, (id) => findCampaign(ctx.db, id), {
-      code: 'campaign_not_found',
-      message: `no campaign "${rawId}"`,
-      field: 'id',
-    });
+  const load = (rawId: string) => loadCampaign(ctx, rawId);
 
   router.post('/campaigns', allow('marketer'), async (req, res) => {
     const { campaign, codeBatchId } = await createCampaign(ctx, parse(newCampaign, req.body), {
@@ -55,7 +61,7 @@ export function campaignRoutes(ctx: AppContext): Router {
   router.patch('/campaigns/:id', allow('marketer'), async (req, res) => {
     const changes = parse(campaignPatch, req.body);
     const id = (await load(String(req.params.id))).id;
-    const updated = await updateCampaign(ctx, id, changes, expectedVersion(req.header('if-match')));
+    const updated = await updateCampaign(ctx, id, changes, expectedVersion(req.header('if-match')), { actor: req.principal!.id });
     res.setHeader('ETag', etagOf(updated)).json(view(updated));
   });
   router.get('/campaigns/:id/lifecycle', allow('marketer', 'operator'), async (req, res) => {
@@ -95,7 +101,7 @@ export function campaignRoutes(ctx: AppContext): Router {
   return router;
 }
 
-const ifMatchHeader = z.object({
+export const ifMatchHeader = z.object({
   'if-match': z.string().optional().openapi({
     description: 'The ETag of GET /v1/campaigns/{id} (its version in quotes): 412 precondition_failed if the campaign changed since',
   }),

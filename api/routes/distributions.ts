@@ -82,7 +82,7 @@ export function distributionRoutes(ctx: AppContext): Router {
 
   router.post('/distributions/:id/cancel', allow('marketer', 'operator'), async (req, res) => {
     parse(distributionCancelRequest, req.body ?? {});
-    res.json(distributionView(await cancelDistribution(ctx, await loadDistribution(String(req.params.id)))));
+    res.json(distributionView(await cancelDistribution(ctx, await loadDistribution(String(req.params.id)), req.principal!.id)));
   });
 
   router.get('/members/:id/codes', allow('marketer', 'operator', 'producer'), async (req, res) => {

@@ -7,7 +7,8 @@ import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { eventSchemaList, eventSchemaNameParam, eventSchemaView as eventSchemaSchema } from '../schemas/event-schema';
 import { eventSchemaInput, eventSchemaPatch } from '../../model/event-schema';
-import { insertEventSchema, listEventSchemas, updateEventSchema, type EventSchema } from '../../db/event-schemas';
+import { listEventSchemas, type EventSchema } from '../../db/event-schemas';
+import { changeEventSchema, createEventSchema } from '../../services/event-schemas';
 import type { AppContext } from '../../services/context';
 
 function eventSchemaView(schema: EventSchema) {
@@ -25,7 +26,7 @@ export function eventSchemaRoutes(ctx: AppContext): Router {
 
   router.post('/event-schemas', allow('marketer'), async (req, res) => {
     const input = parse(eventSchemaInput, req.body);
-    const schema = await insertEventSchema(ctx.db, input);
+    const schema = await createEventSchema(ctx, input, req.principal!.id);
     if (!schema)
       throw new ApiError(409, 'event_schema_exists', `an event schema named "${input.name}" exists already; PATCH it instead`, 'name');
     res.status(201).location(`/v1/event-schemas/${schema.name}`).json(eventSchemaView(schema));
@@ -41,7 +42,7 @@ export function eventSchemaRoutes(ctx: AppContext): Router {
     // A name no schema could have is simply not found.
     const schema = await loadOrNotFound(
       eventSchemaNameParam.safeParse({ name: rawName }).data?.name,
-      (name) => updateEventSchema(ctx.db, name, changes),
+      (name) => changeEventSchema(ctx, name, changes, req.principal!.id),
       {
         code: 'event_schema_not_found',
         message: `no event schema named "${rawName}"`,

@@ -73,7 +73,7 @@ export function rewardRoutes(ctx: AppContext): Router {
       }
       ({ reward: body, ignored } = adapted);
     }
-    const reward = await createReward(ctx, parse(rewardInput, body));
+    const reward = await createReward(ctx, parse(rewardInput, body), req.principal!.id);
     res
       .status(201)
       .location(`/v1/rewards/${encodeURIComponent(reward.id)}`)

@@ -43,7 +43,7 @@ export function describeSimulationRoutes(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/campaigns/{id}/replay',
     tags: ['Campaigns'],
-    summary: "What-if: re-decide the campaign's last N recorded events with a draft rule set, writing nothing",
+    summary: "What-if: re-decide the campaign's last N recorded events with a draft or a saved rule set (rulesVersion), writing nothing",
     description:
       "Events are replayed oldest first over the members' current profiles and each event's recorded attributes; outcomes decided before the rules (code, lockout, campaign window) are kept. Frequency limits count within the replayed events; the budget starts from what was used before them.",
     request: { params: campaignIdParam, body: jsonBody(replayRequest) },

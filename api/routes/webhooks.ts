@@ -79,10 +79,10 @@ export function webhookRoutes(ctx: AppContext): Router {
   });
   router.patch('/webhooks/:id', allow('marketer'), async (req, res) => {
     const id = webhookId(req.params.id);
-    res.json(view(await updateWebhook(ctx, id, parse(updateWebhookRequest, req.body))));
+    res.json(view(await updateWebhook(ctx, id, parse(updateWebhookRequest, req.body), req.principal!.id)));
   });
   router.delete('/webhooks/:id', allow('marketer'), async (req, res) => {
-    await deleteWebhook(ctx, webhookId(req.params.id));
+    await deleteWebhook(ctx, webhookId(req.params.id), req.principal!.id);
     res.status(204).end();
   });
   router.get('/webhooks/:id/deliveries', allow('marketer'), async (req, res) => {
@@ -96,7 +96,7 @@ export function webhookRoutes(ctx: AppContext): Router {
   router.post('/webhook-deliveries/:id/redeliver', allow('marketer'), async (req, res) => {
     const parsed = deliveryIdParam.safeParse({ id: req.params.id });
     if (!parsed.success) throw new ApiError(404, 'delivery_not_found', `no webhook delivery "${String(req.params.id)}"`, 'id');
-    res.status(202).json(deliveryJson(await redeliver(ctx, parsed.data.id)));
+    res.status(202).json(deliveryJson(await redeliver(ctx, parsed.data.id, req.principal!.id)));
   });
   return router;
 }

@@ -42,6 +42,11 @@ export const eventRecordView = z
     points: z.number(),
     rolledBackAt: z.string().nullable(),
     createdAt: z.string(),
+    rulesVersion: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The campaign's rule version in force when it was decided (GET /v1/campaigns/{id}/rule-versions)" }),
     result: redemptionOutcome.openapi({ description: 'The outcome exactly as the producer got it (and gets again for the same event id)' }),
   })
   .openapi('EventRecord');

@@ -129,6 +129,19 @@ const fixtures: Record<string, () => Promise<ListFixture>> = {
       idOf: (item) => String(item.id),
     };
   },
+  '/v1/audit-log': async () => {
+    const entityId = `paging-${randomUUID()}`;
+    return {
+      url: `/v1/audit-log?entity=campaign&id=${entityId}`,
+      insert: (c, at) =>
+        c.query(
+          `insert into audit_log (actor, entity_type, entity_id, action, at) values ('marketer:000000000000', 'campaign', $1, 'update', ${createdAt(at)})`,
+          [entityId],
+        ),
+      expected: () => ids(`select id from audit_log where entity_id = $1 order by id desc`, [entityId]),
+      idOf: (item) => String(item.id),
+    };
+  },
   '/v1/jobs': async () => {
     const { poolId, owner } = await newPool();
     return {

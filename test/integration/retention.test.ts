@@ -92,7 +92,7 @@ it('the Schedule runs the pass, which deletes only the expired rows that are don
     if (!workflowId) await new Promise((r) => setTimeout(r, 200));
   }
   const deleted = await system.temporal.workflow.getHandle(workflowId!).result();
-  expect(deleted).toEqual({ webhook_deliveries: 1, outbox: 2, idempotency_keys: 1, redemption_events: 1, code_history: 2 });
+  expect(deleted).toEqual({ webhook_deliveries: 1, outbox: 2, idempotency_keys: 1, redemption_events: 1, code_history: 2, audit_log: 0 });
 
   const names = async (sql: string) => (await system.db.query(sql)).rows.map((r: { n: string }) => r.n).sort();
   expect(await names(`select payload->>'name' as n from outbox`)).toEqual([

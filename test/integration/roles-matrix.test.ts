@@ -37,6 +37,8 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
     ],
     '✓ ✓ ✓ –',
   ],
+  [['GET /v1/campaigns/{id}/rule-versions', 'GET /v1/campaigns/{id}/rule-versions/{version}'], '✓ ✓ ✓ –'],
+  [['POST /v1/campaigns/{id}/rule-versions/{version}/restore'], '✓ ✓ – –'],
   [['POST /v1/campaigns/{id}/simulate'], '✓ ✓ ✓ –'],
   [['POST /v1/campaigns/{id}/replay'], '✓ ✓ – –'],
   [['POST /v1/events'], '✓ – – ✓'],
@@ -72,6 +74,7 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
     ],
     '✓ ✓ – –',
   ],
+  [['GET /v1/audit-log'], '✓ ✓ – –'],
   [['GET /v1/me', 'GET /v1/schemas/campaign-rules.json'], '✓ ✓ ✓ ✓'],
 ];
 
@@ -117,6 +120,7 @@ function concretePath(route: string, f: Fixtures): string {
       'webhooks/id': f.webhookId,
       'webhook-deliveries/id': randomUUID(),
       'distributions/id': randomUUID(),
+      'rule-versions/version': '1',
     };
     const value = values[`${collection}/${param}`];
     if (value === undefined) throw new Error(`no fixture for {${param}} under /${collection} (${route}): add one`);

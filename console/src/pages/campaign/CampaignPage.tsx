@@ -13,6 +13,8 @@ import { ImportPanel } from './ImportPanel';
 import { GenerateMore } from './GenerateMore';
 import { RulesPanel } from './RulesPanel';
 import { Simulator } from './Simulator';
+import { HistoryPanel } from './HistoryPanel';
+import { VersionsPanel } from './VersionsPanel';
 
 export default function CampaignPage({ id }: { id: string }) {
   const me = useMe();
@@ -22,7 +24,7 @@ export default function CampaignPage({ id }: { id: string }) {
   const [rulesText, setRulesText] = useState('');
   useEffect(() => {
     if (campaign.data) setRulesText(JSON.stringify(campaign.data.rules, null, 2));
-  }, [campaign.data?.id]);
+  }, [campaign.data?.id, campaign.data?.rulesVersion]);
   const setStatus = useMutation({
     mutationFn: (status: RequestedCampaignStatus) =>
       ok(api.PATCH('/v1/campaigns/{id}', { params: { path: { id } }, body: { status } as never })),
@@ -77,7 +79,9 @@ export default function CampaignPage({ id }: { id: string }) {
           <Tabs.Tab value="overview">Dashboard</Tabs.Tab>
           <Tabs.Tab value="codes">Codes</Tabs.Tab>
           <Tabs.Tab value="rules">Rules</Tabs.Tab>
+          <Tabs.Tab value="versions">Versions</Tabs.Tab>
           <Tabs.Tab value="try">Try it</Tabs.Tab>
+          <Tabs.Tab value="history">History</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview">
           <Overview id={c.id} timeZone={c.timeZone ?? 'UTC'} />
@@ -94,8 +98,14 @@ export default function CampaignPage({ id }: { id: string }) {
         <Tabs.Panel value="rules">
           <RulesPanel id={c.id} version={c.version} text={rulesText} onText={setRulesText} />
         </Tabs.Panel>
+        <Tabs.Panel value="versions">
+          <VersionsPanel id={c.id} version={c.version} timeZone={c.timeZone ?? 'UTC'} />
+        </Tabs.Panel>
         <Tabs.Panel value="try">
           <Simulator id={c.id} rulesText={rulesText} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history">
+          <HistoryPanel id={c.id} timeZone={c.timeZone ?? 'UTC'} />
         </Tabs.Panel>
       </Tabs>
     </>
