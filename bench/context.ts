@@ -6,7 +6,11 @@ import { SecretBox } from '../domain/secret-box';
 // An admin key reaches every route the benchmarks drive (generation, imports, exports, events).
 export const BENCH_KEY = 'bench-admin-key-0001';
 
-/** What every benchmark gets: the services, the API as its own process, a database handle for baselines. */
+/**
+ * What every benchmark gets: the services, the API as its own process (as the application role), and a database
+ * handle as the superuser for seeding, baselines and maintenance (truncate, vacuum, checkpoint need more than the
+ * application role may do).
+ */
 export interface BenchContext {
   env: Record<string, string>;
   baseUrl: string;
@@ -37,7 +41,8 @@ export async function createBenchContext(
 ): Promise<BenchContext> {
   const port = await freePort();
   // BENCH_DATABASE_SOCKET=1: the API and the baselines reach PostgreSQL through its Unix socket instead of TCP.
-  const databaseUrl = process.env.BENCH_DATABASE_SOCKET ? await viaUnixSocket(services.databaseUrl) : services.databaseUrl;
+  const viaSocket = async (url: string) => (process.env.BENCH_DATABASE_SOCKET ? viaUnixSocket(url) : url);
+  const databaseUrl = await viaSocket(services.databaseUrl);
   const env = {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: services.temporalAddress,
@@ -55,7 +60,7 @@ export async function createBenchContext(
   // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
   const profileDir = process.env.BENCH_CPU_PROF;
   const api = await startServiceProcess('api/server.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
-  const db = new Database(databaseUrl);
+  const db = new Database(await viaSocket(services.databaseAdminUrl));
   return {
     env,
     baseUrl: `http://127.0.0.1:${port}`,

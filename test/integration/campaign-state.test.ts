@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
+import { Database } from '../../db/database';
+import { asDatabaseAdmin, startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, anyoneRule, campaignRequest, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 import { campaignWorkflowId } from '../../workflows/campaign-lifecycle-definitions';
 
@@ -124,10 +125,12 @@ it('of 200 events in flight while a pause is sent, none whose decision committed
     ids.map((id) => id.replace('-', '').toUpperCase()),
   );
   await addMembers(system, ids);
-  // Commit order, recorded at each commit by deferred triggers: redemption decisions, and the pause.
-  await system.db.query(`
+  // Commit order, recorded at each commit by deferred triggers: redemption decisions, and the pause. The test's
+  // own table and triggers are made (and read) by the superuser, as the app role can't; the trigger writes as it.
+  const admin = new Database(asDatabaseAdmin(system.databaseUrl));
+  await admin.query(`
     create table test_commit_order (seq bigserial primary key, kind text not null, ref text not null);
-    create function test_record_commit() returns trigger language plpgsql as $$
+    create function test_record_commit() returns trigger language plpgsql security definer as $$
     begin
       if tg_table_name = 'redemption_events' then insert into test_commit_order (kind, ref) values (new.outcome, new.event_id);
       else insert into test_commit_order (kind, ref) values ('status', new.status); end if;
@@ -157,7 +160,7 @@ it('of 200 events in flight while a pause is sent, none whose decision committed
     });
     expect(pause.status).toBe(200);
     const outcomes = await Promise.all(inFlight);
-    const { rows } = await system.db.query(`select seq, kind, ref from test_commit_order order by seq`);
+    const { rows } = await admin.query(`select seq, kind, ref from test_commit_order order by seq`);
     const pausedAt = rows.find((r) => r.kind === 'status' && r.ref === 'paused').seq;
     const redeemedAfter = rows.filter((r) => r.kind === 'redeemed' && Number(r.seq) > Number(pausedAt));
     expect(redeemedAfter).toEqual([]);
@@ -167,5 +170,6 @@ it('of 200 events in flight while a pause is sent, none whose decision committed
     expect(outcomes.every((o) => o.outcome === 'redeemed' || o.reason === 'campaign_inactive')).toBe(true);
   } finally {
     await new Promise((r) => server.close(r));
+    await admin.close();
   }
 });
