@@ -5,7 +5,12 @@ import os from 'node:os';
 import { passwordFileOf } from '../../runtime/embedded-postgres';
 import { APP_ROLE, appPasswordFileOf, ensureAppRole, grantAppRole, urlAs } from '../../runtime/app-role';
 import { asDatabaseAdmin, createTestDatabase, eventually, startTestSystem, type TestSystem } from '../support/test-system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import request from 'supertest';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { parseApiKeys } from '../../api/auth';
+import { campaignRequest, createCodeEventSchema } from '../support/campaign-setup';
+import { closedPort, WebhookReceiver } from '../support/webhook-receiver';
 import { enqueueOutbox } from '../../db/outbox';
 import { resealWebhookSecrets } from '../../db/webhook-subscriptions';
 import { SecretBox } from '../../domain/secret-box';
@@ -46,6 +51,34 @@ test('the docs page runs only its own scripts and can not be framed', async () =
   expect(res.headers['x-frame-options']).toBe('DENY');
   // swagger-ui-express's page holds no inline script (its init is a file), so the policy costs it nothing.
   expect(res.text).not.toMatch(/<script>(?!\s*<\/script>)/);
+});
+
+test('with Temporal unreachable a campaign change still answers, and a job start says 503 in plain words, no Temporal text', async () => {
+  // The same database, an API whose Temporal is a port nobody listens on (no retry interceptor: it fails at once).
+  const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}`, connectTimeout: 1000, interceptors: [] });
+  const app = createApp(
+    { db: system.db, temporal: new TemporalClient({ connection }), config: system.config },
+    parseApiKeys('marketer:outage-key-0001'),
+  );
+  const marketer = { Authorization: 'Bearer outage-key-0001' };
+  try {
+    await createCodeEventSchema(system);
+    const codes = { codes: { generate: { quantity: 10, length: 10, charset: 'numeric' } } };
+    const created = await request(app).post('/v1/campaigns').set(marketer).send(campaignRequest('outage-change', codes));
+    expect(created.status).toBe(201);
+    const paused = await request(app).patch('/v1/campaigns/outage-change').set(marketer).send({ status: 'paused' });
+    expect([paused.status, paused.body.status]).toEqual([200, 'paused']);
+
+    const refused = await request(app).post('/v1/code-batches').set(marketer).send({ quantity: 10, length: 10, charset: 'numeric' });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toEqual({
+      code: 'workflow_unavailable',
+      message: 'Temporal is unavailable; the batch was not started, retry shortly',
+    });
+    expect(JSON.stringify(refused.body)).not.toMatch(/grpc|UNAVAILABLE|ECONNREFUSED|connect|127\.0\.0\.1|stack/i);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 });
 
 test("/v1/me shows the key's id, never the key", async () => {
