@@ -75,7 +75,7 @@ test('with Temporal unreachable a campaign change still answers, and a job start
       code: 'workflow_unavailable',
       message: 'Temporal is unavailable; the batch was not started, retry shortly',
     });
-    expect(JSON.stringify(refused.body)).not.toMatch(/grpc|UNAVAILABLE|ECONNREFUSED|connect|127\.0\.0\.1|stack/i);
+    // The whole answer is pinned above: Temporal's own text (gRPC status, address, stack) stays in the log.
   } finally {
     await connection.close().catch(() => undefined);
   }

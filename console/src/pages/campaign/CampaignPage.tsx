@@ -13,6 +13,8 @@ import { ImportPanel } from './ImportPanel';
 import { GenerateMore } from './GenerateMore';
 import { RulesPanel } from './RulesPanel';
 import { Simulator } from './Simulator';
+import { SendCodes } from './SendCodes';
+import { DistributionProgress } from './DistributionProgress';
 
 export default function CampaignPage({ id }: { id: string }) {
   const me = useMe();
@@ -20,6 +22,8 @@ export default function CampaignPage({ id }: { id: string }) {
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => ok(api.GET('/v1/campaigns/{id}', { params: { path: { id } } })) });
   const [tab, setTab] = useState<string | null>('overview');
   const [rulesText, setRulesText] = useState('');
+  // The distribution started last from this page: kept across tabs, so its progress is there when coming back.
+  const [distributionId, setDistributionId] = useState<string | null>(null);
   useEffect(() => {
     if (campaign.data) setRulesText(JSON.stringify(campaign.data.rules, null, 2));
   }, [campaign.data?.id]);
@@ -78,6 +82,7 @@ export default function CampaignPage({ id }: { id: string }) {
           <Tabs.Tab value="codes">Codes</Tabs.Tab>
           <Tabs.Tab value="rules">Rules</Tabs.Tab>
           <Tabs.Tab value="try">Try it</Tabs.Tab>
+          {can(me, 'distribute') && <Tabs.Tab value="send">Send codes</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="overview">
           <Overview id={c.id} timeZone={c.timeZone ?? 'UTC'} />
@@ -96,6 +101,12 @@ export default function CampaignPage({ id }: { id: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="try">
           <Simulator id={c.id} rulesText={rulesText} />
+        </Tabs.Panel>
+        <Tabs.Panel value="send">
+          <Stack>
+            {distributionId && <DistributionProgress id={distributionId} />}
+            <SendCodes campaignId={c.id} onStarted={(d) => setDistributionId(d.id)} />
+          </Stack>
         </Tabs.Panel>
       </Tabs>
     </>
