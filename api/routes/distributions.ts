@@ -126,6 +126,18 @@ export function distributionRoutes(ctx: AppContext): Router {
   return router;
 }
 
+/** An audience as a JSON filter, or as a `text/csv` member list with the options in the query string. */
+const audienceRequest = (query: z.AnyZodObject, json: z.ZodTypeAny) => ({
+  query,
+  body: {
+    required: true,
+    content: {
+      'application/json': { schema: json },
+      'text/csv': { schema: z.string().openapi({ example: 'member_id\nmember-1\nmember-2\n' }) },
+    },
+  },
+});
+
 export function describeDistributionRoutes(registry: OpenAPIRegistry): void {
   const job = (description: string) => ({ description, content: { 'application/json': { schema: distributionSchema } } });
   registry.registerPath({
@@ -137,16 +149,7 @@ export function describeDistributionRoutes(registry: OpenAPIRegistry): void {
       'then go in the query string). Refused with 422 `not_enough_codes` when the pool has fewer unused codes than members, ' +
       'unless `topUp` generates the shortfall first. The same `id` twice is one distribution (200 the second time).',
     tags: ['Distributions'],
-    request: {
-      query: distributionListQuery.partial(),
-      body: {
-        required: true,
-        content: {
-          'application/json': { schema: distributionInput },
-          'text/csv': { schema: z.string().openapi({ example: 'member_id\nmember-1\nmember-2\n' }) },
-        },
-      },
-    },
+    request: audienceRequest(distributionListQuery.partial(), distributionInput),
     responses: {
       202: job('The distribution was accepted and its workflow started'),
       200: job('A distribution with this id existed already'),
@@ -161,16 +164,7 @@ export function describeDistributionRoutes(registry: OpenAPIRegistry): void {
       'The same audience as `POST /v1/distributions` (a filter as JSON, or a `text/csv` member list with `?pool=`), counted exactly as ' +
       'a create would count it, and whether `topUp` could cover a shortfall. Nothing is kept.',
     tags: ['Distributions'],
-    request: {
-      query: distributionPreviewListQuery.partial(),
-      body: {
-        required: true,
-        content: {
-          'application/json': { schema: distributionPreviewInput },
-          'text/csv': { schema: z.string().openapi({ example: 'member_id\nmember-1\nmember-2\n' }) },
-        },
-      },
-    },
+    request: audienceRequest(distributionPreviewListQuery.partial(), distributionPreviewInput),
     responses: {
       200: { description: 'The counts', content: { 'application/json': { schema: distributionPreview } } },
       ...errorResponses(400, 401, 403, 404, 413, 415),

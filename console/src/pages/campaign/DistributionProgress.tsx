@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
-import { Alert, Anchor, Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, ok } from '../../api/client';
-import { useMe, workflowUrl } from '../../session';
 import { ErrorNote, StatusBadge, fmt, fmtDate } from '../../components/common';
 import { ConfirmedAction } from '../../components/ConfirmedAction';
+import { WorkflowLink } from '../../components/WorkflowLink';
 
 const RUNNING = ['pending', 'running'];
 
@@ -13,7 +13,6 @@ const RUNNING = ['pending', 'running'];
  * member_id,code CSV once it completed, and cancel (its unredeemed codes go back to the pool) behind a dialog.
  */
 export function DistributionProgress({ id }: { id: string }) {
-  const me = useMe();
   const queryClient = useQueryClient();
   const distribution = useQuery({
     queryKey: ['distribution', id],
@@ -31,7 +30,6 @@ export function DistributionProgress({ id }: { id: string }) {
     if (finished) for (const key of ['codes', 'stats', 'distribution-preview']) void queryClient.invalidateQueries({ queryKey: [key] });
   }, [finished, d?.status]);
   if (!d) return <ErrorNote error={distribution.error} />;
-  const url = workflowUrl(me, d.workflowId);
   return (
     <Paper withBorder p="md" radius="md" data-testid="distribution-progress">
       <Stack gap="sm">
@@ -40,15 +38,7 @@ export function DistributionProgress({ id }: { id: string }) {
             <Text fw={600}>Distribution {d.id.slice(0, 8)}</Text>
             <StatusBadge status={d.status} />
           </Group>
-          {url ? (
-            <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
-              Open in Temporal
-            </Anchor>
-          ) : (
-            <Text size="xs" c="dimmed">
-              {d.workflowId}
-            </Text>
-          )}
+          <WorkflowLink workflowId={d.workflowId} />
         </Group>
         <Progress
           value={d.members ? Math.min(100, (d.assigned / d.members) * 100) : 0}
