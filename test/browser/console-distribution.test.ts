@@ -32,7 +32,7 @@ const stat = (label: string) => page.getByTestId('distribution-preview').getByTe
 
 test('a marketer previews a filtered audience, sends it codes, watches it finish and downloads the member_id,code CSV', async () => {
   page = await h.open('marketer', `/console/campaigns/${CAMPAIGN}`);
-  await page.getByRole('tab', { name: 'Send codes' }).click();
+  await page.getByRole('tab', { name: 'Send to members' }).click();
   // Every member first: 7 members for 5 unused codes, and this pool was never generated, so no top-up.
   await stat('Members in the audience').getByText('7', { exact: true }).waitFor();
   await page.getByText("can't be topped up").waitFor();

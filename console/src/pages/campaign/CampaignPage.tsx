@@ -82,7 +82,7 @@ export default function CampaignPage({ id }: { id: string }) {
           <Tabs.Tab value="codes">Codes</Tabs.Tab>
           <Tabs.Tab value="rules">Rules</Tabs.Tab>
           <Tabs.Tab value="try">Try it</Tabs.Tab>
-          {can(me, 'distribute') && <Tabs.Tab value="send">Send codes</Tabs.Tab>}
+          {can(me, 'distribute') && <Tabs.Tab value="send">Send to members</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="overview">
           <Overview id={c.id} timeZone={c.timeZone ?? 'UTC'} />
