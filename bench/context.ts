@@ -6,7 +6,11 @@ import { SecretBox } from '../domain/secret-box';
 // An admin key reaches every route the benchmarks drive (generation, imports, exports, events).
 export const BENCH_KEY = 'bench-admin-key-0001';
 
-/** What every benchmark gets: the services, the API as its own process, a database handle for baselines. */
+/**
+ * What every benchmark gets: the services, the API as its own process (as the application role), and a database
+ * handle as the superuser for seeding, baselines and maintenance (truncate, vacuum, checkpoint need more than the
+ * application role may do).
+ */
 export interface BenchContext {
   env: Record<string, string>;
   baseUrl: string;
@@ -17,16 +21,20 @@ export interface BenchContext {
   close(): Promise<void>;
 }
 
-/** The same database through its Unix socket (when PostgreSQL runs on this machine): no TCP stack on either side. */
-async function viaUnixSocket(databaseUrl: string): Promise<string> {
-  const db = new Database(databaseUrl);
+/** Where the server's Unix socket is (asked as the superuser: the application role may not read that setting). */
+async function socketDirectory(adminUrl: string): Promise<string> {
+  const db = new Database(adminUrl);
   try {
-    const dir = ((await db.query('show unix_socket_directories')).rows[0].unix_socket_directories as string).split(',')[0].trim();
-    const url = new URL(databaseUrl);
-    return `postgres://${url.username}:${url.password}@${encodeURIComponent(dir)}:${url.port}${url.pathname}`;
+    return ((await db.query('show unix_socket_directories')).rows[0].unix_socket_directories as string).split(',')[0].trim();
   } finally {
     await db.close();
   }
+}
+
+/** The same database through its Unix socket (when PostgreSQL runs on this machine): no TCP stack on either side. */
+function viaUnixSocket(databaseUrl: string, dir: string): string {
+  const url = new URL(databaseUrl);
+  return `postgres://${url.username}:${url.password}@${encodeURIComponent(dir)}:${url.port}${url.pathname}`;
 }
 
 export async function createBenchContext(
@@ -37,7 +45,9 @@ export async function createBenchContext(
 ): Promise<BenchContext> {
   const port = await freePort();
   // BENCH_DATABASE_SOCKET=1: the API and the baselines reach PostgreSQL through its Unix socket instead of TCP.
-  const databaseUrl = process.env.BENCH_DATABASE_SOCKET ? await viaUnixSocket(services.databaseUrl) : services.databaseUrl;
+  const socket = process.env.BENCH_DATABASE_SOCKET ? await socketDirectory(services.databaseAdminUrl) : undefined;
+  const viaSocket = (url: string) => (socket ? viaUnixSocket(url, socket) : url);
+  const databaseUrl = viaSocket(services.databaseUrl);
   const env = {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: services.temporalAddress,
@@ -55,7 +65,7 @@ export async function createBenchContext(
   // BENCH_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops (read it with bench/profile-top.ts).
   const profileDir = process.env.BENCH_CPU_PROF;
   const api = await startServiceProcess('api/server.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
-  const db = new Database(databaseUrl);
+  const db = new Database(viaSocket(services.databaseAdminUrl));
   return {
     env,
     baseUrl: `http://127.0.0.1:${port}`,

@@ -7,7 +7,10 @@ import { Teardown } from '../runtime/teardown';
 import { freePort } from '../runtime/temporal-dev-server';
 
 export interface BenchServices {
+  /** The API and the workers connect as the application role, as under `npm start`. */
   databaseUrl: string;
+  /** The superuser on the same database: the bench's own seeding, baselines and maintenance (truncate, vacuum). */
+  databaseAdminUrl: string;
   temporalAddress: string;
   workflowBundlePath: string;
   stop(): Promise<void>;
@@ -37,7 +40,13 @@ export async function startBenchServices(temporalRuntime: 'dev' | 'server' = 'de
       temporalRuntime,
       teardown,
     });
-    return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, workflowBundlePath: stack.workflowBundlePath, stop };
+    return {
+      databaseUrl: stack.databaseUrl,
+      databaseAdminUrl: stack.databaseAdminUrl,
+      temporalAddress: stack.temporalAddress,
+      workflowBundlePath: stack.workflowBundlePath,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

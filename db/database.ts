@@ -51,6 +51,19 @@ export class Database {
     }
   }
 
+  /** Work in a transaction that is always rolled back (a dry run: what a write would find, leaving nothing). */
+  async rolledBack<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      return await work(client);
+    } finally {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      client.release(broken);
+    }
+  }
+
   close(): Promise<void> {
     this.untrack();
     return this.pool.end();

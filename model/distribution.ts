@@ -68,3 +68,36 @@ export interface DistributionRequest {
 
 /** `POST /v1/distributions/:id/cancel` takes no options (an empty object, or no body). */
 export const distributionCancelRequest = z.object({}).strict().openapi('DistributionCancelRequest', { example: {} });
+
+/**
+ * Whether a top-up could cover a pool's shortfall, as a create with `topUp` would answer: not needed, available,
+ * or the create's refusal (the pool was never generated; the shortfall is above the cap or the keyspace).
+ */
+export const TOP_UP_OUTLOOKS = ['not_needed', 'available', 'no_generation_to_top_up', 'top_up_refused'] as const;
+export type TopUpOutlook = (typeof TOP_UP_OUTLOOKS)[number];
+
+/** `POST /v1/distributions/preview` with a JSON body: the pool and the audience filter, nothing started. */
+export const distributionPreviewInput = z
+  .object({ pool: poolTarget, audience: memberFilter })
+  .strict()
+  .openapi('DistributionPreviewInput', {
+    example: { pool: { type: 'campaign', id: 'summer-2026' }, audience: { type: 'filter', tier: 'gold', segments: [], tags: [] } },
+  });
+
+/** The member list's preview: the pool travels in the query string, as for the create. */
+export const distributionPreviewListQuery = distributionListQuery.pick({ pool: true });
+
+/** What a distribution of this audience from this pool would find now. */
+export const distributionPreview = z
+  .object({
+    members: z.number().int().openapi({ description: 'Registered members in the audience: each would get one code' }),
+    skipped: z.number().int().openapi({ description: 'Lines of an uploaded list that would be left out: unknown member ids and repeats' }),
+    unusedCodes: z.number().int().openapi({ description: 'Unused codes in the pool now' }),
+    shortfall: z
+      .number()
+      .int()
+      .openapi({ description: 'Members beyond the unused codes: a create without `topUp` is refused when above 0' }),
+    topUp: z.enum(TOP_UP_OUTLOOKS).openapi({ description: 'Whether `topUp: true` could generate the shortfall' }),
+  })
+  .openapi('DistributionPreview', { example: { members: 120, skipped: 0, unusedCodes: 100, shortfall: 20, topUp: 'available' } });
+export type DistributionPreview = z.infer<typeof distributionPreview>;

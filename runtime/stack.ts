@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { APP_ROLE, ensureAppRole, grantAppRole, urlAs } from './app-role';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, type RunningTemporal } from './temporal-dev-server';
 import { startTemporalServer, TEMPORAL_SHARDS } from './temporal-server';
@@ -49,7 +50,10 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** What the API and the workers connect with: the embedded default's application role, or DATABASE_URL. */
   databaseUrl: string;
+  /** The same database as the superuser that migrated it (maintenance: the bench's truncate, vacuum, checkpoint). */
+  databaseAdminUrl: string;
   /** The admin URL of the embedded server (tests create one database per file from a template). */
   adminUrl?: string;
   postgresPort?: number;
@@ -113,18 +117,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const started = Date.now();
     let adminUrl: string | undefined;
     let databaseUrl: string;
+    let databaseAdminUrl: string;
+    let appRole: string | undefined;
     if (options.databaseUrl) {
-      databaseUrl = options.databaseUrl;
+      databaseUrl = databaseAdminUrl = options.databaseUrl;
       postgresReady(databaseUrl);
       progress('Database', `PostgreSQL at ${new URL(databaseUrl).host} (DATABASE_URL)`);
     } else {
       const logFile = path.join(logsDir, 'postgres.log');
-      const pg = await own(options, 'PostgreSQL', logFile, () =>
-        startEmbeddedPostgres({ dataDir: path.join(options.dataDir, 'postgres'), port: options.postgresPort, logFile }),
-      );
+      const dataDir = path.join(options.dataDir, 'postgres');
+      const pg = await own(options, 'PostgreSQL', logFile, () => startEmbeddedPostgres({ dataDir, port: options.postgresPort, logFile }));
       adminUrl = pg.url;
       postgresReady(pg.url);
-      databaseUrl = await ensureDatabase(pg.url, options.databaseName);
+      databaseAdminUrl = await ensureDatabase(pg.url, options.databaseName);
+      // The superuser administers the cluster and migrates; the API and the workers connect as the app role.
+      databaseUrl = urlAs(databaseAdminUrl, APP_ROLE, await ensureAppRole(pg.url, dataDir));
+      appRole = APP_ROLE;
       const notes = [
         pg.stoppedLeftover ? `stopped the server a previous run left (pid ${pg.stoppedLeftover}) first` : '',
         pg.binariesCopiedTo ? `binaries copied for the postgres OS user to ${pg.binariesCopiedTo}` : '',
@@ -132,9 +140,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       progress('Database', `PostgreSQL on port ${pg.port} (${elapsed(started)})${notes.map((n) => `\n                ${n}`).join('')}`);
     }
     failpoint('database');
-    await (options.migrate ?? migrate)(databaseUrl);
+    await (options.migrate ?? migrate)(databaseAdminUrl);
+    if (appRole) await grantAppRole(databaseAdminUrl, appRole);
     failpoint('migrate');
-    return { adminUrl, databaseUrl };
+    return { adminUrl, databaseUrl, databaseAdminUrl };
   })();
   database.catch(postgresFailed);
 
@@ -198,6 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const value = <T>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
   return {
     databaseUrl: value(db).databaseUrl,
+    databaseAdminUrl: value(db).databaseAdminUrl,
     adminUrl: value(db).adminUrl,
     postgresPort: options.databaseUrl ? undefined : options.postgresPort,
     temporalAddress: value(tmp).address,

@@ -4,7 +4,13 @@ import type { PoolClient } from 'pg';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DomainError } from '../model/errors';
 import { MEMBER_ID } from '../model/member';
-import type { DistributionRequest, MemberFilter } from '../model/distribution';
+import {
+  TOP_UP_OUTLOOKS,
+  type DistributionPreview,
+  type DistributionRequest,
+  type MemberFilter,
+  type TopUpOutlook,
+} from '../model/distribution';
 import { resolvePool, type CodePool } from '../db/code-pools';
 import { codesRequestedInShape, insertBatch, lastGenerationSpec } from '../db/code-batches';
 import { countOf, ownedPoolStatusCounts } from '../db/code-pool-counts';
@@ -100,6 +106,22 @@ function sameRequest(existing: Distribution, request: DistributionRequest): Dist
   return existing;
 }
 
+/** A distribution row with its audience staged, and the pool's stock beside it (inside the caller's transaction). */
+async function stageDistribution(
+  ctx: AppContext,
+  client: PoolClient,
+  row: { id: string; workflowId: string; createdBy: string },
+  request: DistributionRequest,
+  source: AudienceSource,
+) {
+  const pool = await resolvePool(client, request.pool);
+  const audience = source.type === 'filter' ? source.filter : { type: 'list' as const };
+  await insertDistribution(client, { ...row, poolId: pool.id, audience, expiresAt: request.expiresAt ?? null, topUpBatchId: null });
+  const { members, skipped } = await stageAudience(ctx, client, row.id, source);
+  const unused = countOf(await ownedPoolStatusCounts(client, request.pool.type, request.pool.id), 'unused');
+  return { pool, audience, members, skipped, unused };
+}
+
 /**
  * Stages the audience, checks the pool's stock (refusing, or planning a top-up) and records the distribution in
  * one transaction, then starts its workflow. A refusal leaves nothing behind. Idempotent by `request.id`.
@@ -117,14 +139,15 @@ export async function createDistribution(
   let args: DistributeCodesInput;
   try {
     args = await ctx.db.transaction(async (client) => {
-      const pool = await resolvePool(client, request.pool);
-      const audience = source.type === 'filter' ? source.filter : { type: 'list' as const };
-      const expiresAt = request.expiresAt ?? null;
-      await insertDistribution(client, { id, poolId: pool.id, audience, expiresAt, topUpBatchId: null, workflowId, createdBy });
-      const { members, skipped } = await stageAudience(ctx, client, id, source);
+      const { pool, audience, members, skipped, unused } = await stageDistribution(
+        ctx,
+        client,
+        { id, workflowId, createdBy },
+        request,
+        source,
+      );
       if (members === 0) throw new DomainError('unprocessable', 'empty_audience', 'no registered member is in the audience', 'audience');
       await setAudienceSize(client, id, members, skipped);
-      const unused = countOf(await ownedPoolStatusCounts(client, request.pool.type, request.pool.id), 'unused');
       let topUp: DistributeCodesInput['topUp'];
       if (unused < members && !request.topUp) {
         throw new DomainError(
@@ -143,7 +166,14 @@ export async function createDistribution(
         entityType: 'distribution',
         entityId: id,
         action: 'create',
-        after: { pool: request.pool, audience, expiresAt, members, skipped, topUpBatchId: topUp?.generation.batchId ?? null },
+        after: {
+          pool: request.pool,
+          audience,
+          expiresAt: request.expiresAt ?? null,
+          members,
+          skipped,
+          topUpBatchId: topUp?.generation.batchId ?? null,
+        },
       });
       return { distributionId: id, members, chunkSize: ctx.config.chunkSize, parallelism: ctx.config.chunkParallelism, topUp };
     });
@@ -171,6 +201,34 @@ export async function createDistribution(
     }
   }
   return { distribution: (await findDistribution(ctx.db, id))!, created: true };
+}
+
+/**
+ * What a distribution would find, without starting one: the same staging and stock check as a create, in a
+ * transaction that is always rolled back, so the counts are exactly what the create would act on (unknown and
+ * repeated ids of a list left out) and the top-up outlook is the create's own answer.
+ */
+export async function previewDistribution(
+  ctx: AppContext,
+  request: DistributionRequest,
+  source: AudienceSource,
+): Promise<DistributionPreview> {
+  const id = randomUUID();
+  return ctx.db.rolledBack(async (client) => {
+    const staged = await stageDistribution(ctx, client, { id, workflowId: `preview-${id}`, createdBy: 'preview' }, request, source);
+    const shortfall = Math.max(0, staged.members - staged.unused);
+    let topUp: TopUpOutlook = 'not_needed';
+    if (shortfall > 0) {
+      try {
+        await planTopUp(ctx, client, staged.pool, shortfall);
+        topUp = 'available';
+      } catch (error) {
+        if (!(error instanceof DomainError && (TOP_UP_OUTLOOKS as readonly string[]).includes(error.code))) throw error;
+        topUp = error.code as TopUpOutlook;
+      }
+    }
+    return { members: staged.members, skipped: staged.skipped, unusedCodes: staged.unused, shortfall, topUp };
+  });
 }
 
 /**

@@ -11,13 +11,20 @@ import { codeView, distributionView } from '../views';
 import { distributionIdParam, distributionView as distributionSchema, memberCodePage, memberCodesQuery } from '../schemas/distribution';
 import { memberIdParam } from '../schemas/member';
 import { z } from '../../model/zod';
-import { distributionCancelRequest, distributionInput, distributionListQuery } from '../../model/distribution';
+import {
+  distributionCancelRequest,
+  distributionInput,
+  distributionListQuery,
+  distributionPreview,
+  distributionPreviewInput,
+  distributionPreviewListQuery,
+} from '../../model/distribution';
 import { parsePoolReference, POOL_REFERENCE_HINT } from '../../model/pool';
 import { findDistribution, type Distribution } from '../../db/distributions';
 import { listMemberAssignedCodes } from '../../db/distribution-assignments';
 import { findMember } from '../../db/members';
 import { loadOrNotFound } from '../../services/load-or-not-found';
-import { cancelDistribution, createDistribution } from '../../services/distributions';
+import { cancelDistribution, createDistribution, previewDistribution } from '../../services/distributions';
 import { openDistributionExport } from '../../services/distribution-export';
 import type { AppContext } from '../../services/context';
 
@@ -29,9 +36,24 @@ function answer(res: Response, result: { distribution: Distribution; created: bo
     .json(distributionView(result.distribution));
 }
 
+const listPool = (raw: string) => {
+  const pool = parsePoolReference(raw);
+  if (!pool) throw new ApiError(400, 'validation_failed', `pool: ${POOL_REFERENCE_HINT}`, 'pool');
+  return pool;
+};
+
 /** The member list as a CSV upload: mounted before the JSON body parser, it streams the request body itself. */
 export function distributionUploadRoutes(ctx: AppContext): Router {
   const router = Router();
+  router.post(
+    '/distributions/preview',
+    (req, _res, next) => next(req.is('text/csv') ? undefined : 'route'), // JSON bodies: distributionRoutes
+    allow('marketer', 'operator'),
+    async (req, res) => {
+      const { pool } = parse(distributionPreviewListQuery, req.query);
+      res.json(await previewDistribution(ctx, { pool: listPool(pool), topUp: false }, { type: 'list', body: req }));
+    },
+  );
   router.post(
     '/distributions',
     (req, _res, next) => next(req.is('text/csv') ? undefined : 'route'), // JSON bodies: distributionRoutes
@@ -39,9 +61,7 @@ export function distributionUploadRoutes(ctx: AppContext): Router {
     idempotency(ctx.db),
     async (req, res) => {
       const query = parse(distributionListQuery, req.query);
-      const pool = parsePoolReference(query.pool);
-      if (!pool) throw new ApiError(400, 'validation_failed', `pool: ${POOL_REFERENCE_HINT}`, 'pool');
-      const request = { id: query.id, pool, expiresAt: query.expiresAt, topUp: query.topUp };
+      const request = { id: query.id, pool: listPool(query.pool), expiresAt: query.expiresAt, topUp: query.topUp };
       answer(res, await createDistribution(ctx, request, { type: 'list', body: req }, req.principal!.id));
     },
   );
@@ -57,6 +77,11 @@ export function distributionRoutes(ctx: AppContext): Router {
   router.post('/distributions', allow('marketer', 'operator'), async (req, res) => {
     const { audience, ...request } = parse(distributionInput, req.body);
     answer(res, await createDistribution(ctx, request, { type: 'filter', filter: audience }, req.principal!.id));
+  });
+
+  router.post('/distributions/preview', allow('marketer', 'operator'), async (req, res) => {
+    const { pool, audience } = parse(distributionPreviewInput, req.body);
+    res.json(await previewDistribution(ctx, { pool, topUp: false }, { type: 'filter', filter: audience }));
   });
 
   const loadDistribution = (rawId: string) =>
@@ -101,6 +126,18 @@ export function distributionRoutes(ctx: AppContext): Router {
   return router;
 }
 
+/** An audience as a JSON filter, or as a `text/csv` member list with the options in the query string. */
+const audienceRequest = (query: z.AnyZodObject, json: z.ZodTypeAny) => ({
+  query,
+  body: {
+    required: true,
+    content: {
+      'application/json': { schema: json },
+      'text/csv': { schema: z.string().openapi({ example: 'member_id\nmember-1\nmember-2\n' }) },
+    },
+  },
+});
+
 export function describeDistributionRoutes(registry: OpenAPIRegistry): void {
   const job = (description: string) => ({ description, content: { 'application/json': { schema: distributionSchema } } });
   registry.registerPath({
@@ -112,20 +149,25 @@ export function describeDistributionRoutes(registry: OpenAPIRegistry): void {
       'then go in the query string). Refused with 422 `not_enough_codes` when the pool has fewer unused codes than members, ' +
       'unless `topUp` generates the shortfall first. The same `id` twice is one distribution (200 the second time).',
     tags: ['Distributions'],
-    request: {
-      query: distributionListQuery.partial(),
-      body: {
-        required: true,
-        content: {
-          'application/json': { schema: distributionInput },
-          'text/csv': { schema: z.string().openapi({ example: 'member_id\nmember-1\nmember-2\n' }) },
-        },
-      },
-    },
+    request: audienceRequest(distributionListQuery.partial(), distributionInput),
     responses: {
       202: job('The distribution was accepted and its workflow started'),
       200: job('A distribution with this id existed already'),
       ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/distributions/preview',
+    summary: 'What a distribution would find, without starting one: members in the audience, unused codes, the shortfall',
+    description:
+      'The same audience as `POST /v1/distributions` (a filter as JSON, or a `text/csv` member list with `?pool=`), counted exactly as ' +
+      'a create would count it, and whether `topUp` could cover a shortfall. Nothing is kept.',
+    tags: ['Distributions'],
+    request: audienceRequest(distributionPreviewListQuery.partial(), distributionPreviewInput),
+    responses: {
+      200: { description: 'The counts', content: { 'application/json': { schema: distributionPreview } } },
+      ...errorResponses(400, 401, 403, 404, 413, 415),
     },
   });
   registry.registerPath({

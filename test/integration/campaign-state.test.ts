@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
+import { Database } from '../../db/database';
+import { asDatabaseAdmin, startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
 import { addCodes, addMembers, anyoneRule, campaignRequest, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 import { campaignWorkflowId } from '../../workflows/campaign-lifecycle-definitions';
 
@@ -145,9 +146,12 @@ it.each(CHANGES_IN_FLIGHT.map((c, i) => ({ ...c, campaign: `inflight-${i}` })))(
     await addCodes(system, campaign, ids.map(codeOf));
     await addMembers(system, ids);
     // Commit order, recorded at each commit by deferred triggers: redemption decisions, and the campaign's change.
-    await system.db.query(`
+    // The test's own table and triggers are made (and read) by the superuser, as the app role can't; the trigger
+    // writes as its definer.
+    const admin = new Database(asDatabaseAdmin(system.databaseUrl));
+    await admin.query(`
       create table if not exists test_commit_order (seq bigserial primary key, kind text not null, ref text not null);
-      create or replace function test_record_commit() returns trigger language plpgsql as $$
+      create or replace function test_record_commit() returns trigger language plpgsql security definer as $$
       begin
         if tg_table_name = 'redemption_events' then insert into test_commit_order (kind, ref) values ('event', new.event_id);
         else insert into test_commit_order (kind, ref) values ('change', new.id); end if;
@@ -182,7 +186,7 @@ it.each(CHANGES_IN_FLIGHT.map((c, i) => ({ ...c, campaign: `inflight-${i}` })))(
       });
       expect(patch.status).toBe(200);
       const outcomes = new Map(await Promise.all(inFlight));
-      const { rows } = await system.db.query(`select seq, kind, ref from test_commit_order order by seq`);
+      const { rows } = await admin.query(`select seq, kind, ref from test_commit_order order by seq`);
       const changedAt = Number(rows.find((r) => r.kind === 'change' && r.ref === campaign).seq);
       const committed = rows.filter((r) => r.kind === 'event' && outcomes.has(r.ref));
       const decidedAfter = committed.filter((r) => Number(r.seq) > changedAt).map((r) => outcomes.get(r.ref)!);
@@ -194,6 +198,7 @@ it.each(CHANGES_IN_FLIGHT.map((c, i) => ({ ...c, campaign: `inflight-${i}` })))(
       expect(decidedAfter.length).toBeGreaterThan(0);
     } finally {
       await new Promise((r) => server.close(r));
+      await admin.close();
     }
   },
 );

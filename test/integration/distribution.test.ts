@@ -188,6 +188,42 @@ describe('a distribution to an uploaded member list', () => {
     expect(batch.body).toMatchObject({ requested: 8, generated: 8, status: 'completed' });
   });
 
+  it('previews the counts a create would act on, and whether a top-up could cover the shortfall, writing nothing', async () => {
+    const count = async (table: string) => (await system.db.query(`select count(*)::int as n from ${table}`)).rows[0].n;
+    const before = [await count('distributions'), await count('distribution_members'), await count('code_batches')];
+    const preview = (body: object) => system.api.post('/v1/distributions/preview').set(marketer()).send(body);
+    const many = { type: 'filter', tags: ['many'] };
+    // The listed pool holds 2 unused codes and was never generated; the topped pool was, and is used up.
+    expect((await preview({ pool: pool('listed'), audience: many })).body).toEqual({
+      members: 10,
+      skipped: 0,
+      unusedCodes: 2,
+      shortfall: 8,
+      topUp: 'no_generation_to_top_up',
+    });
+    expect((await preview({ pool: pool('topped'), audience: many })).body).toMatchObject({
+      members: 10,
+      shortfall: 10,
+      topUp: 'available',
+    });
+    const listed = await system.api
+      .post('/v1/distributions/preview?pool=campaign:listed')
+      .set(marketer())
+      .set('Content-Type', 'text/csv')
+      .send('member_id\nl-1\nghost\nl-1\n');
+    expect([listed.status, listed.body]).toEqual([200, { members: 1, skipped: 2, unusedCodes: 2, shortfall: 0, topUp: 'not_needed' }]);
+    expect([await count('distributions'), await count('distribution_members'), await count('code_batches')]).toEqual(before);
+    // Bad input: the create's own codes.
+    expect((await preview({ pool: pool('listed') })).body.error.code).toBe('validation_failed');
+    const noPool = await system.api
+      .post('/v1/distributions/preview?pool=nope')
+      .set(marketer())
+      .set('Content-Type', 'text/csv')
+      .send('member_id\n');
+    expect([noPool.status, noPool.body.error.code]).toEqual([400, 'validation_failed']);
+    expect((await system.api.post('/v1/distributions/preview').set(system.as('producer')).send({})).status).toBe(403);
+  });
+
   it('answers bad input with a 4xx and a stable code', async () => {
     const cases: Array<[() => Promise<{ status: number; body: { error: { code: string } } }>, number, string]> = [
       [

@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import os from 'node:os';
 import { passwordFileOf } from '../../runtime/embedded-postgres';
-import { eventually, startTestSystem, type TestSystem } from '../support/test-system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { APP_ROLE, appPasswordFileOf, ensureAppRole, grantAppRole, urlAs } from '../../runtime/app-role';
+import { asDatabaseAdmin, createTestDatabase, eventually, startTestSystem, type TestSystem } from '../support/test-system';
+import request from 'supertest';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { parseApiKeys } from '../../api/auth';
+import { campaignRequest, createCodeEventSchema } from '../support/campaign-setup';
+import { closedPort, WebhookReceiver } from '../support/webhook-receiver';
 import { enqueueOutbox } from '../../db/outbox';
 import { resealWebhookSecrets } from '../../db/webhook-subscriptions';
 import { SecretBox } from '../../domain/secret-box';
@@ -44,6 +51,34 @@ test('the docs page runs only its own scripts and can not be framed', async () =
   expect(res.headers['x-frame-options']).toBe('DENY');
   // swagger-ui-express's page holds no inline script (its init is a file), so the policy costs it nothing.
   expect(res.text).not.toMatch(/<script>(?!\s*<\/script>)/);
+});
+
+test('with Temporal unreachable a campaign change still answers, and a job start says 503 in plain words, no Temporal text', async () => {
+  // The same database, an API whose Temporal is a port nobody listens on (no retry interceptor: it fails at once).
+  const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}`, connectTimeout: 1000, interceptors: [] });
+  const app = createApp(
+    { db: system.db, temporal: new TemporalClient({ connection }), config: system.config },
+    parseApiKeys('marketer:outage-key-0001'),
+  );
+  const marketer = { Authorization: 'Bearer outage-key-0001' };
+  try {
+    await createCodeEventSchema(system);
+    const codes = { codes: { generate: { quantity: 10, length: 10, charset: 'numeric' } } };
+    const created = await request(app).post('/v1/campaigns').set(marketer).send(campaignRequest('outage-change', codes));
+    expect(created.status).toBe(201);
+    const paused = await request(app).patch('/v1/campaigns/outage-change').set(marketer).send({ status: 'paused' });
+    expect([paused.status, paused.body.status]).toEqual([200, 'paused']);
+
+    const refused = await request(app).post('/v1/code-batches').set(marketer).send({ quantity: 10, length: 10, charset: 'numeric' });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toEqual({
+      code: 'workflow_unavailable',
+      message: 'Temporal is unavailable; the batch was not started, retry shortly',
+    });
+    // The whole answer is pinned above: Temporal's own text (gRPC status, address, stack) stays in the log.
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 });
 
 test("/v1/me shows the key's id, never the key", async () => {
@@ -105,4 +140,72 @@ test('the embedded PostgreSQL refuses the old default password; its random one i
   const file = passwordFileOf(path.join(process.env.TEST_ROOT!, 'postgres'));
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   expect(process.env.TEST_PG_ADMIN_URL).toContain(encodeURIComponent(fs.readFileSync(file, 'utf8').trim()));
+});
+
+/** One statement on its own connection: resolves with the rows or rejects with PostgreSQL's error. */
+async function queryAs(url: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  const client = new PgClient({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+const INSUFFICIENT_PRIVILEGE = { code: '42501' };
+
+test('the API, the workers and the tests connect as the application role, which may use the product and nothing more', async () => {
+  const [me] = (
+    await system.db.query(
+      `select current_user as name, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls
+         from pg_roles where rolname = current_user`,
+    )
+  ).rows;
+  expect(me).toEqual({
+    name: APP_ROLE,
+    rolsuper: false,
+    rolcreaterole: false,
+    rolcreatedb: false,
+    rolreplication: false,
+    rolbypassrls: false,
+  });
+  const url = system.databaseUrl;
+  await expect(queryAs(url, `create role intruder login password 'x'`)).rejects.toMatchObject(INSUFFICIENT_PRIVILEGE);
+  await expect(queryAs(url, `select rolpassword from pg_authid`)).rejects.toMatchObject(INSUFFICIENT_PRIVILEGE);
+  await expect(queryAs(url, `create table intruder (x int)`)).rejects.toMatchObject(INSUFFICIENT_PRIVILEGE);
+  await expect(queryAs(url, `drop table members`)).rejects.toMatchObject(INSUFFICIENT_PRIVILEGE);
+  await expect(queryAs(url, `select * from pgmigrations`)).rejects.toMatchObject(INSUFFICIENT_PRIVILEGE);
+  // The product works: a migration-made table takes a row through the API and reads back as the role.
+  const put = await system.api.put('/v1/members/role-check').set(system.as('marketer')).send({ tier: 'gold' });
+  expect(put.status).toBe(201);
+  expect(await queryAs(url, `select tier from members where id = 'role-check'`)).toEqual([{ tier: 'gold' }]);
+  await queryAs(url, `update members set tier = 'silver' where id = 'role-check'`);
+
+  const file = appPasswordFileOf(path.join(process.env.TEST_ROOT!, 'postgres'));
+  expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  expect(url).toContain(`${APP_ROLE}:${encodeURIComponent(fs.readFileSync(file, 'utf8').trim())}@`);
+});
+
+test('a cluster and database an older version made (no role, no grants) get both on the next start', async () => {
+  const older = 'loyalty_app_older_test';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'older-cluster-'));
+  const databaseUrl = await createTestDatabase();
+  const adminUrl = asDatabaseAdmin(databaseUrl);
+  try {
+    const password = await ensureAppRole(process.env.TEST_PG_ADMIN_URL!, dataDir, older);
+    expect(await ensureAppRole(process.env.TEST_PG_ADMIN_URL!, dataDir, older)).toBe(password); // kept, not remade
+    expect(fs.statSync(appPasswordFileOf(dataDir)).mode & 0o777).toBe(0o600);
+    const asOlder = urlAs(databaseUrl, older, password);
+    await expect(queryAs(asOlder, `select count(*) from members`)).rejects.toMatchObject(INSUFFICIENT_PRIVILEGE);
+    await grantAppRole(adminUrl, older);
+    await grantAppRole(adminUrl, older); // every start: idempotent
+    await queryAs(asOlder, `insert into members (id) values ('older-role')`);
+    expect(await queryAs(asOlder, `select id from members where id = 'older-role'`)).toEqual([{ id: 'older-role' }]);
+  } finally {
+    await queryAs(adminUrl, `drop owned by ${older}`);
+    await queryAs(process.env.TEST_PG_ADMIN_URL!, `drop role if exists ${older}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(appPasswordFileOf(dataDir), { force: true });
+  }
 });

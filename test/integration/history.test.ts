@@ -3,7 +3,8 @@ import type { Response } from 'supertest';
 import type { Role } from '../../model/roles';
 import type { AuditEntity } from '../../model/audit';
 import { deleteOldAuditEntries } from '../../db/audit-log';
-import { startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
+import { Database } from '../../db/database';
+import { asDatabaseAdmin, startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
 import {
   addCodes,
   addMembers,
@@ -208,10 +209,19 @@ describe('every mutating route leaves exactly one history row', () => {
 });
 
 describe('the history cannot be changed', () => {
-  it('PostgreSQL refuses UPDATE, DELETE and TRUNCATE of audit_log', async () => {
-    await expect(system.db.query(`update audit_log set actor = 'someone else'`)).rejects.toThrow(/append-only/);
-    await expect(system.db.query(`delete from audit_log`)).rejects.toThrow(/append-only/);
-    await expect(system.db.query(`truncate audit_log`)).rejects.toThrow(/append-only/);
+  it('PostgreSQL refuses UPDATE, DELETE and TRUNCATE of audit_log, to the application role and to its owner', async () => {
+    const owner = new Database(asDatabaseAdmin(system.databaseUrl));
+    try {
+      for (const db of [system.db, owner]) {
+        await expect(db.query(`update audit_log set actor = 'someone else'`)).rejects.toThrow(/append-only/);
+        await expect(db.query(`delete from audit_log`)).rejects.toThrow(/append-only/);
+      }
+      // The application role is not even granted TRUNCATE; the owner is, and the trigger refuses it.
+      await expect(system.db.query(`truncate audit_log`)).rejects.toThrow(/permission denied/);
+      await expect(owner.query(`truncate audit_log`)).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.close();
+    }
   });
 
   it('only the retention pass deletes, and only rows older than its age (none by default: RETENTION_AUDIT_LOG_HOURS unset)', async () => {

@@ -46,7 +46,13 @@ const README_ROLES_TABLE: Array<[routes: string[], marks: string]> = [
   [['PUT /v1/members/{id}', 'GET /v1/members/{id}'], '✓ ✓ ✓ ✓'],
   [['GET /v1/members/{id}/transactions'], '✓ ✓ ✓ –'],
   [
-    ['POST /v1/distributions', 'GET /v1/distributions/{id}', 'GET /v1/distributions/{id}/export', 'POST /v1/distributions/{id}/cancel'],
+    [
+      'POST /v1/distributions',
+      'POST /v1/distributions/preview',
+      'GET /v1/distributions/{id}',
+      'GET /v1/distributions/{id}/export',
+      'POST /v1/distributions/{id}/cancel',
+    ],
     '✓ ✓ ✓ –',
   ],
   [['GET /v1/members/{id}/codes'], '✓ ✓ ✓ ✓'],

@@ -82,6 +82,11 @@ export async function startConsoleHarness(options: TestSystemOptions = {}): Prom
       return page;
     },
     async screen(page, name) {
+      // A dialog fading in has mid-transition colours that axe would read as low contrast: let transitions end
+      // (endless ones, a running job's striped progress bar or a loader, are left alone).
+      await page.evaluate(
+        'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)))',
+      );
       await expectAccessible(page, name);
       await page.evaluate('window.scrollTo(0, 0)'); // a full-page capture of a scrolled page repeats the header
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

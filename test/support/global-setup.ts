@@ -31,6 +31,8 @@ export default async function globalSetup(): Promise<void> {
     });
     process.env.TEST_ROOT = root;
     process.env.TEST_PG_ADMIN_URL = stack.adminUrl!;
+    // The tests connect as the embedded default's application role, as the API and the workers do.
+    process.env.TEST_PG_APP_URL = stack.databaseUrl;
     process.env.TEST_PG_PORT = String(pgPort);
     process.env.TEST_TEMPORAL_ADDRESS = stack.temporalAddress;
     process.env.TEST_TEMPORAL_CLI = stack.temporalCli!;

@@ -37,7 +37,17 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-/** A fresh database cloned from the migrated template; the shared PostgreSQL server is started by global setup. */
+/** `url` on another database of the shared server (same user and password). */
+function onDatabase(url: string, name: string): string {
+  const next = new URL(url);
+  next.pathname = `/${name}`;
+  return next.toString();
+}
+
+/**
+ * A fresh database cloned from the migrated template (its tables keep their grants); the URL connects as the
+ * application role, as the API and the workers do. The shared PostgreSQL server is started by global setup.
+ */
 export async function createTestDatabase(): Promise<string> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = new PgClient({ connectionString: process.env.TEST_PG_ADMIN_URL });
@@ -47,10 +57,11 @@ export async function createTestDatabase(): Promise<string> {
   } finally {
     await admin.end();
   }
-  const url = new URL(process.env.TEST_PG_ADMIN_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return onDatabase(process.env.TEST_PG_APP_URL!, name);
 }
+
+/** The same database as the superuser: for a test's own tables and triggers, which the app role can't create. */
+export const asDatabaseAdmin = (databaseUrl: string) => onDatabase(process.env.TEST_PG_ADMIN_URL!, new URL(databaseUrl).pathname.slice(1));
 
 /**
  * The whole system in the test process: its own database and task queue, a real worker, the real API

@@ -1,10 +1,11 @@
-import { Anchor, Button, Group, Progress, Table, Text } from '@mantine/core';
+import { Button, Group, Progress, Table, Text } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../api/client';
-import { can, useMe, workflowUrl } from '../session';
+import { can, useMe } from '../session';
 import { EmptyState, ErrorNote, StatusBadge, fmt, fmtDate } from './common';
 import { ConfirmedAction } from './ConfirmedAction';
 import { TableCard } from './DataTable';
+import { WorkflowLink } from './WorkflowLink';
 
 type Job = Schemas['JobPage']['jobs'][number];
 const running = (j: Job) => j.status === 'pending' || j.status === 'running';
@@ -46,7 +47,6 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
           </Table.Thead>
           <Table.Tbody>
             {list.map((j) => {
-              const url = workflowUrl(me, j.workflowId);
               const done = j.source === 'import' ? j.generated + j.rejected : j.generated;
               const pct = j.requested ? Math.min(100, (done / j.requested) * 100) : j.status === 'completed' ? 100 : 0;
               return (
@@ -92,15 +92,7 @@ export function JobsTable({ pool, source, showPool = false }: { pool?: string; s
                     <Text size="xs">{fmtDate(j.startedAt ?? j.createdAt)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    {url ? (
-                      <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
-                        Open in Temporal
-                      </Anchor>
-                    ) : (
-                      <Text size="xs" c="dimmed">
-                        {j.workflowId}
-                      </Text>
-                    )}
+                    <WorkflowLink workflowId={j.workflowId} />
                   </Table.Td>
                   {can(me, 'cancelCodes') && (
                     <Table.Td>

@@ -15,6 +15,8 @@ import { RulesPanel } from './RulesPanel';
 import { Simulator } from './Simulator';
 import { HistoryPanel } from './HistoryPanel';
 import { VersionsPanel } from './VersionsPanel';
+import { SendCodes } from './SendCodes';
+import { DistributionProgress } from './DistributionProgress';
 
 export default function CampaignPage({ id }: { id: string }) {
   const me = useMe();
@@ -22,6 +24,8 @@ export default function CampaignPage({ id }: { id: string }) {
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => ok(api.GET('/v1/campaigns/{id}', { params: { path: { id } } })) });
   const [tab, setTab] = useState<string | null>('overview');
   const [rulesText, setRulesText] = useState('');
+  // The distribution started last from this page: kept across tabs, so its progress is there when coming back.
+  const [distributionId, setDistributionId] = useState<string | null>(null);
   useEffect(() => {
     if (campaign.data) setRulesText(JSON.stringify(campaign.data.rules, null, 2));
   }, [campaign.data?.id, campaign.data?.rulesVersion]);
@@ -82,6 +86,7 @@ export default function CampaignPage({ id }: { id: string }) {
           <Tabs.Tab value="versions">Versions</Tabs.Tab>
           <Tabs.Tab value="try">Try it</Tabs.Tab>
           <Tabs.Tab value="history">History</Tabs.Tab>
+          {can(me, 'distribute') && <Tabs.Tab value="send">Send to members</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="overview">
           <Overview id={c.id} timeZone={c.timeZone ?? 'UTC'} />
@@ -106,6 +111,12 @@ export default function CampaignPage({ id }: { id: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="history">
           <HistoryPanel id={c.id} timeZone={c.timeZone ?? 'UTC'} />
+        </Tabs.Panel>
+        <Tabs.Panel value="send">
+          <Stack>
+            {distributionId && <DistributionProgress id={distributionId} />}
+            <SendCodes campaignId={c.id} onStarted={(d) => setDistributionId(d.id)} />
+          </Stack>
         </Tabs.Panel>
       </Tabs>
     </>
