@@ -8,11 +8,12 @@ export const useMe = () => useContext(MeContext);
 /** What each role may do in the console (README "Roles"); admins may do everything. */
 export function can(
   me: Me,
-  action: 'editCampaigns' | 'cancelCodes' | 'rollBack' | 'statusImports' | 'createRewards' | 'jobs' | 'webhooks' | 'distribute',
+  action:
+    'editCampaigns' | 'cancelCodes' | 'rollBack' | 'statusImports' | 'createRewards' | 'jobs' | 'webhooks' | 'distribute' | 'readHistory',
 ): boolean {
   if (me.role === 'admin') return true;
   const byRole: Record<string, string[]> = {
-    marketer: ['editCampaigns', 'createRewards', 'jobs', 'webhooks', 'distribute'],
+    marketer: ['editCampaigns', 'createRewards', 'jobs', 'webhooks', 'distribute', 'readHistory'],
     operator: ['cancelCodes', 'rollBack', 'statusImports', 'jobs', 'distribute'],
   };
   return byRole[me.role]?.includes(action) ?? false;
