@@ -30,6 +30,7 @@ const EXEMPT: Record<string, string> = {
   'POST /v1/campaigns/{id}/simulate': 'a read by POST: decides one event, writes nothing',
   'POST /v1/campaigns/{id}/replay': 'a read by POST: re-decides recorded events, writes nothing',
   'POST /v1/code-batches/keyspace-check': 'a read by POST: checks a generation request, writes nothing',
+  'POST /v1/distributions/preview': 'a read by POST: stages the audience in a transaction it always rolls back',
 };
 
 interface Fixtures {
