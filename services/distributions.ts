@@ -115,7 +115,8 @@ export async function createDistribution(
   const workflowId = `distribute-codes-${id}`;
   let args: DistributeCodesInput;
   try {
-    args = await ctx.db.transaction(async (client) => {
+    // A bulk client: a member list streams in for as long as the upload takes; a filter may select millions.
+    args = await ctx.db.bulkTransaction(async (client) => {
       const pool = await resolvePool(client, request.pool);
       const audience = source.type === 'filter' ? source.filter : { type: 'list' as const };
       const expiresAt = request.expiresAt ?? null;

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
-import { idempotency } from '../idempotency';
+import { uploadBody, uploadIdempotency } from '../idempotency';
 import { parse } from '../validate';
 import { encodeCursor, keysetPage, readWholeNumber, decodeRequestedCursor } from '../cursor';
 import { errorResponses } from '../openapi';
@@ -26,14 +26,19 @@ export const requireCsv: RequestHandler = (req, _res, next) => {
 /** CSV uploads: mounted before the JSON body parser, they stream the request body themselves. */
 export function codeImportUploadRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.post('/code-imports', allow('marketer', 'operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
+  router.post('/code-imports', allow('marketer', 'operator'), requireCsv, uploadIdempotency(ctx.db), async (req, res) => {
     const query = parse(createCodeImportQuery, req.query);
-    const batch = await createCodeImport(ctx, (query.pool && parsePoolReference(query.pool)) || undefined, req, req.principal!.id);
+    const batch = await createCodeImport(
+      ctx,
+      (query.pool && parsePoolReference(query.pool)) || undefined,
+      uploadBody(req),
+      req.principal!.id,
+    );
     res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch));
   });
-  router.post('/code-status-imports', allow('operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
+  router.post('/code-status-imports', allow('operator'), requireCsv, uploadIdempotency(ctx.db), async (req, res) => {
     parse(z.object({}).strict(), req.query);
-    res.json(await importCodeStatuses(ctx, req, req.principal!.id));
+    res.json(await importCodeStatuses(ctx, uploadBody(req), req.principal!.id));
   });
   return router;
 }
