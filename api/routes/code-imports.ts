@@ -90,14 +90,17 @@ export function describeCodeImportRoutes(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/code-status-imports',
     summary: 'Change code statuses in bulk from a CSV (`code,status[,reason]`): redeemed/awarded → fulfilled, unused/reserved → cancelled',
-    description: 'One transaction; rows asking for a status the code already has count as unchanged; every refused row is reported.',
+    description:
+      'One transaction: the file is staged (COPY) and then applied in one statement, so no code is locked while it streams in. ' +
+      'Rows are judged in line order; rows asking for a status the code already has count as unchanged; every refused row is reported. ' +
+      'With an Idempotency-Key the file is part of the match: another file with the same key is 422 `idempotency_key_reused`.',
     tags: ['Codes'],
     request: {
       body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,status\nGIFT0001,fulfilled\n' }) } } },
     },
     responses: {
       200: { description: 'What was applied and what was refused', content: { 'application/json': { schema: statusImportReport } } },
-      ...errorResponses(400, 401, 403, 409, 413, 415),
+      ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
     },
   });
   registry.registerPath({
