@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { logger } from '../runtime/logger';
 import { DomainError, type ErrorKind } from '../model/errors';
+import { isReadTimeout } from '../db/database';
 
 /** The one mapping of domain error kinds to HTTP statuses. */
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
@@ -41,13 +42,27 @@ const BODY_PARSER_ERRORS: Record<string, [number, string, string]> = {
   'stream.encoding.set': [400, 'invalid_body', 'the request body could not be read'],
 };
 
-// PostgreSQL unreachable or restarting: the client should retry later; nothing was written.
-const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+// PostgreSQL unreachable, restarting, stalled or too slow (statement timeout 57014, lock timeout 55P03, the
+// client's own read timeout): the client should retry later; nothing was written.
+const DATABASE_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '57014',
+  '55P03',
+]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   return (
     (e.code !== undefined && DATABASE_UNAVAILABLE.has(e.code)) ||
+    isReadTimeout(error) ||
     /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(e.message ?? '')
   );
 }

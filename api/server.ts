@@ -1,7 +1,7 @@
 /** Production entry point of the HTTP API: `npm run api` (DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS set). */
 import '../observability/register-tracing'; // first: it instruments http and pg before they load
 import { Database } from '../db/database';
-import { loadConfig } from '../runtime/config';
+import { apiDatabaseLimits, loadConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { connectTemporalClient } from '../runtime/temporal-client';
 import { parseApiKeys } from './auth';
@@ -15,7 +15,7 @@ async function main() {
     throw new Error('set DATABASE_URL, TEMPORAL_ADDRESS and API_KEYS (or use `npm start`, which runs everything embedded)');
   }
   SecretBox.for(config.webhooks.secretsKey); // refuses to start without SECRETS_KEY, rather than fail each webhook create
-  const db = new Database(config.databaseUrl, { max: config.databasePoolSize });
+  const db = new Database(config.databaseUrl, apiDatabaseLimits(config));
   const temporal = await connectTemporalClient(config.temporalAddress, config.temporalNamespace);
   const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () => {
     logger.info({ port: config.port }, 'API listening');

@@ -176,13 +176,6 @@ export async function takeUnusedCode(db: Queryable, poolId: string): Promise<{ c
   return bank.rows[0] ? { code: bank.rows[0].code, fromBank: true } : null;
 }
 
-/** Locks the given codes in code order (so concurrent lockers never deadlock each other) and reads their status. */
-export async function lockCodeStatuses(db: Queryable, codes: string[]): Promise<Map<string, CodeStatus>> {
-  const sorted = [...new Set(codes)].sort();
-  const { rows } = await db.query(`select code, status from codes where code = any($1::text[]) order by code for update`, [sorted]);
-  return new Map(rows.map((r: { code: string; status: CodeStatus }) => [r.code, r.status]));
-}
-
 /**
  * Cancels up to `limit` still-cancellable codes of a batch and records each change in code_history, in one
  * statement. Idempotent by construction: a retry only finds the codes not yet cancelled. Returns how many it

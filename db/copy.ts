@@ -1,6 +1,6 @@
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 
 export type CopyValue = string | number | null | undefined;
@@ -38,4 +38,25 @@ export async function copyRows(
   batches: AsyncIterable<CopyValue[][]> | Iterable<CopyValue[][]>,
 ): Promise<void> {
   await pipeline(Readable.from(copyBlocks(batches)), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)));
+}
+
+/**
+ * A `COPY … TO STDOUT` as a stream, read straight from PostgreSQL: whoever pipes it gets backpressure, and one chunk
+ * is held at a time whatever the size. The client goes back to its pool when the stream ends; a stream destroyed
+ * early (the reader went away) ends the COPY and discards the client, which is mid-protocol. pg's read timeout is
+ * cleared through the query's callback, which a COPY TO never calls itself: left running, it would fail the
+ * finished stream later (and keep the process alive until then).
+ */
+export function copyOut(client: PoolClient, sql: string): Readable {
+  try {
+    const copy = client.query(copyTo(sql));
+    finished(copy, (error) => {
+      (copy as unknown as { callback?: () => void }).callback?.();
+      client.release(error ?? undefined);
+    });
+    return copy;
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
 }

@@ -50,16 +50,19 @@ export async function restartStaleIdempotencyKey(
   return rowCount === 1;
 }
 
+/** Stores the answer, and the request's hash, known only now for a body that streamed in. */
 export async function completeIdempotencyKey(
   db: Queryable,
   principal: string,
   key: string,
+  requestHash: string,
   statusCode: number,
   body: unknown,
 ): Promise<void> {
   await db.query(
-    `update idempotency_keys set status_code = $3, response_body = $4, completed_at = now() where principal = $1 and key = $2`,
-    [principal, key, statusCode, JSON.stringify(body ?? null)],
+    `update idempotency_keys set request_hash = $3, status_code = $4, response_body = $5, completed_at = now()
+      where principal = $1 and key = $2`,
+    [principal, key, requestHash, statusCode, JSON.stringify(body ?? null)],
   );
 }
 

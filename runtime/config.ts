@@ -39,6 +39,8 @@ export interface Config {
   logLevel: string;
   /** Connections the API keeps to PostgreSQL at most (POST /v1/events holds one per event in flight). */
   databasePoolSize: number;
+  /** How long PostgreSQL may keep a caller waiting (README "Configuration"): see apiDatabaseLimits, workerDatabaseLimits. */
+  databaseWaits: DatabaseWaits;
   /** Failed code attempts per member, and the API key's floor and share of failures, before answers become 429. */
   lockout: { maxFailures: number; windowSeconds: number; keyMinFailures: number; keyFailurePercent: number };
   webhooks: WebhookConfig;
@@ -103,6 +105,46 @@ export interface WebhookConfig {
   batchSize: number;
 }
 
+/** Bounded waits on PostgreSQL, in milliseconds (0: no limit), so a stalled database answers 503 instead of hanging. */
+export interface DatabaseWaits {
+  /** Waiting for a pooled or a new connection (DATABASE_CONNECT_TIMEOUT_MS). */
+  connectMs: number;
+  /** statement_timeout of an API request's statements (DATABASE_STATEMENT_TIMEOUT_MS). */
+  statementMs: number;
+  /** lock_timeout of the API's statements (DATABASE_LOCK_TIMEOUT_MS). */
+  lockMs: number;
+  /** statement_timeout of uploads and exports, which stream for as long as their client takes (DATABASE_BULK_STATEMENT_TIMEOUT_MS). */
+  bulkStatementMs: number;
+  /** statement_timeout of a worker's statements, lock waits included (DATABASE_WORKER_STATEMENT_TIMEOUT_MS). */
+  workerStatementMs: number;
+}
+
+/** The API's pools: requests bounded tightly, uploads and exports by the bulk limit. */
+export function apiDatabaseLimits(config: Config) {
+  const w = config.databaseWaits;
+  return {
+    max: config.databasePoolSize,
+    connectTimeoutMs: w.connectMs,
+    statementTimeoutMs: w.statementMs,
+    lockTimeoutMs: w.lockMs,
+    bulkStatementTimeoutMs: w.bulkStatementMs,
+  };
+}
+
+/**
+ * A worker's pool: an activity's statements (a 50,000-code chunk, an import chunk, a retention delete) may run as long
+ * as the longest activity may (10 minutes); their lock waits are bounded by the same limit.
+ */
+export function workerDatabaseLimits(config: Config) {
+  const w = config.databaseWaits;
+  return {
+    connectTimeoutMs: w.connectMs,
+    statementTimeoutMs: w.workerStatementMs,
+    lockTimeoutMs: 0,
+    bulkStatementTimeoutMs: w.workerStatementMs,
+  };
+}
+
 const HOUR = 60 * 60 * 1000;
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -113,6 +155,11 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+/** Milliseconds; 0 turns the limit off. */
+function millis(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  return env[name] === '0' ? 0 : int(name, fallback, env);
 }
 
 function percent(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -177,6 +224,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, env),
+    databaseWaits: {
+      connectMs: millis('DATABASE_CONNECT_TIMEOUT_MS', 5_000, env),
+      statementMs: millis('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, env),
+      lockMs: millis('DATABASE_LOCK_TIMEOUT_MS', 3_000, env),
+      bulkStatementMs: millis('DATABASE_BULK_STATEMENT_TIMEOUT_MS', HOUR, env),
+      workerStatementMs: millis('DATABASE_WORKER_STATEMENT_TIMEOUT_MS', 10 * 60 * 1000, env),
+    },
     lockout: {
       maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env),
       windowSeconds: int('LOCKOUT_WINDOW_SECONDS', 900, env),

@@ -27,7 +27,8 @@ export async function createCodeImport(
   const { db, config } = ctx;
   const id = randomUUID();
   const workflowId = `import-codes-${id}`;
-  const rows = await db.transaction(async (client) => {
+  // A bulk client: the COPY lasts as long as the upload takes to arrive.
+  const rows = await db.bulkTransaction(async (client) => {
     const pool = await resolvePool(client, target);
     await insertBatch(client, { id, poolId: pool.id, source: 'import', requested: 1, spec: null, shape: null, workflowId, createdBy });
     const { header, batches } = await readCsvTable(body, csvLimits(config), ['code']);

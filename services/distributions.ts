@@ -138,7 +138,8 @@ export async function createDistribution(
   const workflowId = `distribute-codes-${id}`;
   let args: DistributeCodesInput;
   try {
-    args = await ctx.db.transaction(async (client) => {
+    // A bulk client: a member list streams in for as long as the upload takes; a filter may select millions.
+    args = await ctx.db.bulkTransaction(async (client) => {
       const { pool, audience, members, skipped, unused } = await stageDistribution(
         ctx,
         client,

@@ -196,10 +196,13 @@ export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: stri
 
 async function decideAndApply(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   const caches = cachesOf(ctx.db);
-  const requestHash = eventRequestHash(body);
+  let requestHash: string | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const decidedAt = ctx.clock?.();
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
+    // Hashed once the attributes are known to be flat: a body nested thousands deep is refused by the check (400),
+    // where JSON.stringify would overflow the stack (found by hostile-bodies.test.ts).
+    requestHash ??= eventRequestHash(body);
     const snapshot = await readRedemptionSnapshot(ctx.db.pool, {
       eventId: body.id,
       eventName: body.name,

@@ -1,7 +1,7 @@
 /** Production entry point of a worker: `npm run worker` (DATABASE_URL and TEMPORAL_ADDRESS must be set). */
 import '../observability/register-tracing'; // first: it instruments http and pg before they load
 import { Database } from '../db/database';
-import { loadConfig } from '../runtime/config';
+import { loadConfig, workerDatabaseLimits } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { connectTemporalClient } from '../runtime/temporal-client';
 import { createWorker } from './create-worker';
@@ -18,7 +18,7 @@ async function main() {
   if (!config.databaseUrl || !config.temporalAddress) {
     throw new Error('set DATABASE_URL and TEMPORAL_ADDRESS (or use `npm start`, which runs everything embedded)');
   }
-  const db = new Database(config.databaseUrl);
+  const db = new Database(config.databaseUrl, workerDatabaseLimits(config));
   // The SDK's metrics on a loopback port of their own, served to scrapers through ours (one target per worker).
   const temporalMetricsPort = await freePort();
   installTemporalRuntime(`127.0.0.1:${temporalMetricsPort}`);

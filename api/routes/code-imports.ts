@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
-import { idempotency } from '../idempotency';
+import { uploadBody, uploadIdempotency } from '../idempotency';
 import { parse } from '../validate';
 import { encodeCursor, keysetPage, readWholeNumber, decodeRequestedCursor } from '../cursor';
 import { errorResponses } from '../openapi';
@@ -26,14 +26,19 @@ export const requireCsv: RequestHandler = (req, _res, next) => {
 /** CSV uploads: mounted before the JSON body parser, they stream the request body themselves. */
 export function codeImportUploadRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.post('/code-imports', allow('marketer', 'operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
+  router.post('/code-imports', allow('marketer', 'operator'), requireCsv, uploadIdempotency(ctx.db), async (req, res) => {
     const query = parse(createCodeImportQuery, req.query);
-    const batch = await createCodeImport(ctx, (query.pool && parsePoolReference(query.pool)) || undefined, req, req.principal!.id);
+    const batch = await createCodeImport(
+      ctx,
+      (query.pool && parsePoolReference(query.pool)) || undefined,
+      uploadBody(req),
+      req.principal!.id,
+    );
     res.status(202).location(`/v1/code-imports/${batch.id}`).json(codeImportView(batch));
   });
-  router.post('/code-status-imports', allow('operator'), requireCsv, idempotency(ctx.db), async (req, res) => {
+  router.post('/code-status-imports', allow('operator'), requireCsv, uploadIdempotency(ctx.db), async (req, res) => {
     parse(z.object({}).strict(), req.query);
-    res.json(await importCodeStatuses(ctx, req, req.principal!.id));
+    res.json(await importCodeStatuses(ctx, uploadBody(req), req.principal!.id));
   });
   return router;
 }
@@ -85,14 +90,17 @@ export function describeCodeImportRoutes(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/code-status-imports',
     summary: 'Change code statuses in bulk from a CSV (`code,status[,reason]`): redeemed/awarded → fulfilled, unused/reserved → cancelled',
-    description: 'One transaction; rows asking for a status the code already has count as unchanged; every refused row is reported.',
+    description:
+      'One transaction: the file is staged (COPY) and then applied in one statement, so no code is locked while it streams in. ' +
+      'Rows are judged in line order; rows asking for a status the code already has count as unchanged; every refused row is reported. ' +
+      'With an Idempotency-Key the file is part of the match: another file with the same key is 422 `idempotency_key_reused`.',
     tags: ['Codes'],
     request: {
       body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,status\nGIFT0001,fulfilled\n' }) } } },
     },
     responses: {
       200: { description: 'What was applied and what was refused', content: { 'application/json': { schema: statusImportReport } } },
-      ...errorResponses(400, 401, 403, 409, 413, 415),
+      ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
     },
   });
   registry.registerPath({

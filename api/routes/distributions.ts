@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { allow } from '../auth';
 import { ApiError } from '../errors';
-import { idempotency } from '../idempotency';
+import { uploadBody, uploadIdempotency } from '../idempotency';
 import { parse } from '../validate';
 import { errorResponses, jsonBody } from '../openapi';
 import { decodeCursor, keysetPage } from '../cursor';
@@ -58,11 +58,11 @@ export function distributionUploadRoutes(ctx: AppContext): Router {
     '/distributions',
     (req, _res, next) => next(req.is('text/csv') ? undefined : 'route'), // JSON bodies: distributionRoutes
     allow('marketer', 'operator'),
-    idempotency(ctx.db),
+    uploadIdempotency(ctx.db),
     async (req, res) => {
       const query = parse(distributionListQuery, req.query);
       const request = { id: query.id, pool: listPool(query.pool), expiresAt: query.expiresAt, topUp: query.topUp };
-      answer(res, await createDistribution(ctx, request, { type: 'list', body: req }, req.principal!.id));
+      answer(res, await createDistribution(ctx, request, { type: 'list', body: uploadBody(req) }, req.principal!.id));
     },
   );
   return router;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
-import { Database } from '../../db/database';
+import { Database, UNLIMITED } from '../../db/database';
 import { loadConfig } from '../../runtime/config';
 import { closedPort } from '../support/webhook-receiver';
 import { createTestDatabase } from '../support/test-system';
@@ -25,7 +25,8 @@ beforeAll(async () => {
 
 it.each(cases)('$name: /readyz answers $status', async ({ databaseUp, temporalUp, status, down }) => {
   const db = new Database(databaseUp ? databaseUrl : `postgres://nobody@127.0.0.1:${await closedPort()}/none`, {
-    connectionTimeoutMillis: 1000,
+    ...UNLIMITED,
+    connectTimeoutMs: 1000,
   });
   // A lazy connection: the client exists, and every call fails while nothing answers at the address. Without the
   // client's retry interceptor: a retry pending when the test closes the connection would throw from its timer.

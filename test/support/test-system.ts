@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import type { Client } from '@temporalio/client';
 import { Database } from '../../db/database';
-import { loadConfig, type Config } from '../../runtime/config';
+import { apiDatabaseLimits, loadConfig, workerDatabaseLimits, type Config } from '../../runtime/config';
 import { connectTemporalClient } from '../../runtime/temporal-client';
 import { createWorker, type WorkerGroup } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
@@ -78,10 +78,12 @@ export interface TestSystemOptions {
   temporalAddress?: string;
   /** The clock POST /v1/events decides by (see AppContext.clock); default: the real one. */
   clock?: () => Date;
+  /** A migrated database of the test's own (on a server it may stall); default: a fresh clone on the shared server. */
+  databaseUrl?: string;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const queue = `test-${randomBytes(6).toString('hex')}`;
   const config = loadConfig({
     CODE_CHUNK_SIZE: '5000',
@@ -93,7 +95,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     // Test files share one namespace and reuse campaign ids: each file's campaign workflows are its own.
     TEMPORAL_WORKFLOW_ID_PREFIX: `${queue}-`,
   });
-  const db = new Database(databaseUrl);
+  // The API (whose Database the test's fixtures share) and the worker wait on PostgreSQL as in production.
+  const db = new Database(databaseUrl, apiDatabaseLimits(config));
+  const workerDb = new Database(databaseUrl, workerDatabaseLimits(config));
   const temporal = await connectTemporalClient(config.temporalAddress!, config.temporalNamespace);
   const inProcess =
     options.inProcessWorker === false
@@ -102,7 +106,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
           temporalAddress: config.temporalAddress!,
           namespace: config.temporalNamespace,
           taskQueue: config.taskQueue,
-          db,
+          db: workerDb,
           workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
           faults: options.faults,
           webhooks: config.webhooks,
@@ -128,7 +132,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       await running;
       await inProcess?.connection.close();
       await temporal.connection.close();
-      await db.close();
+      await Promise.all([db.close(), workerDb.close()]);
     },
   };
 }
