@@ -75,6 +75,10 @@ export function createApp(ctx: AppContext, keys: ApiKeys) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // No ETag computed over every JSON answer (a SHA-1 of the body per request, README "Redemption figures"): API
+  // clients don't revalidate with If-None-Match; campaigns set their own ETag (the row's version) for If-Match,
+  // and the console's and the docs' static files keep theirs (serve-static sets them itself).
+  app.set('etag', false);
   app.use(requestLog);
   app.use(securityHeaders, apiContentSecurityPolicy);
   app.use(requestMetrics);

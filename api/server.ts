@@ -8,6 +8,7 @@ import { parseApiKeys } from './auth';
 import { createApp } from './app';
 import { stopTracing } from '../observability/tracing';
 import { SecretBox } from '../domain/secret-box';
+import { stopReplayThread } from '../services/replay-pool';
 
 async function main() {
   const config = loadConfig();
@@ -21,7 +22,10 @@ async function main() {
     logger.info({ port: config.port }, 'API listening');
     process.send?.({ ready: true }); // a parent that forked us (bench) waits for this
   });
-  const stop = () => server.close(() => Promise.all([db.close(), temporal.connection.close(), stopTracing()]).then(() => process.exit(0)));
+  const stop = () =>
+    server.close(() =>
+      Promise.all([db.close(), temporal.connection.close(), stopTracing(), stopReplayThread()]).then(() => process.exit(0)),
+    );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
   // Forked by a supervisor (`npm start`): when it dies, so do we, rather than hold the port as an orphan.
   process.once('disconnect', () => {

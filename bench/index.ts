@@ -13,6 +13,7 @@ import { benchConsoleSize, benchDashboard } from './console';
 import { benchRuntimes } from './runtimes';
 import { benchObservability } from './observability';
 import { benchDistribution } from './distribution';
+import { benchCostFlat } from './cost-flat';
 
 async function main() {
   const main = Number(process.env.BENCH_CODES ?? 1_000_000);
@@ -52,6 +53,15 @@ async function main() {
       const ctx = await createBenchContext(services, large);
       const sizes = { main, large: Number(process.env.BENCH_DISTRIBUTION_LARGE ?? large) };
       await benchDistribution(ctx, sizes).finally(() => ctx.close());
+    }
+    // Opt-in: building 10,000,000 codes and 5,000,000 events takes many minutes.
+    if (only === 'cost-flat') {
+      const ctx = await createBenchContext(services, large);
+      const sizes = {
+        codes: Number(process.env.BENCH_FLAT_CODES ?? 10_000_000),
+        events: Number(process.env.BENCH_FLAT_EVENTS ?? 5_000_000),
+      };
+      await benchCostFlat(ctx, sizes).finally(() => ctx.close());
     }
     if (!only || only === 'dashboard') {
       const ctx = await createBenchContext(services, large);

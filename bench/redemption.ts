@@ -44,6 +44,69 @@ export const stats = (r: Run) => ({
   p99: percentile(r.latencies, 99),
 });
 const ms = (n: number) => `${n.toFixed(1)} ms`;
+const REPLAY_EVENTS = 10_000;
+const REPLAY_RULES = 50;
+
+/** A large draft rule set: 49 rules of 4 conditions that no bench member meets, then one everyone meets. */
+function largeRuleSet() {
+  const never = (i: number) => ({
+    name: `tier-${i}`,
+    conditions: {
+      all: [
+        { fact: 'member', path: '$.id', operator: 'notEqual', value: '' },
+        { fact: 'event', path: '$.attributes.code', operator: 'notEqual', value: `NONE${i}` },
+        { fact: 'member', path: '$.balance', operator: 'greaterThanInclusive', value: 0 },
+        { fact: 'member', path: '$.tier', operator: 'equal', value: `tier-${i}` },
+      ],
+    },
+    effects: [{ type: 'add_points', points: i + 1 }],
+  });
+  const everyone = {
+    name: 'all',
+    conditions: { all: [{ fact: 'member', path: '$.id', operator: 'notEqual', value: '' }] },
+    effects: [{ type: 'add_points', points: 5 }],
+  };
+  return [...Array.from({ length: REPLAY_RULES - 1 }, (_, i) => never(i)), everyone];
+}
+
+/**
+ * Issue 23: POST /v1/events at 16 callers alone, then with what-if replays of 10,000 recorded events (a 50-rule
+ * draft) posted back to back meanwhile: the replay runs on a worker thread, so the events' p99 should barely move.
+ */
+async function besideReplay(
+  ctx: BenchContext,
+  total: number,
+  first: number,
+  redeem: (i: number) => Promise<void>,
+  post: (url: string, body: unknown) => Promise<unknown>,
+) {
+  await ctx.db.query(
+    `insert into redemption_events (event_id, api_key, campaign_id, member_id, code, outcome, result, points, attributes, created_at)
+     select 'replayed-' || g, 'bench-replay', 'bench', 'bench-' || (g % 1000 + 1), 'RDM' || g, 'redeemed', '{}', 10,
+            jsonb_build_object('code', 'RDM' || g), now() - interval '1 day' + g * interval '1 ms'
+       from generate_series(1, $1) g`,
+    [REPLAY_EVENTS],
+  );
+  const half = Math.floor(total / 2);
+  const alone = stats(await drive(half, redeem, CONCURRENCY, first));
+  let running = true;
+  const replayTimes: number[] = [];
+  const replays = (async () => {
+    while (running) {
+      const t = performance.now();
+      const answer = (await post(`${ctx.baseUrl}/v1/campaigns/bench/replay`, { rules: largeRuleSet(), limit: REPLAY_EVENTS })) as {
+        events?: number;
+      };
+      if (answer.events !== REPLAY_EVENTS) throw new Error(`replay: ${JSON.stringify(answer).slice(0, 200)}`);
+      replayTimes.push(performance.now() - t);
+    }
+  })();
+  const withReplay = stats(await drive(half, redeem, CONCURRENCY, first + half));
+  running = false;
+  await replays;
+  replayTimes.sort((a, b) => a - b);
+  return { alone, withReplay, replays: replayTimes.length, replayMs: percentile(replayTimes, 50) };
+}
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /**
@@ -63,7 +126,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
              '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
      on conflict do nothing`,
   );
-  const n = 2 * (total + unloaded) + 100; // HTTP runs, in-process runs, two warm-ups
+  const n = 3 * (total + unloaded) + 100; // HTTP runs, in-process runs, runs beside a replay, two warm-ups
   const pool = await resolvePool(db, { type: 'campaign', id: 'bench' });
   const bank = await resolvePool(db, undefined);
   await db.query(`insert into codes (code, pool_id) select 'RDM' || g, $1 from generate_series(1, $2) g`, [pool.id, n]);
@@ -106,6 +169,7 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   const path16 = stats(await drive(total - 50, redeem, CONCURRENCY, unloaded));
   const cpu = meter.read();
   const perEvent = (cpuMs: number) => `${(cpuMs / (total - 50)).toFixed(2)} ms`;
+  const beside = await besideReplay(ctx, total, 2 * (total + unloaded), redeem, post);
 
   // Where the time goes: the same service called in this process (no HTTP, express, auth), and its read alone.
   const app = { db, config: loadConfig(ctx.env), temporal: undefined } as unknown as AppContext;
@@ -159,6 +223,12 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
   );
   console.log(
     `| ratio (events / bare) | ${(path1.p50 / bare1.p50).toFixed(1)}x latency | ${(path16.rate / bare16.rate).toFixed(2)}x throughput, ${(path16.p50 / bare16.p50).toFixed(1)}x p50, ${(path16.p99 / bare16.p99).toFixed(1)}x p99 |`,
+  );
+  console.log(
+    `what-if replays of ${count(REPLAY_EVENTS)} events (${REPLAY_RULES} rules) beside ${CONCURRENCY} callers: p99 ${ms(beside.alone.p99)} alone, ` +
+      `${ms(beside.withReplay.p99)} with ${beside.replays} replays running (${((beside.withReplay.p99 / beside.alone.p99 - 1) * 100).toFixed(0)} %, ` +
+      `target <= +20 % ${verdict(beside.withReplay.p99 <= 1.2 * beside.alone.p99)}); rate ${count(Math.round(beside.alone.rate))}/s alone, ` +
+      `${count(Math.round(beside.withReplay.rate))}/s with; a replay answered in ${ms(beside.replayMs)} (median)`,
   );
   console.log(
     `CPU per event at ${CONCURRENCY} callers (the ceiling on 2 cores is 2,000 ms/s over their sum): API ${perEvent(cpu.api)} (kernel ${perEvent(cpu.apiSystem)}), ` +

@@ -27,35 +27,28 @@ export async function recordStatusChange(
   );
 }
 
-/** The newest `limit` entries of a code's history, oldest first. */
+// A code's redemption attempts are its rows in the event log (since 1764300000000 apply_redemption writes no
+// code_history row for them): the same fields, the producer as actor, the event's time.
+const ATTEMPT_COLUMNS = `'redemption_attempt' as kind, null as "fromStatus", null as "toStatus", event_id as "eventId",
+  member_id as "memberId", outcome, reason, api_key as actor, created_at as at`;
+
+/** The newest `limit` entries of a code's history (status changes and redemption attempts), oldest first. */
 export async function listCodeHistory(db: Queryable, code: string, limit = 200): Promise<CodeHistoryEntry[]> {
   const { rows } = await db.query(
     `select * from (
-       select id, kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId",
-              outcome, reason, actor, at
-         from code_history where code = $1 order by id desc limit $2) h
-     order by id`,
+       (select kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId",
+               outcome, reason, actor, at, id as seq
+          from code_history where code = $1 and kind <> 'redemption_attempt' order by id desc limit $2)
+       union all
+       (select ${ATTEMPT_COLUMNS}, null from redemption_events where code = $1 order by created_at desc limit $2)
+       order by at desc, seq desc nulls last limit $2) h
+     order by at, seq nulls first`,
     [code, limit],
   );
-  return rows.map(({ id: _id, ...entry }) => entry) as CodeHistoryEntry[];
+  return rows.map(({ seq: _seq, ...entry }) => entry) as CodeHistoryEntry[];
 }
 
-export async function recordRedemptionAttempt(
-  db: Queryable,
-  code: string,
-  eventId: string,
-  memberId: string,
-  outcome: string,
-  reason: string | null,
-  actor: string,
-): Promise<void> {
-  await db.query(
-    `insert into code_history (code, kind, event_id, member_id, outcome, reason, actor) values ($1, 'redemption_attempt', $2, $3, $4, $5, $6)`,
-    [code, eventId, memberId, outcome, reason, actor],
-  );
-}
-
-/** The code-history entries one producer's event left (its redemption attempt, recorded with the producer as actor). */
+/** The code-history entries one producer's event left: its redemption attempt, from the event log. */
 export async function listEventHistory(
   db: Queryable,
   code: string,
@@ -63,8 +56,7 @@ export async function listEventHistory(
   producer: string,
 ): Promise<Array<CodeHistoryEntry & { code: string }>> {
   const { rows } = await db.query(
-    `select code, kind, from_status as "fromStatus", to_status as "toStatus", event_id as "eventId", member_id as "memberId", outcome, reason, actor, at
-       from code_history where code = $1 and event_id = $2 and actor = $3 order by id`,
+    `select code, ${ATTEMPT_COLUMNS} from redemption_events where code = $1 and event_id = $2 and api_key = $3`,
     [code, eventId, producer],
   );
   return rows as Array<CodeHistoryEntry & { code: string }>;

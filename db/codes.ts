@@ -167,12 +167,14 @@ export async function assignCode(db: Queryable, code: string, status: 'redeemed'
  * stays locked until the caller commits; SKIP LOCKED lets concurrent takers pass each other instead of queueing.
  */
 export async function takeUnusedCode(db: Queryable, poolId: string): Promise<{ code: string; fromBank: boolean } | null> {
-  // An expired code is never handed out (it stays unused, and shows as expired in search).
-  const take = `select code from codes where pool_id = $1 and status = 'unused' and (expires_at is null or expires_at > now())
+  // An expired code is never handed out (it stays unused, and shows as expired in search). The pool id goes in as
+  // a sub-select on purpose: given the value, the planner (seeing a pool of half the table) walked the primary key
+  // in code order through every issued code; not knowing it, it takes codes_unused_by_pool, which holds none.
+  const take = `select code from codes where pool_id = (select $1::uuid) and status = 'unused' and (expires_at is null or expires_at > now())
                  order by code limit 1 for update skip locked`;
   const own = await db.query(take, [poolId]);
   if (own.rows[0]) return { code: own.rows[0].code, fromBank: false };
-  const bank = await db.query(take.replace('$1', `(select id from code_pools where kind = 'bank')`), []);
+  const bank = await db.query(take.replace('(select $1::uuid)', `(select id from code_pools where kind = 'bank')`), []);
   return bank.rows[0] ? { code: bank.rows[0].code, fromBank: true } : null;
 }
 

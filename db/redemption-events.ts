@@ -215,8 +215,8 @@ export async function listLastCampaignEvents(db: Queryable, campaignId: string, 
  */
 export async function deleteOldRejectedEvents(db: Queryable, hours: number, limit: number): Promise<number> {
   const { rowCount } = await db.query(
-    `delete from redemption_events where event_id in (
-       select event_id from redemption_events where outcome <> 'redeemed' and created_at < now() - $1 * interval '1 hour'
+    `delete from redemption_events where (event_id, api_key) in (
+       select event_id, api_key from redemption_events where outcome <> 'redeemed' and created_at < now() - $1 * interval '1 hour'
         limit $2 for update skip locked)`,
     [hours, limit],
   );

@@ -145,6 +145,8 @@ export interface RedemptionWrite {
   budgetCost: number;
   guessFailure: boolean;
   memberVersion: string | null;
+  /** The campaign limits redemptions per member: the write then locks the member row even when no points move. */
+  frequencyLimited: boolean;
   /** The campaign's version the decision read: a redemption commits only while the campaign is active at it (RG004). */
   campaignVersion: string | null;
   /** The campaign's saved rule set the decision ran (null: no campaign's rules decided), kept on the event row. */
@@ -160,9 +162,10 @@ export interface RedemptionWrite {
 
 /**
  * A guard of the write failed: what was read changed meanwhile; read and decide again. RG001 code taken, RG002
- * member changed, RG003 budget short, RG004 campaign changed (paused, ended, rules or dates edited).
+ * member changed, RG003 budget short, RG004 campaign changed (paused, ended, rules or dates edited), RG005 the
+ * event id decided by a concurrent request (the read then finds its stored outcome).
  */
-export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003', 'RG004']);
+export const GUARD_FAILURES = new Set(['RG001', 'RG002', 'RG003', 'RG004', 'RG005']);
 
 export type AppliedRedemption =
   | { outcome: RedemptionOutcome; replayed: false; locked?: never }

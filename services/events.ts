@@ -164,6 +164,7 @@ async function decide(
     budgetCost: redeemed ? decision.budgetCost : 0,
     guessFailure: decision.outcome === 'rejected' && decision.guessFailure,
     memberVersion: s.member?.version ?? null,
+    frequencyLimited: s.campaign?.frequency != null,
     campaignVersion: s.campaign?.version ?? null,
     rulesVersion: campaignId ? s.campaign!.rulesVersion : null,
     effects: redeemed ? decision.effects : [],

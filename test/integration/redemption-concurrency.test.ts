@@ -104,6 +104,26 @@ it('the same event id posted 20 times at once books once and answers the same ev
   expect(await ledgerCount(`member_id = 'repeat'`, [])).toBe(1);
 });
 
+it('one event id posted at once with 10 different codes redeems one code, books once and answers the others 409', async () => {
+  // The event row is written last (migration 1764300000000): each request redeems its own code first, and all but
+  // the first to claim the id roll back (RG005) and find it decided for another body.
+  const codes = Array.from({ length: 10 }, (_, i) => `REUSE${i}`);
+  await createCampaign(system, 'reuse');
+  await addCodes(system, 'reuse', codes);
+  await addMembers(system, ['reuser']);
+  const result = await postAll(codes.map((code) => ({ id: 'reused-event', memberId: 'reuser', code })));
+  expect(result.redeemed).toBe(1);
+  expect(result.responses.filter((r) => r.status === 409)).toHaveLength(9);
+  expect(await ledgerCount(`member_id = 'reuser'`, [])).toBe(1);
+  const { rows } = await system.db.query(
+    `select status, count(*)::int as n from codes where code like 'REUSE%' group by status order by status`,
+  );
+  expect(rows).toEqual([
+    { status: 'unused', n: 9 },
+    { status: 'redeemed', n: 1 },
+  ]);
+});
+
 it('a decision whose answer is lost after its commit is answered again on retry and books once', async () => {
   await createCampaign(system, 'lost');
   await addCodes(system, 'lost', ['LOSTREPLY1']);

@@ -11,6 +11,7 @@ import { parseApiKeys } from '../../api/auth';
 import type { Role } from '../../model/roles';
 import type { ActivityFaults } from '../../activities';
 import type { ServiceFaults } from '../../services/context';
+import { stopReplayThread } from '../../services/replay-pool';
 
 export const KEYS: Record<Role, string> = {
   admin: 'test-admin-key-0001',
@@ -133,6 +134,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       await inProcess?.connection.close();
       await temporal.connection.close();
       await Promise.all([db.close(), workerDb.close()]);
+      await stopReplayThread();
     },
   };
 }
