@@ -68,8 +68,8 @@ export async function benchDashboard(ctx: BenchContext, codes: number, events: n
     [id, codes],
   );
   await ctx.db.query(
-    `insert into redemption_events (event_id, campaign_id, member_id, code, outcome, reason, result, points, created_at)
-     select 'dash-' || g, $1, 'm' || (g % 1000), 'DASH' || lpad(g::text, 10, '0'),
+    `insert into redemption_events (event_id, api_key, campaign_id, member_id, code, outcome, reason, result, points, created_at)
+     select 'dash-' || g, 'producer:bench', $1, 'm' || (g % 1000), 'DASH' || lpad(g::text, 10, '0'),
             case when g % 4 = 0 then 'rejected' else 'redeemed' end, case when g % 4 = 0 then 'conditions_not_met' end, '{}',
             case when g % 4 = 0 then 0 else 1 end, now() - (g % 720) * interval '1 hour'
        from generate_series(1, $2) g`,
