@@ -11,6 +11,9 @@ import { startsWithRealDay } from './calendar-date';
 import { campaignAlerts, campaignStatus, campaignTopUp, requestedStatus } from './campaign-lifecycle';
 
 // The statuses live with the lifecycle that decides them (model/campaign-lifecycle.ts).
+
+/** A rule version number asked for (a path or a replay): 1 is the first; the cap keeps it inside PostgreSQL's integer. */
+export const RULE_VERSION_MAX = 1_000_000_000;
 export { CAMPAIGN_STATUSES, type CampaignStatus } from './campaign-lifecycle';
 
 // A date-time whose day exists (2026-02-30 is refused): what `format: date-time` promises.

@@ -1,5 +1,6 @@
 import { z } from './zod';
 import { campaignRule } from './rule';
+import { RULE_VERSION_MAX } from './campaign';
 import { memberInput, memberAttributeValue } from './member';
 
 /** A member profile typed into the simulator instead of a stored member. */
@@ -38,6 +39,7 @@ export const replayRequest = z
       .number()
       .int()
       .min(1)
+      .max(RULE_VERSION_MAX)
       .optional()
       .openapi({ description: "Replay one of the campaign's saved rule sets (GET /v1/campaigns/{id}/rule-versions) instead of a draft" }),
     limit: z.number().int().min(1).max(10_000).default(1000),

@@ -5,6 +5,7 @@ import { parse } from '../validate';
 import { errorResponses } from '../openapi';
 import { z } from '../../model/zod';
 import { campaignRule } from '../../model/rule';
+import { RULE_VERSION_MAX } from '../../model/campaign';
 import { auditChange } from '../../model/audit';
 import { jsonDiff, toJson } from '../../domain/json-diff';
 import { campaignIdParam, campaignView } from '../schemas/campaign';
@@ -17,7 +18,7 @@ import { campaignAnswer, etagOf, ifMatchHeader, loadCampaign } from './campaigns
 
 const versionParams = z.object({
   id: campaignIdParam.shape.id,
-  version: z.coerce.number().int().min(1).max(1_000_000_000).openapi({ description: 'A rule version number (1 is the first)' }),
+  version: z.coerce.number().int().min(1).max(RULE_VERSION_MAX).openapi({ description: 'A rule version number (1 is the first)' }),
 });
 
 const ruleVersionView = z

@@ -74,6 +74,7 @@ it('every request-body example is accepted by its route', async () => {
   await send('post', '/v1/redemptions/{id}/rollback', `/v1/redemptions/${redemption.id}/rollback`);
 
   await batchDone(batch.id);
+  await send('post', '/v1/distributions/preview', '/v1/distributions/preview');
   const distribution = await send('post', '/v1/distributions', '/v1/distributions');
   await send('post', '/v1/distributions/{id}/cancel', `/v1/distributions/${distribution.id}/cancel`);
   const { rows } = await system.db.query(`select code from codes where batch_id = $1 and status = 'unused' limit 1`, [batch.id]);
