@@ -57,6 +57,9 @@ export async function lastAssignedCode(db: Queryable, distributionId: string): P
  * codes are taken in key order with SKIP LOCKED (parallel chunks pass each other), paired with members by
  * position, marked `assigned` and recorded. The keys of distribution_assignments refuse a second code for a
  * member or a code twice. Returns how many were assigned (fewer than the members: the pool ran short).
+ * The planner is told what keeps the statement's cost per slice, not per pool: a constant limit (the slice's size;
+ * a code picked beyond its members is only locked until commit) and the pool id as a sub-select, so it walks
+ * codes_unused_by_pool in code order from `after` instead of sorting the pool's unused codes for every slice.
  */
 export async function assignCodes(db: Queryable, r: AssignRange): Promise<number> {
   const { rowCount } = await db.query(
@@ -67,8 +70,8 @@ export async function assignCodes(db: Queryable, r: AssignRange): Promise<number
      picked as (
        select code, expires_at, row_number() over (order by code) as k from (
          select code, expires_at from codes
-          where pool_id = $4 and status = 'unused' and (expires_at is null or expires_at > now()) and code > coalesce($6, '')
-          order by code limit (select count(*) from audience) for update skip locked) free),
+          where pool_id = (select $4::uuid) and status = 'unused' and (expires_at is null or expires_at > now()) and code > coalesce($6, '')
+          order by code limit $7 for update skip locked) free),
      pairs as (select a.member_id, p.code, p.expires_at from audience a join picked p using (k)),
      assigned as (
        update codes c set status = 'assigned', member_id = pairs.member_id, expires_at = coalesce($5::timestamptz, c.expires_at),
@@ -77,7 +80,7 @@ export async function assignCodes(db: Queryable, r: AssignRange): Promise<number
        returning c.code, c.member_id, pairs.expires_at as previous)
      insert into distribution_assignments (distribution_id, member_id, code, code_expires_at)
      select $1, member_id, code, previous from assigned`,
-    [r.distributionId, r.fromRow, r.toRow, r.poolId, r.expiresAt, r.after],
+    [r.distributionId, r.fromRow, r.toRow, r.poolId, r.expiresAt, r.after, r.toRow - r.fromRow],
   );
   return rowCount ?? 0;
 }
