@@ -309,6 +309,16 @@ const ID_ROUTES: Array<{ name: string; method: 'get' | 'post' | 'patch' | 'delet
   { name: 'DELETE /v1/webhooks/:id', method: 'delete', path: (id) => `/v1/webhooks/${id}` },
   { name: 'GET /v1/webhooks/:id/deliveries', method: 'get', path: (id) => `/v1/webhooks/${id}/deliveries` },
   { name: 'POST /v1/webhook-deliveries/:id/redeliver', method: 'post', path: (id) => `/v1/webhook-deliveries/${id}/redeliver`, body: {} },
+  { name: 'GET /v1/events/:id', method: 'get', path: (id) => `/v1/events/${id}` },
+  { name: 'GET /v1/campaigns/:id/lifecycle', method: 'get', path: (id) => `/v1/campaigns/${id}/lifecycle` },
+  { name: 'GET /v1/campaigns/:id/stats/timeseries', method: 'get', path: (id) => `/v1/campaigns/${id}/stats/timeseries` },
+  { name: 'GET /v1/campaigns/:id/rule-versions', method: 'get', path: (id) => `/v1/campaigns/${id}/rule-versions` },
+  { name: 'GET /v1/campaigns/:id/rule-versions/1', method: 'get', path: (id) => `/v1/campaigns/${id}/rule-versions/1` },
+  { name: 'GET /v1/campaigns/summer/rule-versions/:version', method: 'get', path: (id) => `/v1/campaigns/summer/rule-versions/${id}` },
+  { name: 'GET /v1/distributions/:id', method: 'get', path: (id) => `/v1/distributions/${id}` },
+  { name: 'GET /v1/distributions/:id/export', method: 'get', path: (id) => `/v1/distributions/${id}/export` },
+  { name: 'POST /v1/distributions/:id/cancel', method: 'post', path: (id) => `/v1/distributions/${id}/cancel`, body: {} },
+  { name: 'GET /v1/members/:id/codes', method: 'get', path: (id) => `/v1/members/${id}/codes` },
 ];
 
 /** An id no row can have (it holds a character no id pattern allows), percent-encoded, or raw hostile encodings. */
