@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Stack, Table, Text, TextInput, type ComboboxData } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, ok } from '../../api/client';
 import { CODE_STATUSES } from '../../api/enums';
@@ -14,6 +14,19 @@ const EXPIRY_CHOICES = [
   { value: 'true', label: 'Expired' },
   { value: 'false', label: 'Not expired' },
 ];
+
+/** A filter of the codes table: "Any" until a value is chosen, with a named button that clears it. */
+function FilterSelect(props: { label: string; data: ComboboxData; value: string | null; onChange: (value: string | null) => void }) {
+  return (
+    <Select
+      {...props}
+      placeholder="Any"
+      clearable
+      clearButtonProps={{ 'aria-label': `Clear the ${props.label.toLowerCase()} filter` }}
+      w={150}
+    />
+  );
+}
 
 /** The pool's codes: search by prefix, filter by status, expiry and member, keyset paging (next / previous). */
 export function CodesPanel({ pool, filename }: { pool: string; filename: string }) {
@@ -57,26 +70,8 @@ export function CodesPanel({ pool, filename }: { pool: string; filename: string 
           value={prefix}
           onChange={(e) => reset(() => setPrefix(e.currentTarget.value))}
         />
-        <Select
-          label="Status"
-          placeholder="Any"
-          clearable
-          clearButtonProps={{ 'aria-label': 'Clear the status filter' }}
-          data={CODE_STATUSES}
-          value={status}
-          onChange={(v) => reset(() => setStatus(v))}
-          w={150}
-        />
-        <Select
-          label="Expiry"
-          placeholder="Any"
-          clearable
-          clearButtonProps={{ 'aria-label': 'Clear the expiry filter' }}
-          data={EXPIRY_CHOICES}
-          value={expired}
-          onChange={(v) => reset(() => setExpired(v))}
-          w={150}
-        />
+        <FilterSelect label="Status" data={CODE_STATUSES} value={status} onChange={(v) => reset(() => setStatus(v))} />
+        <FilterSelect label="Expiry" data={EXPIRY_CHOICES} value={expired} onChange={(v) => reset(() => setExpired(v))} />
         <TextInput label="Member" placeholder="Member id" value={member} onChange={(e) => reset(() => setMember(e.currentTarget.value))} />
         <Button variant="default" onClick={() => void download(`/v1/codes/export?${query}`, filename)}>
           Export CSV
