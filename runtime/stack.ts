@@ -32,6 +32,8 @@ export interface StackOptions {
   temporalPort: number;
   /** The dev server's Web UI port; omitted: headless. */
   temporalUiPort?: number;
+  /** Ports the API and the worker will listen on: the dev server keeps its own ports off them. */
+  reservedPorts?: number[];
   /** Keep Temporal's state in a SQLite file in the data folder (omitted: in memory, for tests). */
   temporalPersistent: boolean;
   /** `server`: the real Temporal server on this PostgreSQL (its own databases) instead of the dev server. */
@@ -181,6 +183,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           headless: !options.temporalUiPort,
           logFile,
           pidFile: path.join(options.dataDir, 'temporal.pid'),
+          reservedPorts: [...(options.reservedPorts ?? []), options.postgresPort],
         });
     }
     const kind = options.temporalRuntime === 'server' ? `server ${TEMPORAL_SHARDS} shards on PostgreSQL` : 'dev server';

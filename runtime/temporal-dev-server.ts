@@ -26,6 +26,11 @@ export interface TemporalDevServerOptions {
   logFile?: string;
   /** Where the server's pid is kept while it runs, so a start after a crash finds and stops the leftover. */
   pidFile?: string;
+  /**
+   * Ports the rest of the system will listen on (the API, the worker's metrics). The dev server's own HTTP API and
+   * metrics ports would otherwise be random free ports, which could be one of these before it is taken.
+   */
+  reservedPorts?: number[];
 }
 
 /** Resolves once something accepts TCP connections on the port, or rejects after the timeout. */
@@ -70,6 +75,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   if (options.headless || !options.uiPort) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  const taken = [options.port, options.uiPort ?? 0, ...(options.reservedPorts ?? [])];
+  const httpPort = await freePortOutside(taken);
+  args.push('--http-port', String(httpPort), '--metrics-port', String(await freePortOutside([...taken, httpPort])));
   const stoppedLeftover = options.pidFile ? await stopLeftover(options.pidFile) : undefined;
   await assertPortFree(options.port, 'Temporal', 'TEMPORAL_PORT');
   if (!options.headless && options.uiPort) await assertPortFree(options.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
@@ -116,6 +124,14 @@ async function stopLeftover(pidFile: string): Promise<number | undefined> {
 }
 
 /** A port the OS says is free right now. */
+/** A free port that is none of `taken` (ports promised to others but maybe not listened on yet). */
+export async function freePortOutside(taken: number[]): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (!taken.includes(port)) return port;
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -51,6 +51,7 @@ async function main() {
       postgresPort: config.embeddedPostgresPort,
       temporalPort: config.temporalPort,
       temporalUiPort: config.temporalUiPort,
+      reservedPorts: [config.port, config.workerMetricsPort],
       temporalPersistent: true,
       temporalRuntime: config.temporalRuntime,
       teardown,
