@@ -1,5 +1,6 @@
 import { Engine, type RuleResult } from 'json-rules-engine';
 import { addExtraOperators } from './operators';
+import { resolveRulePath } from './path-resolver';
 import type { RuleFacts } from './facts';
 import type { DecisionVerdict, FailedCondition } from '../domain/redemption-decision';
 
@@ -41,7 +42,7 @@ export type CompiledRules<R> = (facts: RuleFacts) => Promise<RuleVerdict<R>>;
  * `run` keeps its facts and results in its own almanac.
  */
 export function compileRules<R extends { name: string; conditions?: unknown }>(rules: R[]): CompiledRules<R> {
-  const engine = new Engine([], { allowUndefinedFacts: true });
+  const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolveRulePath });
   addExtraOperators(engine);
   rules.forEach((rule, index) =>
     engine.addRule({
