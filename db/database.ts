@@ -62,6 +62,11 @@ export class Database {
     this.untrack = trackPool(this.pool);
   }
 
+  /** Where and how this reaches PostgreSQL: another thread opens its own pool with it (the what-if replay's). */
+  settings(): { url: string; limits: DatabaseLimits } {
+    return { url: this.connectionString, limits: this.limits };
+  }
+
   /**
    * A client for several statements. While checked out, a client whose server goes away emits 'error'; with no
    * listener that would crash the process, so one is attached: the failure reaches the caller through the

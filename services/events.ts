@@ -26,6 +26,7 @@ import { ruleFacts } from '../rules/facts';
 import { campaignLabel, metricsEnabled, redemptionDecision, redemptionEvents, redemptionGuardRetries } from '../observability/metrics';
 import { currentTraceparent } from '../observability/trace-context';
 import type { AppContext } from './context';
+import { onAnswerPath } from './answer-path-load';
 
 /** A custom event as POST /v1/events accepted it. */
 export interface PostedEvent {
@@ -186,7 +187,12 @@ function lockedOut(event: PostedEvent): RedemptionOutcome {
  * event id always gets one redemption and the same answer: the write claims the id first. A lockout (429) is a
  * refusal to decide, not a decision: nothing is written, and the event sent again later is decided then.
  */
-export async function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
+export function postEvent(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
+  // Counted as the answer path's load: the what-if replay's thread yields the CPU meanwhile.
+  return onAnswerPath(() => decideAndMeasure(ctx, body, apiKey));
+}
+
+async function decideAndMeasure(ctx: AppContext, body: PostedEvent, apiKey: string): Promise<RedemptionOutcome> {
   if (!metricsEnabled) return decideAndApply(ctx, body, apiKey);
   const end = redemptionDecision.startTimer();
   const outcome = await decideAndApply(ctx, body, apiKey);

@@ -8,7 +8,7 @@ import { ruleFacts } from '../rules/facts';
 
 /**
  * The what-if replay's computation, pure (no database): what services/replay-thread.ts runs off the API's event
- * loop. services/simulation.ts reads its input and shares the decision helper below with the simulator.
+ * loop, after reading its input there. services/simulation.ts shares the decision helper below with the simulator.
  */
 
 // The simulator is not a guesser: the lockout never applies to it, and nothing it does is counted.
@@ -62,7 +62,14 @@ const DECIDED_BEFORE_RULES = new Set([
   'ended',
 ]);
 
-/** What the replay needs, all of it structured-cloneable (it crosses to a worker thread). */
+/** What the API sends the thread (structured-cloneable): the thread reads the campaign's last `limit` events itself. */
+export interface ReplayTask {
+  campaign: Campaign;
+  rules: DecisionRule[];
+  limit: number;
+}
+
+/** What the replay re-decides. */
 export interface ReplayInput {
   campaign: Campaign;
   rules: DecisionRule[];
@@ -70,8 +77,11 @@ export interface ReplayInput {
   members: Map<string, MemberProfile>;
 }
 
-/** Re-decides the events in order with the draft rules; see services/simulation.ts replay. */
-export async function runReplay({ campaign, rules: draftRules, events, members }: ReplayInput) {
+/**
+ * Re-decides the events in order with the draft rules; see services/simulation.ts replay. `pace` is called between
+ * events and may return a pause to await (services/background-pacer.ts: the thread gives the CPU to the answer path).
+ */
+export async function runReplay({ campaign, rules: draftRules, events, members }: ReplayInput, pace?: () => Promise<void> | undefined) {
   const rules = compileRules<DecisionRule>(draftRules);
   const cost = (o: { outcome: string; points: number }) => (o.outcome === 'redeemed' ? budgetCost(campaign.budgetKind, o.points) : 0);
   const usedBefore = campaign.budgetUsed - events.reduce((sum, e) => sum + cost(e), 0);
@@ -83,6 +93,8 @@ export async function runReplay({ campaign, rules: draftRules, events, members }
   let currentBudget = 0;
   const changed: Array<Record<string, unknown>> = [];
   for (const e of events) {
+    const pause = pace?.();
+    if (pause) await pause;
     const now = { outcome: e.outcome, reason: e.reason, points: e.points };
     let next: { outcome: 'redeemed' | 'rejected'; reason: string | null; points: number } = now;
     if (!DECIDED_BEFORE_RULES.has(e.reason ?? '')) {

@@ -1,20 +1,43 @@
 import os from 'node:os';
-import { parentPort } from 'node:worker_threads';
-import { runReplay, type ReplayInput } from './replay-run';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Database } from '../db/database';
+import { findMembers } from '../db/members';
+import { listLastCampaignEvents } from '../db/redemption-events';
+import { runReplay, type ReplayTask } from './replay-run';
+import { BackgroundPacer } from './background-pacer';
+import { answerPathWatcher } from './answer-path-load';
+import type { ReplayDatabase } from './replay-pool';
+
+const shared = workerData as { answerPathLoad: Int32Array; database: ReplayDatabase };
 
 // The lowest CPU priority, for this thread alone (on Linux setpriority(2) with pid 0 applies to the calling thread):
-// a replay is an analysis that may wait, events are not. On two busy cores a replay at normal priority took one
-// core for its whole run and doubled the events' p99 even off the event loop (README "Redemption figures").
+// a replay is an analysis that may wait, events are not. Priority alone is not enough (services/background-pacer.ts):
+// the replay also pauses while events are answered.
 try {
   os.setPriority(0, os.constants.priority.PRIORITY_LOW);
 } catch {
   // not permitted here: the replay runs at normal priority, still off the event loop
 }
 
+// The thread's own pool: the rows it re-decides are parsed here, not on the API's event loop.
+let db: Database | undefined;
+
+async function replay(task: ReplayTask) {
+  db ??= new Database(shared.database.url, shared.database.limits);
+  const events = await listLastCampaignEvents(db, task.campaign.id, task.limit);
+  const members = await findMembers(db, [...new Set(events.map((e) => e.memberId))]);
+  const pacer = new BackgroundPacer({
+    busy: answerPathWatcher(shared.answerPathLoad),
+    now: () => performance.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  return runReplay({ campaign: task.campaign, rules: task.rules, events, members }, () => pacer.step());
+}
+
 /** Worker-thread entry (services/replay-pool.ts starts it): runs one replay per message, answers by its id. */
-parentPort!.on('message', (task: { id: number; input: ReplayInput }) => {
-  runReplay(task.input).then(
-    (result) => parentPort!.postMessage({ id: task.id, result }),
-    (error: Error) => parentPort!.postMessage({ id: task.id, error: { message: error.message, stack: error.stack } }),
+parentPort!.on('message', ({ id, task }: { id: number; task: ReplayTask }) => {
+  replay(task).then(
+    (result) => parentPort!.postMessage({ id, result }),
+    (error: Error) => parentPort!.postMessage({ id, error: { message: error.message, stack: error.stack } }),
   );
 });
