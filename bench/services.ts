@@ -35,6 +35,13 @@ export async function startBenchServices(temporalRuntime: 'dev' | 'server' = 'de
       toolsDir: loadConfig().toolsDir,
       databaseName: 'bench',
       postgresPort: await freePort(),
+      // The redemption section prints where PostgreSQL's time goes per statement (pg_stat_statements, nested
+      // statements of apply_redemption included): loaded here, as it can only be loaded at server start.
+      postgresSettings: [
+        'shared_preload_libraries=pg_stat_statements',
+        'pg_stat_statements.track=all',
+        'pg_stat_statements.track_planning=on',
+      ],
       temporalPort: await freePort(),
       temporalPersistent: !process.env.BENCH_TEMPORAL_IN_MEMORY,
       temporalRuntime,

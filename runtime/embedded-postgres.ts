@@ -101,6 +101,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   logFile?: string;
   quiet?: boolean;
+  /** More server settings (`name=value`), e.g. the bench's statement statistics. */
+  settings?: readonly string[];
 }): Promise<RunningPostgres> {
   const user = postgresOsUser();
   const binaries = postgresBinaries(user);
@@ -117,11 +119,15 @@ export async function startEmbeddedPostgres(options: {
 
   const log = fs.openSync(logFile, 'a');
   const logOffset = fs.fstatSync(log).size;
-  const child = spawn(path.join(binaries.bin, 'postgres'), ['-D', options.dataDir, '-p', String(options.port), ...SERVER_FLAGS], {
-    ...(user ?? {}),
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    path.join(binaries.bin, 'postgres'),
+    ['-D', options.dataDir, '-p', String(options.port), ...SERVER_FLAGS, ...(options.settings ?? []).flatMap((setting) => ['-c', setting])],
+    {
+      ...(user ?? {}),
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  );
   fs.closeSync(log);
   let exited = false;
   let spawnError: Error | undefined;

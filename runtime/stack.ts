@@ -29,6 +29,8 @@ export interface StackOptions {
   /** External Temporal: no dev server. */
   temporalAddress?: string;
   postgresPort: number;
+  /** More settings for the embedded PostgreSQL (`name=value`). */
+  postgresSettings?: readonly string[];
   temporalPort: number;
   /** The dev server's Web UI port; omitted: headless. */
   temporalUiPort?: number;
@@ -128,7 +130,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     } else {
       const logFile = path.join(logsDir, 'postgres.log');
       const dataDir = path.join(options.dataDir, 'postgres');
-      const pg = await own(options, 'PostgreSQL', logFile, () => startEmbeddedPostgres({ dataDir, port: options.postgresPort, logFile }));
+      const pg = await own(options, 'PostgreSQL', logFile, () =>
+        startEmbeddedPostgres({ dataDir, port: options.postgresPort, logFile, settings: options.postgresSettings }),
+      );
       adminUrl = pg.url;
       postgresReady(pg.url);
       databaseAdminUrl = await ensureDatabase(pg.url, options.databaseName);
