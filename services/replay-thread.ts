@@ -2,7 +2,8 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Database } from '../db/database';
 import { findMembers } from '../db/members';
-import { listLastCampaignEvents } from '../db/redemption-events';
+import { readLastCampaignEvents, type ReplayableEvent } from '../db/redemption-events';
+import type { MemberProfile } from '../model/member';
 import { runReplay, type ReplayTask } from './replay-run';
 import { BackgroundPacer } from './background-pacer';
 import { answerPathWatcher } from './answer-path-load';
@@ -22,15 +23,27 @@ try {
 // The thread's own pool: the rows it re-decides are parsed here, not on the API's event loop.
 let db: Database | undefined;
 
+// Rows read per step: one page's parsing is a few milliseconds, after which the pacer may pause the thread.
+const PAGE = 500;
+
 async function replay(task: ReplayTask) {
   db ??= new Database(shared.database.url, shared.database.limits);
-  const events = await listLastCampaignEvents(db, task.campaign.id, task.limit);
-  const members = await findMembers(db, [...new Set(events.map((e) => e.memberId))]);
   const pacer = new BackgroundPacer({
     busy: answerPathWatcher(shared.answerPathLoad),
     now: () => performance.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
+  const events: ReplayableEvent[] = [];
+  const members = new Map<string, MemberProfile>();
+  // One snapshot for the events and their members, read a page at a time, paced like the re-deciding.
+  await db.rolledBack((client) =>
+    readLastCampaignEvents(client, task.campaign.id, task.limit, PAGE, async (page) => {
+      events.push(...page);
+      const unseen = [...new Set(page.map((e) => e.memberId))].filter((id) => !members.has(id));
+      for (const [id, member] of await findMembers(client, unseen)) members.set(id, member);
+      await pacer.step();
+    }),
+  );
   return runReplay({ campaign: task.campaign, rules: task.rules, events, members }, () => pacer.step());
 }
 

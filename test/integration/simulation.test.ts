@@ -111,6 +111,35 @@ describe('replay', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('reads events past its first page in the order they were decided, with members first met on a later page', async () => {
+    // The thread reads the events through a cursor 500 at a time (services/replay-thread.ts): 1,201 events are three pages.
+    await createCampaign(system, 'paged', { rules: [goldRule], frequency: { count: 1, period: 'month' } });
+    await addMembers(system, ['paged-gold', 'paged-late'], { tier: 'gold' });
+    await system.db.query(
+      `insert into redemption_events (event_id, api_key, campaign_id, member_id, code, outcome, reason, result, points, attributes, created_at)
+       select 'paged-' || lpad(g::text, 4, '0'), 'test', 'paged', case when g = 1200 then 'paged-late' else 'paged-gold' end, null,
+              'rejected', 'conditions_not_met', '{}', 0, '{}', now() - interval '30 minutes' + g * interval '1 second'
+         from generate_series(0, 1200) g`,
+    );
+    const res = await system.api
+      .post('/v1/campaigns/paged/replay')
+      .set(system.as('marketer'))
+      .send({ rules: [goldRule], limit: 1201 });
+    expect(res.status).toBe(200);
+    expect(res.body.events).toBe(1201);
+    // Once a month per member: the oldest event of paged-gold and the one of paged-late (found on the last page) redeem.
+    expect(res.body.draft).toEqual({ redeemed: 2, rejected: 1199, byReason: { frequency_limit: 1199 }, points: 200 });
+    expect(res.body.changed[0]).toEqual({
+      eventId: 'paged-0000',
+      memberId: 'paged-gold',
+      current: { outcome: 'rejected', reason: 'conditions_not_met', points: 0 },
+      draft: { outcome: 'redeemed', reason: null, points: 100 },
+    });
+    expect(res.body.changed.map((c: { eventId: string }) => c.eventId)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `paged-${String(i).padStart(4, '0')}`),
+    );
+  });
+
   it('refuses a limit out of range and an operator key', async () => {
     expect((await replay({ rules: [anyoneRule], limit: 10_001 })).status).toBe(400);
     expect(
