@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { stopTracing } from '../observability/tracing';
 import { SecretBox } from '../domain/secret-box';
 import { stopReplayThread } from '../services/replay-pool';
+import { prepareReplays } from '../services/simulation';
 
 async function main() {
   const config = loadConfig();
@@ -21,6 +22,7 @@ async function main() {
   const server = createApp({ db, temporal, config }, parseApiKeys(config.apiKeys)).listen(config.port, () => {
     logger.info({ port: config.port }, 'API listening');
     process.send?.({ ready: true }); // a parent that forked us (bench) waits for this
+    prepareReplays(db);
   });
   const stop = () =>
     server.close(() =>

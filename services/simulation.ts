@@ -12,7 +12,8 @@ import { loadOrNotFound } from './load-or-not-found';
 import type { AppContext } from './context';
 import { loadRuleVersion } from './campaign-rules';
 import { decideWith, NO_COUNTS, NO_LOCKOUT } from './replay-run';
-import { replayOffLoop } from './replay-pool';
+import { replayOffLoop, startReplayThread, type ReplayDatabase } from './replay-pool';
+import type { Database } from '../db/database';
 
 const loadCampaign = (ctx: AppContext, id: string) =>
   loadOrNotFound(id, (i) => findCampaign(ctx.db, i), { code: 'campaign_not_found', message: `no campaign "${id}"`, field: 'id' });
@@ -101,6 +102,17 @@ export async function simulate(
   };
 }
 
+/** The replay thread's own small pool on the API's database. */
+function replayDatabase(db: Database): ReplayDatabase {
+  const { url, limits } = db.settings();
+  return { url, limits: { ...limits, max: 2 } };
+}
+
+/** Starts the what-if replay's thread now (API start), so that the first replay does not pay for it beside traffic. */
+export function prepareReplays(db: Database): void {
+  startReplayThread(replayDatabase(db));
+}
+
 /**
  * What-if: re-decides a campaign's last N recorded events (not rolled back) with a draft rule set, oldest first,
  * over the members' CURRENT profiles (no snapshot of the profile is kept per event) and the attributes each
@@ -115,6 +127,5 @@ export async function replay(ctx: AppContext, campaignId: string, body: ReplayRe
   await validateRuleSet(ctx.db, ruleSet);
   // The thread reads the events and members itself: 10,000 rows parsed and cloned here blocked the event loop for
   // 57-89 ms per replay, and every event answered meanwhile waited that long (README "Redemption figures").
-  const { url, limits } = ctx.db.settings();
-  return replayOffLoop({ url, limits: { ...limits, max: 2 } }, { campaign, rules: ruleSet, limit: body.limit });
+  return replayOffLoop(replayDatabase(ctx.db), { campaign, rules: ruleSet, limit: body.limit });
 }
