@@ -71,6 +71,8 @@ function largeRuleSet() {
 }
 
 const REPLAY_ROUNDS = 3;
+/** Events per window, as a share of the run's 16-caller events: a window lasts about 2 s, within the replay beside it. */
+const replayWindow = (total: number) => Math.floor(total / 2);
 
 /**
  * Issue 23: POST /v1/events at 16 callers alone and with a what-if replay of 10,000 recorded events (a 50-rule
@@ -91,7 +93,7 @@ async function besideReplay(
        from generate_series(1, $1) g`,
     [REPLAY_EVENTS],
   );
-  const each = Math.floor(total / (2 * REPLAY_ROUNDS));
+  const each = replayWindow(total);
   const alone: Run = { latencies: [], wallMs: 0 };
   const withReplay: Run = { latencies: [], wallMs: 0 };
   const pool = (into: Run, run: Run) => {
@@ -156,7 +158,8 @@ export async function benchRedemptions(ctx: BenchContext, total: number): Promis
              '[{"name":"all","conditions":{"all":[{"fact":"member","path":"$.id","operator":"notEqual","value":""}]},"effects":[{"type":"add_points","points":10}]}]')
      on conflict do nothing`,
   );
-  const n = 3 * (total + unloaded) + 2 * WARM_UP; // HTTP runs, in-process runs, runs beside a replay, two warm-ups
+  // HTTP runs, in-process runs, runs beside a replay (alone and with), two warm-ups
+  const n = 2 * (total + unloaded) + 2 * REPLAY_ROUNDS * replayWindow(total) + 2 * WARM_UP;
   const pool = await resolvePool(db, { type: 'campaign', id: 'bench' });
   const bank = await resolvePool(db, undefined);
   await db.query(`insert into codes (code, pool_id) select 'RDM' || g, $1 from generate_series(1, $2) g`, [pool.id, n]);

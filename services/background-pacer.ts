@@ -11,15 +11,17 @@ export interface PacerDeps {
  * small units; after each slice of `sliceMs` of work, if events were being answered meanwhile, it pauses so that it
  * takes at most `share` of a core. When nothing is answered it runs flat out. Why: on two cores a replay at the
  * lowest thread priority still took a core from the API (Linux shares CPU between processes' groups first, not by
- * thread priority), and the events' p99 rose by 77 % (README "Redemption figures").
+ * thread priority), and the events' p99 rose by 77 % (README "Redemption figures"). The defaults (5 % of a core,
+ * slices of 1 ms) kept the events' p99 within the bench's noise while a replay ran; at 10 % and 2 ms it rose in
+ * some runs.
  */
 export class BackgroundPacer {
   private sliceStart: number;
 
   constructor(
     private readonly deps: PacerDeps,
-    private readonly share = 0.1,
-    private readonly sliceMs = 2,
+    private readonly share = 0.05,
+    private readonly sliceMs = 1,
   ) {
     this.sliceStart = deps.now();
   }
