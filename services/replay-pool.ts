@@ -33,10 +33,10 @@ function thread(database: ReplayDatabase): Worker {
     ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`, { eval: true, workerData })
     : new Worker(entry, { workerData });
   started.unref();
-  started.on('message', (m: { id: number; result?: ReplayResult; error?: { message: string; stack?: string } }) => {
+  started.on('message', (m: { id: number; result?: ReplayResult; error?: { message: string; stack?: string; code?: string } }) => {
     const task = pending.get(m.id);
     pending.delete(m.id);
-    if (m.error) task?.reject(Object.assign(new Error(m.error.message), { stack: m.error.stack }));
+    if (m.error) task?.reject(Object.assign(new Error(m.error.message), { stack: m.error.stack, code: m.error.code }));
     else task?.resolve(m.result!);
   });
   const fail = (error: Error) => {

@@ -51,6 +51,8 @@ async function replay(task: ReplayTask) {
 parentPort!.on('message', ({ id, task }: { id: number; task: ReplayTask }) => {
   replay(task).then(
     (result) => parentPort!.postMessage({ id, result }),
-    (error: Error) => parentPort!.postMessage({ id, error: { message: error.message, stack: error.stack } }),
+    // The code crosses too: a database error's (57014, ECONNREFUSED...) is what makes the API answer 503, not 500.
+    (error: Error & { code?: string }) =>
+      parentPort!.postMessage({ id, error: { message: error.message, stack: error.stack, code: error.code } }),
   );
 });

@@ -1,4 +1,7 @@
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { replayOffLoop } from '../../services/replay-pool';
+import { UNLIMITED } from '../../db/database';
+import type { Campaign } from '../../db/campaigns';
 import { addCodes, addMembers, anyoneRule, createCampaign, createCodeEventSchema, goldRule, postEvent } from '../support/campaign-setup';
 
 let system: TestSystem;
@@ -138,6 +141,12 @@ describe('replay', () => {
     expect(res.body.changed.map((c: { eventId: string }) => c.eventId)).toEqual(
       Array.from({ length: 100 }, (_, i) => `paged-${String(i).padStart(4, '0')}`),
     );
+  });
+
+  it("keeps a database error's code across the thread (what makes the API answer 503 rather than 500)", async () => {
+    const nowhere = { url: 'postgres://nobody:none@127.0.0.1:1/none', limits: UNLIMITED };
+    const error = await replayOffLoop(nowhere, { campaign: { id: 'sim' } as Campaign, rules: [], limit: 1 }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
   it('refuses a limit out of range and an operator key', async () => {
