@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { takeUnusedCode } from '../db/codes';
 import { count, seconds, type BenchContext } from './context';
 import { call } from './http-client';
-import { drive, stats } from './redemption';
+import { drive, stats } from './drive';
 
 /**
  * Issue 23, "cost flat as data grows": the answer path and the reads operators use, measured with 100,000 codes in

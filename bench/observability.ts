@@ -4,7 +4,7 @@ import { resolvePool } from '../db/code-pools';
 import type { Database } from '../db/database';
 import { createBenchContext, count, seedBenchCampaign } from './context';
 import { call } from './http-client';
-import { drive, stats } from './redemption';
+import { drive, stats } from './drive';
 import type { BenchServices } from './services';
 
 const CONCURRENCY = 16;

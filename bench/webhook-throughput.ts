@@ -6,7 +6,7 @@ import { insertWebhookSubscription, updateWebhookSubscription } from '../db/webh
 import { newWebhookSecret } from '../domain/webhook-signature';
 import { count, seconds, type BenchContext } from './context';
 import { startServiceProcess, type ServiceProcess } from './services';
-import { drive, stats } from './redemption';
+import { drive, stats } from './drive';
 
 const WEBHOOK_ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_TIMEOUT_MS: '15000' };
 

@@ -7,7 +7,7 @@ import { insertWebhookSubscription, updateWebhookSubscription } from '../db/webh
 import { newWebhookSecret } from '../domain/webhook-signature';
 import { count, type BenchContext } from './context';
 import { startServiceProcess } from './services';
-import { drive as driveWith, stats } from './redemption';
+import { drive as driveWith, stats } from './drive';
 
 const drive = (total: number, call: (i: number) => Promise<void>) => driveWith(total, call, 16);
 

@@ -40,7 +40,7 @@ async function replay(task: ReplayTask) {
     readLastCampaignEvents(client, task.campaign.id, task.limit, PAGE, async (page) => {
       events.push(...page);
       const unseen = [...new Set(page.map((e) => e.memberId))].filter((id) => !members.has(id));
-      for (const [id, member] of await findMembers(client, unseen)) members.set(id, member);
+      if (unseen.length > 0) for (const [id, member] of await findMembers(client, unseen)) members.set(id, member);
       await pacer.step();
     }),
   );
