@@ -1,5 +1,5 @@
 import { Database } from '../db/database';
-import { freePort } from '../runtime/temporal-dev-server';
+import { freePort } from '../runtime/ports';
 import { startServiceProcess, type BenchServices, type ServiceProcess } from './services';
 import { SecretBox } from '../domain/secret-box';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../runtime/config';
 import { startStack } from '../runtime/stack';
 import { Teardown } from '../runtime/teardown';
-import { freePort } from '../runtime/temporal-dev-server';
+import { freePorts } from '../runtime/ports';
 
 export interface BenchServices {
   /** The API and the workers connect as the application role, as under `npm start`. */
@@ -30,11 +30,12 @@ export async function startBenchServices(temporalRuntime: 'dev' | 'server' = 'de
     fs.rmSync(root, { recursive: true, force: true });
   };
   try {
+    const [postgresPort, temporalPort] = await freePorts(2);
     const stack = await startStack({
       dataDir: root,
       toolsDir: loadConfig().toolsDir,
       databaseName: 'bench',
-      postgresPort: await freePort(),
+      postgresPort,
       // The redemption section prints where PostgreSQL's time goes per statement (pg_stat_statements, nested
       // statements of apply_redemption included): loaded here, as it can only be loaded at server start.
       postgresSettings: [
@@ -42,7 +43,7 @@ export async function startBenchServices(temporalRuntime: 'dev' | 'server' = 'de
         'pg_stat_statements.track=all',
         'pg_stat_statements.track_planning=on',
       ],
-      temporalPort: await freePort(),
+      temporalPort,
       temporalPersistent: !process.env.BENCH_TEMPORAL_IN_MEMORY,
       temporalRuntime,
       teardown,

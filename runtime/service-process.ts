@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { projectRoot } from './config';
-import { freePort } from './temporal-dev-server';
+import { freePort } from './ports';
 
 export interface ServiceProcess {
   pid: number;

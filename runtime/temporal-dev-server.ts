@@ -3,6 +3,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { assertPortFree, commandLine, exitOf, readPidFile, stopPid } from './processes';
+import { freePortOutside } from './ports';
 
 export interface RunningTemporal {
   address: string;
@@ -121,24 +122,4 @@ async function stopLeftover(pidFile: string): Promise<number | undefined> {
   if (!pid || !commandLine(pid).includes('start-dev')) return undefined;
   await stopPid(pid, 'SIGTERM', 10_000);
   return pid;
-}
-
-/** A port the OS says is free right now. */
-/** A free port that is none of `taken` (ports promised to others but maybe not listened on yet). */
-export async function freePortOutside(taken: number[]): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (!taken.includes(port)) return port;
-  }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

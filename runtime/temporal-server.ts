@@ -5,7 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import { ensureDatabase } from './embedded-postgres';
 import { assertPortFree, commandLine, exitOf, readPidFile, stopPid } from './processes';
-import { freePort, waitForPort, type RunningTemporal } from './temporal-dev-server';
+import { waitForPort, type RunningTemporal } from './temporal-dev-server';
+import { freePorts } from './ports';
 import type { TemporalServerTools } from './temporal-server-tools';
 
 export interface TemporalServerOptions {
@@ -173,9 +174,10 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   await assertPortFree(options.port, 'Temporal', 'TEMPORAL_PORT');
   await prepareDatabases(options.tools, options.postgresAdminUrl);
   // Membership ports are stored in a smallint column: they must stay below 32768 (the OS hands out higher ones).
-  const ports = [await freePort(), await freePort(), await freePort()];
-  for (let i = 0; i < 4; i++) ports.push(await freeLowPort(ports));
-  ports.push(await freePort());
+  const [first, second, third, last] = await freePorts(4, [options.port]);
+  const ports = [first, second, third];
+  for (let i = 0; i < 4; i++) ports.push(await freeLowPort([...ports, last]));
+  ports.push(last);
   fs.writeFileSync(path.join(options.dir, 'config', 'development.yaml'), JSON.stringify(serverConfig(options, ports), null, 2));
 
   const server = spawnLogged(

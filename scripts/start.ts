@@ -11,6 +11,7 @@ import { loadConfig } from '../runtime/config';
 import { claimDataDir, resolveDataDir } from '../runtime/data-dir';
 import { loadOrCreateDevKeys, loadOrCreateSecretsKey } from '../runtime/dev-keys';
 import { assertPortFree } from '../runtime/processes';
+import { portClash } from '../runtime/ports';
 import { startStack } from '../runtime/stack';
 import { startSupervised } from '../runtime/supervised-process';
 import { failpoint, Teardown } from '../runtime/teardown';
@@ -37,6 +38,14 @@ async function main() {
 
   try {
     console.log('Loyalty codes campaign runner');
+    const clash = portClash({
+      PORT: config.port,
+      WORKER_METRICS_PORT: config.workerMetricsPort,
+      EMBEDDED_POSTGRES_PORT: config.databaseUrl ? undefined : config.embeddedPostgresPort,
+      TEMPORAL_PORT: config.temporalAddress ? undefined : config.temporalPort,
+      TEMPORAL_UI_PORT: config.temporalAddress ? undefined : config.temporalUiPort,
+    });
+    if (clash) throw new Error(clash);
     const data = resolveDataDir(config.dataDir, { explicit: Boolean(process.env.DATA_DIR), embeddedPostgres: !config.databaseUrl });
     const release = claimDataDir(data.dir);
     teardown.add('the data folder claim', async () => release());

@@ -9,7 +9,7 @@ import { startJobReconciler } from './job-reconciler';
 import { startPoolCountCompactor } from './pool-count-compactor';
 import { refreshWorkerGauges } from './metrics-gauges';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
-import { freePort } from '../runtime/temporal-dev-server';
+import { freePort } from '../runtime/ports';
 import { startWorkerMetricsServer } from '../observability/worker-metrics-server';
 import { stopTracing } from '../observability/tracing';
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { startTestSystem, KEYS, type TestSystem } from '../support/test-system';
 import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
-import { freePort } from '../../runtime/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 
 const repoRoot = path.resolve(__dirname, '../..');
 

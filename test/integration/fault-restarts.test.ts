@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestSystem, eventually, type TestSystem } from '../support/test-system';
 import { startPostgres, stopPostgres } from '../support/postgres-control';
-import { freePort, startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema } from '../support/campaign-setup';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

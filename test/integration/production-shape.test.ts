@@ -8,7 +8,7 @@ import { loadConfig } from '../../runtime/config';
 import { startServiceProcess, type ServiceProcess } from '../../runtime/service-process';
 import { startStack, type Stack } from '../../runtime/stack';
 import { Teardown } from '../../runtime/teardown';
-import { freePort } from '../../runtime/temporal-dev-server';
+import { freePorts } from '../../runtime/ports';
 import { temporalServerTools } from '../../runtime/temporal-server-tools';
 import * as fixtures from '../support/fixtures';
 import { anyoneRule } from '../support/campaign-setup';
@@ -35,12 +35,13 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-prod-'));
   fs.chmodSync(root, 0o777);
   teardown = new Teardown();
+  const [postgresPort, temporalPort] = await freePorts(2);
   stack = await startStack({
     dataDir: root,
     toolsDir: loadConfig().toolsDir,
     databaseName: 'loyalty',
-    postgresPort: await freePort(),
-    temporalPort: await freePort(),
+    postgresPort,
+    temporalPort,
     temporalRuntime: 'server',
     temporalPersistent: true,
     teardown,
@@ -94,7 +95,7 @@ async function call<T = Record<string, unknown>>(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('two APIs and two workers on the real server finish every job exactly through a worker kill and an API kill', async () => {
-  const [port1, port2] = [await freePort(), await freePort()];
+  const [port1, port2] = await freePorts(2);
   const api1 = await service('api/server.ts', { PORT: String(port1) });
   await service('api/server.ts', { PORT: String(port2) });
   const worker1 = await service('worker/index.ts');

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestSystem, type TestSystem } from '../support/test-system';
-import { freePort, startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 import { addCodes, addMembers, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
 import { createWorker } from '../../worker/create-worker';
 

@@ -45,6 +45,14 @@ it('names what holds a port that is taken, and leaves nothing behind', async () 
   expect(await leftovers(setup)).toEqual({ processes: [], listening: [] });
 });
 
+it('refuses two settings naming the same port before starting anything', async () => {
+  const { code, output } = await failingStart({ EMBEDDED_POSTGRES_PORT: setup.env.PORT });
+  expect(code).toBe(1);
+  expect(output).toContain(`Start-up failed: PORT and EMBEDDED_POSTGRES_PORT are both ${setup.env.PORT}: each needs a port of its own.`);
+  expect(output).not.toContain('Database');
+  expect(await leftovers(setup)).toEqual({ processes: [], listening: [] });
+});
+
 it('refuses a second start on a data folder in use, without touching the first', async () => {
   const first = await startUp(setup.env);
   try {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Database } from '../../db/database';
 import { startServiceProcess, type ServiceProcess } from '../../runtime/service-process';
-import { freePort } from '../../runtime/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 import { addCodes, addMembers } from '../support/fixtures';
 import { attributeOf, OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { WebhookReceiver } from '../support/webhook-receiver';

@@ -5,7 +5,7 @@ import { describeError } from '../../model/errors';
 import { loadConfig } from '../../runtime/config';
 import { startStack } from '../../runtime/stack';
 import { Teardown } from '../../runtime/teardown';
-import { freePort } from '../../runtime/temporal-dev-server';
+import { freePorts } from '../../runtime/ports';
 import { SecretBox } from '../../domain/secret-box';
 
 export const TEMPLATE_DATABASE = 'loyalty_template';
@@ -19,13 +19,13 @@ export default async function globalSetup(): Promise<void> {
   fs.chmodSync(root, 0o777); // as root, PostgreSQL runs as the postgres user and must reach its data folder
   const teardown = new Teardown();
   try {
-    const pgPort = await freePort();
+    const [pgPort, temporalPort] = await freePorts(2);
     const stack = await startStack({
       dataDir: root,
       toolsDir: loadConfig().toolsDir,
       databaseName: TEMPLATE_DATABASE,
       postgresPort: pgPort,
-      temporalPort: await freePort(),
+      temporalPort,
       temporalPersistent: false,
       teardown,
     });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ensureDatabase, startEmbeddedPostgres } from '../../runtime/embedded-postgres';
-import { freePort } from '../../runtime/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 
 export interface OwnPostgres {
   /** A migrated database of the server's own. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporal } from '../../runtime/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 
 /** A Temporal dev server of the test file's own, to stop or freeze without touching the shared one. */
 export async function startOwnTemporal(folderPrefix: string): Promise<RunningTemporal & { cleanUp(): Promise<void> }> {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { UNFINISHED_BATCH_STATUSES, type BatchStatus } from '../../model/batch-status';
 import { isListening } from '../../runtime/processes';
-import { freePort } from '../../runtime/temporal-dev-server';
+import { freePorts } from '../../runtime/ports';
 import { passwordFileOf } from '../../runtime/embedded-postgres';
 
 /** Runs the README's start command as a user would, and finds anything it left behind. */
@@ -29,12 +29,13 @@ export interface StartEnv {
 export async function startEnv(extra: Record<string, string> = {}): Promise<StartEnv> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-start-'));
   fs.chmodSync(dataDir, 0o777);
+  const [api, postgres, temporal, temporalUi, workerMetrics] = await freePorts(5);
   const named = {
-    PORT: await freePort(),
-    EMBEDDED_POSTGRES_PORT: await freePort(),
-    TEMPORAL_PORT: await freePort(),
-    TEMPORAL_UI_PORT: await freePort(),
-    WORKER_METRICS_PORT: await freePort(),
+    PORT: api,
+    EMBEDDED_POSTGRES_PORT: postgres,
+    TEMPORAL_PORT: temporal,
+    TEMPORAL_UI_PORT: temporalUi,
+    WORKER_METRICS_PORT: workerMetrics,
   };
   const mark = crypto.randomBytes(6).toString('hex');
   const env = {
