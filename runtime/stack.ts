@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../db/migrate';
+import { logger } from './logger';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { APP_ROLE, ensureAppRole, grantAppRole, urlAs } from './app-role';
 import { ensureTemporalCli } from './temporal-cli';
@@ -146,7 +147,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       progress('Database', `PostgreSQL on port ${pg.port} (${elapsed(started)})${notes.map((n) => `\n                ${n}`).join('')}`);
     }
     failpoint('database');
-    await (options.migrate ?? migrate)(databaseAdminUrl);
+    const migrateDatabase = options.migrate ?? ((url: string) => migrate(url, (message) => logger.debug({ migration: message })));
+    await migrateDatabase(databaseAdminUrl);
     if (appRole) await grantAppRole(databaseAdminUrl, appRole);
     failpoint('migrate');
     return { adminUrl, databaseUrl, databaseAdminUrl };

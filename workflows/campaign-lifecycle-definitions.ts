@@ -15,6 +15,9 @@ export interface CampaignLifecycleInput {
   toppedUp?: number;
 }
 
+/** The campaign's workflow as continue-as-new names it (the legacy path hands over to it). */
+export type CampaignLifecycleWorkflow = (input: CampaignLifecycleInput) => Promise<LifecycleView | null>;
+
 /** The campaign's wish and dates (ISO instants or null); the workflow decides the status from them. */
 export interface LifecycleChange {
   requested: RequestedStatus;

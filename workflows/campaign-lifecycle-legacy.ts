@@ -15,11 +15,11 @@ import {
   changeLifecycleUpdate,
   lifecycleQuery,
   type CampaignLifecycleInput,
+  type CampaignLifecycleWorkflow,
   type LifecycleChange,
   type LifecycleView,
 } from './campaign-lifecycle-definitions';
 import { topUpWatcher } from './campaign-top-up';
-import type { campaignLifecycleWorkflow } from './campaign-lifecycle';
 
 /** Once a workflow from before runs this code, it continues as new on the row-following path at its next wake. */
 export const SWITCH_TO_ROW_PATCH = 'campaign-switches-to-row';
@@ -105,14 +105,14 @@ export async function legacyCampaignLifecycle(input: CampaignLifecycleInput): Pr
 
     if (workflowInfo().historyLength > HISTORY_LIMIT && !topUpRunning()) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof campaignLifecycleWorkflow>({ ...input, state: current });
+      return continueAsNew<CampaignLifecycleWorkflow>({ ...input, state: current });
     }
     const timer = nextTimer(current, Date.now());
     const untilTimer = timer ? Math.max(timer.at - Date.now(), 1) : Infinity;
     const wait = Math.min(untilTimer, status === 'active' ? input.checkIntervalMs : Infinity);
     await condition(() => version > applied || rowChanged, wait === Infinity ? undefined : wait);
     if (patched(SWITCH_TO_ROW_PATCH)) {
-      return continueAsNew<typeof campaignLifecycleWorkflow>({
+      return continueAsNew<CampaignLifecycleWorkflow>({
         campaignId: input.campaignId,
         checkIntervalMs: input.checkIntervalMs,
         toppedUp: current.toppedUp,
