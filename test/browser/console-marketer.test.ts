@@ -1,14 +1,16 @@
 import fs from 'node:fs';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { startConsoleHarness, type ConsoleHarness } from '../support/browser';
-import { addMembers, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+import type { ConsoleHarness } from '../support/browser';
+import { postEvent } from '../support/campaign-setup';
+import { startMarketerConsole } from '../support/marketer-console';
 import { buildOpenApiDocument } from '../../api/openapi';
 import { describeRoutes } from '../../api/app';
 
 /**
  * A marketer's main flows through the console in a real Chromium, against the real API, PostgreSQL and Temporal.
- * Screenshots land in test-artifacts/console/.
+ * Screenshots land in test-artifacts/console/. The tests after the wizard's build on its campaign, in order, in
+ * one tab. The wizard by keyboard alone: console-marketer-keyboard.test.ts.
  */
 let h: ConsoleHarness;
 let page: Page;
@@ -18,10 +20,7 @@ const CAMPAIGN = 'summer-gold';
 const simulateLanded = Boolean((buildOpenApiDocument(describeRoutes).paths as Record<string, unknown>)['/v1/campaigns/{id}/simulate']);
 
 beforeAll(async () => {
-  h = await startConsoleHarness();
-  await createCodeEventSchema(h.system);
-  await addMembers(h.system, ['gold-1'], { tier: 'gold' });
-  await addMembers(h.system, ['silver-1'], { tier: 'silver' });
+  h = await startMarketerConsole();
 });
 afterAll(() => h?.stop());
 
@@ -37,36 +36,6 @@ async function setEditorText(p: Page, text: string) {
 async function pick(p: Page, label: string, option: string | RegExp) {
   await p.getByRole('combobox', { name: label, exact: true }).click();
   await p.getByRole('option', typeof option === 'string' ? { name: option, exact: true } : { name: option }).click();
-}
-
-/**
- * Moves the focus with Tab alone until `target` has it, proving it is reachable by keyboard. In the rules editor
- * Tab indents, so it leaves the editor the way CodeMirror documents: Escape, then Tab.
- */
-async function tabTo(p: Page, target: Locator, presses = 80) {
-  for (let i = 0; i < presses; i++) {
-    if (await target.evaluate((el) => el.matches(':focus, :focus-within'))) return;
-    if (await p.locator('.cm-editor:focus-within').count()) await p.keyboard.press('Escape');
-    await p.keyboard.press('Tab');
-  }
-  throw new Error(`${target} is not reachable with Tab`);
-}
-
-/** Chooses the option starting with `option` of a Mantine Select by keyboard: Tab to it, arrows to it, Enter. */
-async function chooseByKeyboard(p: Page, label: string, option: string) {
-  const box = p.getByRole('combobox', { name: label, exact: true });
-  await tabTo(p, box);
-  await p.keyboard.press('ArrowDown');
-  const listbox = p.getByRole('listbox');
-  await listbox.waitFor();
-  const hovered = () =>
-    listbox
-      .locator('[data-combobox-selected]')
-      .textContent({ timeout: 1000 })
-      .catch(() => '');
-  for (let i = 0; i < 20 && !(await hovered())?.startsWith(option); i++) await p.keyboard.press('ArrowDown');
-  await p.keyboard.press('Enter');
-  expect(await box.inputValue()).toMatch(new RegExp(`^${option}`));
 }
 
 test('a producer key is refused with a clear message', async () => {
@@ -282,38 +251,6 @@ test('the side navigation is white down to the bottom of a long page', async () 
   const at = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
   // Beside the last line of the page: the navbar's white, not the page's grey (#f6f7fb).
   expect(at(100, png.height - 5)).toEqual([255, 255, 255]);
-});
-
-test('a marketer creates a campaign with the keyboard alone, through every wizard step', async () => {
-  const p = await h.open('marketer');
-  await tabTo(p, p.getByRole('button', { name: 'New campaign' }));
-  await p.keyboard.press('Enter');
-  await chooseByKeyboard(p, 'Event', 'code_entered');
-  await tabTo(p, p.getByRole('button', { name: 'Next: Codes' }));
-  await p.keyboard.press('Enter');
-  await tabTo(p, p.getByRole('switch', { name: 'Generate codes now' }));
-  await p.keyboard.press('Space'); // codes can come later; this test is about the keyboard
-  await tabTo(p, p.getByRole('button', { name: 'Next: Details' }));
-  await p.keyboard.press('Enter');
-  await tabTo(p, p.getByRole('textbox', { name: 'Name', exact: true }));
-  await p.keyboard.type('Keyboard only');
-  await chooseByKeyboard(p, 'Status', 'active');
-  await tabTo(p, p.getByRole('button', { name: 'Next: Rules' }));
-  await p.keyboard.press('Enter');
-  await p.locator('[data-testid=rules-editor] .cm-content').waitFor();
-  await tabTo(p, p.getByRole('button', { name: 'Next: Limits & budget' }));
-  await p.keyboard.press('Enter');
-  await tabTo(p, p.getByRole('switch', { name: "Cap the campaign's budget" }));
-  await p.keyboard.press('Space');
-  await tabTo(p, p.getByRole('button', { name: 'Next: Summary' }));
-  await p.keyboard.press('Enter');
-  await p.getByRole('table', { name: 'Summary' }).waitFor();
-  await tabTo(p, p.getByRole('button', { name: 'Create campaign' }));
-  await p.keyboard.press('Enter');
-  await p.getByRole('heading', { name: /Keyboard only/ }).waitFor();
-  const created = (await h.system.api.get('/v1/campaigns/keyboard-only').set(h.system.as('marketer'))).body;
-  expect(created).toMatchObject({ name: 'Keyboard only', status: 'active', budget: { kind: 'points' } });
-  await p.close();
 });
 
 test('every screen passes axe at phone width too', async () => {

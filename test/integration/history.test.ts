@@ -1,24 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import type { Role } from '../../model/roles';
 import type { AuditEntity } from '../../model/audit';
 import { deleteOldAuditEntries } from '../../db/audit-log';
 import { Database } from '../../db/database';
-import { asDatabaseAdmin, startTestSystem, eventually, KEYS, type TestSystem } from '../support/test-system';
-import {
-  addCodes,
-  addMembers,
-  anyoneRule,
-  campaignRequest,
-  createCampaign,
-  createCodeEventSchema,
-  postEvent,
-} from '../support/campaign-setup';
+import { asDatabaseAdmin, startTestSystem, eventually, type TestSystem } from '../support/test-system';
+import { addCodes, addMembers, campaignRequest, createCampaign, createCodeEventSchema, postEvent } from '../support/campaign-setup';
+import { historyHelpers, principalOf } from '../support/history';
 
 /**
  * Issue 24, history: every mutating route of the OpenAPI document leaves exactly one history row, by the key's
  * principal, in the same transaction as its change. The route list is walked, not written down: a new mutating
  * route is neither called below nor exempted, and the first test fails until it is one or the other.
+ * Rule versions: history-rule-versions.test.ts.
  */
 const EXEMPT: Record<string, string> = {
   'POST /v1/events': 'a member transaction, not a change: each event is its own permanent row of the event log (producer, rule version)',
@@ -138,10 +132,7 @@ const CALLS: Record<string, { role: Role; entity: AuditEntity; call: (f: Fixture
 
 let system: TestSystem;
 let fixtures: Fixtures;
-const post = (role: Role, path: string) => system.api.post(path).set(system.as(role));
-/** The principal id the API gives a key (api/auth.ts): the role and 12 hex digits of the key's SHA-256. */
-const principalOf = (role: Role) => `${role}:${createHash('sha256').update(KEYS[role]).digest('hex').slice(0, 12)}`;
-const auditCount = async () => Number((await system.db.query(`select count(*) as n from audit_log`)).rows[0].n);
+const { post, auditCount } = historyHelpers(() => system);
 const lastAudit = async () =>
   (await system.db.query(`select actor, entity_type as "entityType", action from audit_log order by id desc limit 1`)).rows[0];
 
@@ -209,6 +200,7 @@ describe('every mutating route leaves exactly one history row', () => {
   });
 });
 
+// The append-only trigger fires per row: these run after the calls above have left rows to refuse changing.
 describe('the history cannot be changed', () => {
   it('PostgreSQL refuses UPDATE, DELETE and TRUNCATE of audit_log, to the application role and to its owner', async () => {
     const owner = new Database(asDatabaseAdmin(system.databaseUrl));
@@ -239,6 +231,7 @@ describe('the history cannot be changed', () => {
   });
 });
 
+// Reads back the rows the calls above left (the rename and restore of 'hist'): runs after them, in this file.
 describe('GET /v1/audit-log', () => {
   it('filters by entity, id and actor, newest first, with the diff of each change', async () => {
     const res = await system.api.get('/v1/audit-log?entity=campaign&id=hist').set(system.as('marketer'));
@@ -258,78 +251,6 @@ describe('GET /v1/audit-log', () => {
     expect((await system.api.get('/v1/audit-log?id=hist').set(system.as('marketer'))).status).toBe(400);
     expect((await system.api.get('/v1/audit-log').set(system.as('operator'))).status).toBe(403);
     expect((await system.api.get('/v1/audit-log').set(system.as('producer'))).status).toBe(403);
-  });
-});
-
-describe('rule versions', () => {
-  const goldOnly = {
-    name: 'gold only',
-    conditions: { all: [{ fact: 'member', path: '$.tier', operator: 'in', value: ['gold'] }] },
-    effects: [{ type: 'add_points', points: 50 }],
-  };
-  const codes = ['VERSION01', 'VERSION02', 'VERSION03', 'VERSION04'];
-  const rulesVersionOf = async (eventId: string) =>
-    (await system.api.get(`/v1/events/${eventId}`).set(system.as('marketer'))).body.rulesVersion as number;
-
-  beforeAll(async () => {
-    await createCampaign(system, 'versions', { rules: [goldOnly] });
-    await addCodes(system, 'versions', codes);
-    await addMembers(system, ['v-silver'], { tier: 'silver' });
-  });
-
-  it('a restore makes the old rules decide again, as a new version; each event records the version that decided it', async () => {
-    expect((await postEvent(system, 'v-1', 'v-silver', codes[0])).body).toMatchObject({
-      outcome: 'rejected',
-      reason: 'conditions_not_met',
-    });
-    expect(await rulesVersionOf('v-1')).toBe(1);
-
-    const patched = await system.api
-      .patch('/v1/campaigns/versions')
-      .set(system.as('marketer'))
-      .send({ rules: [anyoneRule] });
-    expect(patched.body.rulesVersion).toBe(2);
-    expect((await postEvent(system, 'v-2', 'v-silver', codes[1])).body.outcome).toBe('redeemed');
-    expect(await rulesVersionOf('v-2')).toBe(2);
-
-    const restored = await post('marketer', '/v1/campaigns/versions/rule-versions/1/restore').set('If-Match', `"${patched.body.version}"`);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ rulesVersion: 3, rules: [goldOnly] });
-    expect((await postEvent(system, 'v-3', 'v-silver', codes[2])).body).toMatchObject({
-      outcome: 'rejected',
-      reason: 'conditions_not_met',
-    });
-    expect(await rulesVersionOf('v-3')).toBe(3);
-
-    const versions = (await system.api.get('/v1/campaigns/versions/rule-versions').set(system.as('operator'))).body;
-    expect(versions.current).toBe(3);
-    expect(versions.versions.map((v: { version: number; restoredFrom: number | null }) => [v.version, v.restoredFrom])).toEqual([
-      [3, 1],
-      [2, null],
-      [1, null],
-    ]);
-    const two = await system.api.get('/v1/campaigns/versions/rule-versions/2').set(system.as('marketer'));
-    expect(two.body.rules).toEqual([anyoneRule]);
-    expect(two.body.createdBy).toBe(principalOf('marketer'));
-    const compared = await system.api.get('/v1/campaigns/versions/rule-versions/2?against=1').set(system.as('marketer'));
-    expect(compared.body.diff).toContainEqual({ path: 'rules.0.name', before: 'gold only', after: 'anyone' });
-  });
-
-  it('the what-if replay can replay a saved version', async () => {
-    const res = await post('marketer', '/v1/campaigns/versions/replay').send({ rulesVersion: 2 });
-    expect(res.status).toBe(200);
-    expect(res.body.draft.redeemed).toBeGreaterThan(res.body.current.redeemed);
-    expect((await post('marketer', '/v1/campaigns/versions/replay').send({ rulesVersion: 99 })).body.error.code).toBe(
-      'rule_version_not_found',
-    );
-  });
-
-  it('a restore from a stale read is refused (412), an unknown version is a 404, and neither leaves history', async () => {
-    const before = await auditCount();
-    const stale = await post('marketer', '/v1/campaigns/versions/rule-versions/2/restore').set('If-Match', '"1"');
-    expect(stale.status).toBe(412);
-    expect((await post('marketer', '/v1/campaigns/versions/rule-versions/42/restore')).status).toBe(404);
-    expect(await auditCount()).toBe(before);
   });
 });
 
