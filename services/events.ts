@@ -208,7 +208,7 @@ async function decideAndApply(ctx: AppContext, body: PostedEvent, apiKey: string
     const decidedAt = ctx.clock?.();
     const { attributes, version } = await checkedAttributes(ctx, caches, body);
     // Hashed once the attributes are known to be flat: a body nested thousands deep is refused by the check (400),
-    // where JSON.stringify would overflow the stack (found by hostile-bodies.test.ts).
+    // where JSON.stringify would overflow the stack (found by hostile-bodies-json.test.ts).
     requestHash ??= eventRequestHash(body);
     const snapshot = await readRedemptionSnapshot(ctx.db.pool, {
       eventId: body.id,
