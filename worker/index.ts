@@ -9,7 +9,7 @@ import { startJobReconciler } from './job-reconciler';
 import { startPoolCountCompactor } from './pool-count-compactor';
 import { refreshWorkerGauges } from './metrics-gauges';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
-import { freePort } from '../runtime/ports';
+import { freePortOutside } from '../runtime/ports';
 import { startWorkerMetricsServer } from '../observability/worker-metrics-server';
 import { stopTracing } from '../observability/tracing';
 
@@ -20,7 +20,7 @@ async function main() {
   }
   const db = new Database(config.databaseUrl, workerDatabaseLimits(config));
   // The SDK's metrics on a loopback port of their own, served to scrapers through ours (one target per worker).
-  const temporalMetricsPort = await freePort();
+  const temporalMetricsPort = await freePortOutside([config.workerMetricsPort]);
   installTemporalRuntime(`127.0.0.1:${temporalMetricsPort}`);
   const metrics = await startWorkerMetricsServer({
     port: config.workerMetricsPort,
