@@ -42,6 +42,9 @@ export async function startBenchServices(temporalRuntime: 'dev' | 'server' = 'de
         'shared_preload_libraries=pg_stat_statements',
         'pg_stat_statements.track=all',
         'pg_stat_statements.track_planning=on',
+        // BENCH_POSTGRES_SETTINGS="a=1 b=2": more server settings, to see what one costs (synchronous_commit=off
+        // bounds what group commit could save: no commit waits for its WAL flush at all).
+        ...(process.env.BENCH_POSTGRES_SETTINGS?.split(/\s+/).filter(Boolean) ?? []),
       ],
       temporalPort,
       temporalPersistent: !process.env.BENCH_TEMPORAL_IN_MEMORY,
