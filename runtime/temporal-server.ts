@@ -176,7 +176,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   // Membership ports are stored in a smallint column: they must stay below 32768 (the OS hands out higher ones).
   const [first, second, third, last] = await freePorts(4, [options.port]);
   const ports = [first, second, third];
-  for (let i = 0; i < 4; i++) ports.push(await freeLowPort([...ports, last]));
+  for (let i = 0; i < 4; i++) ports.push(await freeLowPort([...ports, last, options.port]));
   ports.push(last);
   fs.writeFileSync(path.join(options.dir, 'config', 'development.yaml'), JSON.stringify(serverConfig(options, ports), null, 2));
 
