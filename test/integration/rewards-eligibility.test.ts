@@ -1,6 +1,7 @@
 import { eventually, type TestSystem } from '../support/test-system';
 import { addMembers } from '../support/campaign-setup';
 import { rewardHelpers, startRewardsSystem } from '../support/rewards';
+import { seedEligibilityRules, seedTransactionAttributes } from '../support/legacy-reward-seed';
 
 /** Which members a reward is for, and rewards imported in the legacy shape. Redemptions: rewards-redemption.test.ts. */
 let system: TestSystem;
@@ -81,30 +82,8 @@ describe('the legacy reward shape', () => {
     points_to_be_redeemed: '500',
     reward_value: '$5',
     coupons_info: { total_coupons: '102', issued_coupons: '4', redeemed_coupons: '0' },
-    member_eligibility_rules: [
-      {
-        show_on_member_dashboard: 'True',
-        include_in_api_response: 'False',
-        conditions: [
-          { operator: 'Between', attribute: 'Enrolment Date', value: '11/1/2021-2/28/2023' },
-          'AND',
-          { operator: 'Contain all of', attribute: 'User Tags', value: ['cohortA'] },
-        ],
-      },
-      {
-        show_on_member_dashboard: 'True',
-        include_in_api_response: 'False',
-        conditions: [{ operator: 'Contain all of', attribute: 'User Tags', value: ['cohortC', 'cohortD'] }],
-      },
-    ],
-    custom_transaction_attributes: [
-      {
-        attribute_name: 'Source Of Redemption',
-        attribute_type: 'Text',
-        attribute_id: 'source_of_redemption',
-        is_attribute_mandatory: 'False',
-      },
-    ],
+    member_eligibility_rules: seedEligibilityRules(),
+    custom_transaction_attributes: seedTransactionAttributes(),
     last_modified_date: '12/29/2021 16:47:40',
     created_date: '10/13/2019 01:47:40',
   };

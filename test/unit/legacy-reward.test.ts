@@ -1,5 +1,6 @@
 import { fromLegacyReward } from '../../rules/legacy-reward';
 import { validateConditions } from '../../rules/validate-rules';
+import { seedEligibilityRules, seedTransactionAttributes } from '../support/legacy-reward-seed';
 
 /** The legacy vendor sample, made valid JSON (its original has trailing commas, curly quotes and a missing comma). */
 const sample = () => ({
@@ -22,30 +23,8 @@ const sample = () => ({
     redeemed_coupons: '0',
     coupons: ['XVFDGT56RT', 'XVFDGT90UT', 'XVFDGT89GH', 'XVFDGT78EW'],
   },
-  member_eligibility_rules: [
-    {
-      show_on_member_dashboard: 'True',
-      include_in_api_response: 'False',
-      conditions: [
-        { operator: 'Between', attribute: 'Enrolment Date', value: '11/1/2021-2/28/2023' },
-        'AND',
-        { operator: 'Contain all of', attribute: 'User Tags', value: ['cohortA'] },
-      ],
-    },
-    {
-      show_on_member_dashboard: 'True',
-      include_in_api_response: 'False',
-      conditions: [{ operator: 'Contain all of', attribute: 'User Tags', value: ['cohortC', 'cohortD'] }],
-    },
-  ] as Array<Record<string, unknown>>,
-  custom_transaction_attributes: [
-    {
-      attribute_name: 'Source Of Redemption',
-      attribute_type: 'Text',
-      attribute_id: 'source_of_redemption',
-      is_attribute_mandatory: 'False',
-    },
-  ] as Array<Record<string, unknown>>,
+  member_eligibility_rules: seedEligibilityRules(),
+  custom_transaction_attributes: seedTransactionAttributes(),
   last_modified_date: '12/29/2021 16:47:40',
   created_date: '10/13/2019 01:47:40',
 });
